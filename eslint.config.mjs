@@ -1,0 +1,62 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'cdk.out/', 'dist/', 'coverage/', '.data/', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    // The SCIM core is pure: no AWS, no Middy, no Lambda types. It is reused by every handler and
+    // tested without any cloud client.
+    files: ['lambdas/scim/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', 'aws-sdk', 'aws-sdk/*'],
+              message: 'The SCIM core must not import the AWS SDK.',
+            },
+            { group: ['@middy/*'], message: 'The SCIM core must not import Middy.' },
+            {
+              group: ['aws-lambda', '@types/aws-lambda', '@aws-lambda-powertools/*'],
+              message: 'The SCIM core must not depend on Lambda.',
+            },
+            {
+              group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'],
+              message: 'The SCIM core must not import CDK.',
+            },
+            {
+              group: ['../store/*', '../middleware/*', '../../store/*', '../../middleware/*'],
+              message: 'The SCIM core must not reach into adapters.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // CLIs and the local server talk to a terminal.
+    files: ['bin/**/*.ts', 'test/bench/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);

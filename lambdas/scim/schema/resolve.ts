@@ -1,0 +1,49 @@
+/** Resolves attribute paths against a resource's schemas, case-insensitively (RFC 7643 §2.1). */
+import type { AttributePath } from '../filter/ast';
+import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './types';
+
+export interface ResolvedAttribute {
+  /** The schema that defines the attribute. */
+  readonly schema: SchemaDefinition;
+  /** True when the attribute lives in an extension, i.e. under the extension URN key of a resource. */
+  readonly isExtension: boolean;
+  readonly attribute: AttributeDefinition;
+  /** Present when the path names a sub-attribute that the attribute defines. */
+  readonly subAttribute?: AttributeDefinition;
+}
+
+const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+export const findSchema = (resourceSchema: ResourceSchema, uri: string): SchemaDefinition | undefined =>
+  [resourceSchema.core, ...resourceSchema.extensions].find((schema) => sameName(schema.id, uri));
+
+export const findAttribute = (
+  attributes: readonly AttributeDefinition[] | undefined,
+  name: string,
+): AttributeDefinition | undefined => attributes?.find((attribute) => sameName(attribute.name, name));
+
+/**
+ * Finds the definition of `path`. Without a URN the core schema is searched first, then the extensions
+ * (RFC 7644 §3.10). Returns undefined for an unknown schema, attribute or sub-attribute.
+ */
+export const resolveAttribute = (
+  resourceSchema: ResourceSchema,
+  path: AttributePath,
+): ResolvedAttribute | undefined => {
+  const candidates: SchemaDefinition[] = [];
+  if (path.uri !== undefined) {
+    const schema = findSchema(resourceSchema, path.uri);
+    if (schema) candidates.push(schema);
+  } else {
+    candidates.push(resourceSchema.core, ...resourceSchema.extensions);
+  }
+  for (const schema of candidates) {
+    const attribute = findAttribute(schema.attributes, path.attribute);
+    if (!attribute) continue;
+    const isExtension = schema !== resourceSchema.core;
+    if (path.subAttribute === undefined) return { schema, isExtension, attribute };
+    const subAttribute = findAttribute(attribute.subAttributes, path.subAttribute);
+    return subAttribute ? { schema, isExtension, attribute, subAttribute } : undefined;
+  }
+  return undefined;
+};

@@ -1,0 +1,46 @@
+/** RFC 7643 §2.2 and §7: the characteristics of an attribute, and schemas as data. */
+export type AttributeType =
+  'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex' | 'binary';
+export type Mutability = 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
+export type Returned = 'always' | 'never' | 'default' | 'request';
+export type Uniqueness = 'none' | 'server' | 'global';
+
+export interface AttributeDefinition {
+  readonly name: string;
+  readonly type: AttributeType;
+  readonly multiValued: boolean;
+  readonly description: string;
+  readonly required: boolean;
+  readonly caseExact: boolean;
+  readonly mutability: Mutability;
+  readonly returned: Returned;
+  readonly uniqueness: Uniqueness;
+  readonly canonicalValues?: readonly string[];
+  readonly referenceTypes?: readonly string[];
+  readonly subAttributes?: readonly AttributeDefinition[];
+}
+
+export interface SchemaDefinition {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly attributes: readonly AttributeDefinition[];
+}
+
+export type ResourceTypeName = 'User' | 'Group';
+
+export interface ResourceTypeDefinition {
+  readonly id: ResourceTypeName;
+  readonly name: ResourceTypeName;
+  readonly endpoint: '/Users' | '/Groups';
+  readonly description: string;
+  readonly schema: string;
+  readonly schemaExtensions: readonly { readonly schema: string; readonly required: boolean }[];
+}
+
+/** Everything the core needs to know about one resource type: its core schema and its extensions. */
+export interface ResourceSchema {
+  readonly resourceType: ResourceTypeDefinition;
+  readonly core: SchemaDefinition;
+  readonly extensions: readonly SchemaDefinition[];
+}
