@@ -1,0 +1,45 @@
+/** The core Group schema, RFC 7643 §4.2 and §8.7.1, plus the §3.1 common attributes (see common.ts). */
+import { COMMON_ATTRIBUTES } from './common';
+import { attribute, complexAttribute, stringAttribute } from './define';
+import type { SchemaDefinition } from './types';
+import { CORE_GROUP_URN } from './urns';
+
+export const GROUP_CORE_SCHEMA: SchemaDefinition = {
+  id: CORE_GROUP_URN,
+  name: 'Group',
+  description: 'Group',
+  attributes: [
+    ...COMMON_ATTRIBUTES,
+    // §4.2 says REQUIRED (the §8.7.1 listing says false); and Entra matches groups by displayName, so we
+    // enforce and advertise uniqueness per tenant (entra-behaviour.md: a duplicate POST -> 409).
+    stringAttribute('displayName', 'A human-readable name for the Group.', {
+      required: true,
+      uniqueness: 'server',
+    }),
+    complexAttribute(
+      'members',
+      'A list of members of the Group.',
+      [
+        stringAttribute('value', 'Identifier of the member of this Group.', { mutability: 'immutable' }),
+        attribute(
+          '$ref',
+          'reference',
+          'The URI corresponding to a SCIM resource that is a member of this Group.',
+          {
+            mutability: 'immutable',
+            referenceTypes: ['User', 'Group'],
+          },
+        ),
+        // Not in §8.7.1 but shown in §4.2 / §8.4 examples and sent by Okta.
+        stringAttribute('display', 'A human-readable name, primarily used for display purposes.', {
+          mutability: 'immutable',
+        }),
+        stringAttribute('type', 'A label indicating the type of resource, e.g. "User" or "Group".', {
+          mutability: 'immutable',
+          canonicalValues: ['User', 'Group'],
+        }),
+      ],
+      { multiValued: true },
+    ),
+  ],
+};
