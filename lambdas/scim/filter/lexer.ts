@@ -1,0 +1,151 @@
+/**
+ * Tokeniser for RFC 7644 §3.4.2.2 filters and §3.5.2 PATCH paths. Keywords (and, or, not, eq, ..., true,
+ * false, null) are lexed as words and recognised by the parser from context, because an attribute may
+ * legally be called `not` or `type`.
+ */
+export type TokenKind =
+  | 'word' //     attribute path or keyword: userName, urn:...:2.0:User:name.givenName, eq, and
+  | 'subAttr' //  `.value` directly after `]`
+  | 'string' //   "JSON string", value already unescaped
+  | 'number' //   JSON number
+  | 'lparen'
+  | 'rparen'
+  | 'lbracket'
+  | 'rbracket'
+  | 'end';
+
+export interface Token {
+  readonly kind: TokenKind;
+  /** The source text of the token (for strings: including the quotes). */
+  readonly text: string;
+  /** 0-based offset of the token's first character in the input. */
+  readonly offset: number;
+  /** Decoded value of string and number tokens. */
+  readonly value?: string | number;
+}
+
+/** Reports a syntax error at a 0-based offset; the caller decides the scimType (filter vs path). */
+export type SyntaxErrorFactory = (offset: number, message: string) => Error;
+
+const isWhitespace = (char: string): boolean =>
+  char === ' ' || char === '\t' || char === '\n' || char === '\r';
+
+/**
+ * Characters of attribute names (ALPHA, DIGIT, "-", "_", "$" for `$ref`) and of schema URNs (":" "." and
+ * "/" for URL-shaped schema ids). Validated as a path by the parser.
+ */
+const isWordChar = (char: string): boolean => /^[A-Za-z0-9_\-$:./]$/.test(char);
+
+const NUMBER_PATTERN = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
+
+/** Describes a token for an error message without echoing string values, which may be personal data. */
+export const describeToken = (token: Token): string => {
+  switch (token.kind) {
+    case 'end':
+      return 'the end of the input';
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    default:
+      return `"${token.text.length > 40 ? `${token.text.slice(0, 40)}...` : token.text}"`;
+  }
+};
+
+const readString = (input: string, start: number, fail: SyntaxErrorFactory): Token => {
+  let decoded = '';
+  let index = start + 1;
+  for (;;) {
+    if (index >= input.length) throw fail(start, "unterminated string: expected a closing '\"'");
+    const char = input[index] ?? '';
+    if (char === '"') break;
+    if (char.charCodeAt(0) < 0x20) {
+      throw fail(index, 'control characters must be escaped inside a string (JSON rules)');
+    }
+    if (char !== '\\') {
+      decoded += char;
+      index += 1;
+      continue;
+    }
+    const escape = input[index + 1] ?? '';
+    const simple = SIMPLE_ESCAPES[escape];
+    if (simple !== undefined) {
+      decoded += simple;
+      index += 2;
+    } else if (escape === 'u') {
+      const hex = input.slice(index + 2, index + 6);
+      if (!/^[0-9A-Fa-f]{4}$/.test(hex)) throw fail(index, 'expected four hex digits after "\\u"');
+      decoded += String.fromCharCode(parseInt(hex, 16));
+      index += 6;
+    } else {
+      throw fail(index, 'invalid escape: expected one of \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX');
+    }
+  }
+  return { kind: 'string', text: input.slice(start, index + 1), offset: start, value: decoded };
+};
+
+const readNumber = (input: string, start: number, fail: SyntaxErrorFactory): Token => {
+  NUMBER_PATTERN.lastIndex = start;
+  const match = NUMBER_PATTERN.exec(input);
+  const text = match?.[0] ?? '';
+  const next = input[start + text.length];
+  if (text === '' || text === '-' || (next !== undefined && isWordChar(next))) {
+    throw fail(start, 'invalid number: expected a JSON number such as 42, -1.5 or 2e10');
+  }
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw fail(start, 'number out of range');
+  return { kind: 'number', text, offset: start, value };
+};
+
+const PUNCTUATION: Readonly<Record<string, TokenKind>> = {
+  '(': 'lparen',
+  ')': 'rparen',
+  '[': 'lbracket',
+  ']': 'rbracket',
+};
+
+export const tokenize = (input: string, fail: SyntaxErrorFactory): Token[] => {
+  const tokens: Token[] = [];
+  let index = 0;
+  while (index < input.length) {
+    const char = input[index] ?? '';
+    if (isWhitespace(char)) {
+      index += 1;
+      continue;
+    }
+    const punctuation = PUNCTUATION[char];
+    let token: Token;
+    if (punctuation !== undefined) {
+      token = { kind: punctuation, text: char, offset: index };
+    } else if (char === '"') {
+      token = readString(input, index, fail);
+    } else if (char === '-' || (char >= '0' && char <= '9')) {
+      token = readNumber(input, index, fail);
+    } else if (isWordChar(char)) {
+      let end = index + 1;
+      while (end < input.length && isWordChar(input[end] ?? '')) end += 1;
+      const text = input.slice(index, end);
+      token = { kind: char === '.' ? 'subAttr' : 'word', text, offset: index };
+    } else {
+      const shown = /^[\x21-\x7e]$/.test(char)
+        ? `"${char}"`
+        : `U+${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      throw fail(index, `unexpected character ${shown}`);
+    }
+    tokens.push(token);
+    index += token.text.length;
+  }
+  tokens.push({ kind: 'end', text: '', offset: input.length });
+  return tokens;
+};

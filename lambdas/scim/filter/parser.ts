@@ -1,0 +1,340 @@
+/**
+ * Recursive-descent parser for RFC 7644 §3.4.2.2 filters (`parseFilter`) and §3.5.2 PATCH paths
+ * (`parsePath`). Both only ever throw ScimError: invalidFilter for filters, invalidPath for paths, with a
+ * 1-based character position and what was expected. Messages never echo string values (personal data).
+ *
+ * Decisions where the RFC is silent or loose:
+ * - Keywords and operators are case-insensitive (`EQ`, `And`, `TRUE`); whitespace (space, tab, CR, LF)
+ *   between tokens is optional where the tokens are self-delimiting (`userName eq"x"`) and may repeat.
+ * - `not` must be followed by a parenthesised filter, as the RFC grammar says (`not (a eq 1)`).
+ * - `pr` takes no value; `gt`/`ge`/`lt`/`le` take a string or a number (null and booleans have no order,
+ *   RFC: booleans "SHALL cause a failed response"); `co`/`sw`/`ew` take a string. `eq`/`ne` take any value,
+ *   `eq null` meaning "not present" (see evaluate.ts).
+ * - `emails[type eq "work"].value eq "x"` (sent by Entra, outside the RFC grammar) is parsed as the
+ *   equivalent `emails[type eq "work" and value eq "x"]`: the same element must satisfy both.
+ * - Inside brackets, paths are relative to the element: a bare sub-attribute name, no URN, no dot; value
+ *   paths do not nest (RFC valFilter).
+ * - A path is split at the LAST ':' into schema URN and attribute, so the bare extension URN
+ *   `urn:...:enterprise:2.0:User` parses as { uri: 'urn:...:enterprise:2.0', attribute: 'User' }; the PATCH
+ *   interpreter checks whether uri + ':' + attribute names an extension schema.
+ * - Input is capped at MAX_FILTER_LENGTH characters and MAX_NESTING_DEPTH levels of (), not and [].
+ */
+import { ScimError } from '../errors';
+import type { JsonPrimitive } from '../json';
+import type { AttributePath, CompareOperator, Filter, PatchPath } from './ast';
+import { describeToken, tokenize } from './lexer';
+import type { SyntaxErrorFactory, Token } from './lexer';
+
+export const MAX_FILTER_LENGTH = 10_000;
+export const MAX_NESTING_DEPTH = 32;
+
+const COMPARE_OPERATORS: ReadonlySet<string> = new Set([
+  'eq',
+  'ne',
+  'co',
+  'sw',
+  'ew',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+]);
+const ORDERING_OPERATORS: ReadonlySet<string> = new Set(['gt', 'ge', 'lt', 'le']);
+const SUBSTRING_OPERATORS: ReadonlySet<string> = new Set(['co', 'sw', 'ew']);
+
+const ATTRIBUTE_NAME = /^\$?[A-Za-z][A-Za-z0-9_-]*$/;
+const OPERATOR_LIST = 'eq, ne, co, sw, ew, gt, ge, lt, le or pr';
+
+const isKeyword = (token: Token, keyword: string): boolean =>
+  token.kind === 'word' && token.text.toLowerCase() === keyword;
+
+const isOperatorWord = (token: Token | undefined): boolean =>
+  token !== undefined &&
+  token.kind === 'word' &&
+  (COMPARE_OPERATORS.has(token.text.toLowerCase()) || token.text.toLowerCase() === 'pr');
+
+class Parser {
+  private readonly tokens: Token[];
+  private position = 0;
+  private depth = 0;
+
+  constructor(
+    input: string,
+    private readonly fail: SyntaxErrorFactory,
+  ) {
+    this.tokens = tokenize(input, fail);
+  }
+
+  private peek(ahead = 0): Token {
+    // tokenize always ends with an 'end' token, and we never move past it.
+    return this.tokens[Math.min(this.position + ahead, this.tokens.length - 1)];
+  }
+
+  private next(): Token {
+    const token = this.peek();
+    if (token.kind !== 'end') this.position += 1;
+    return token;
+  }
+
+  private expected(what: string, token: Token = this.peek()): Error {
+    return this.fail(token.offset, `expected ${what} but found ${describeToken(token)}`);
+  }
+
+  private enter(token: Token): void {
+    this.depth += 1;
+    if (this.depth > MAX_NESTING_DEPTH) {
+      throw this.fail(token.offset, `nesting deeper than ${MAX_NESTING_DEPTH} levels is not supported`);
+    }
+  }
+
+  private leave(): void {
+    this.depth -= 1;
+  }
+
+  expectEnd(): void {
+    const token = this.peek();
+    if (token.kind === 'end') return;
+    if (token.kind === 'rparen') throw this.fail(token.offset, "unbalanced ')': no matching '('");
+    if (token.kind === 'rbracket') throw this.fail(token.offset, "unbalanced ']': no matching '['");
+    throw this.expected("'and', 'or' or the end of the filter");
+  }
+
+  /** filter = orExpr; precedence not > and > or, both binary operators left-associative. */
+  parseOr(relative: boolean): Filter {
+    let left = this.parseAnd(relative);
+    while (isKeyword(this.peek(), 'or')) {
+      this.next();
+      left = { kind: 'or', left, right: this.parseAnd(relative) };
+    }
+    return left;
+  }
+
+  private parseAnd(relative: boolean): Filter {
+    let left = this.parseUnary(relative);
+    while (isKeyword(this.peek(), 'and')) {
+      this.next();
+      left = { kind: 'and', left, right: this.parseUnary(relative) };
+    }
+    return left;
+  }
+
+  private parseUnary(relative: boolean): Filter {
+    const token = this.peek();
+    if (token.kind === 'lparen') {
+      this.next();
+      return this.parseParenthesised(token, relative);
+    }
+    if (isKeyword(token, 'not') && !isOperatorWord(this.peek(1))) {
+      this.next();
+      const open = this.next();
+      if (open.kind !== 'lparen') throw this.expected("'(' after 'not'", open);
+      return { kind: 'not', filter: this.parseParenthesised(open, relative) };
+    }
+    if (token.kind !== 'word') throw this.expected('an attribute path, "not" or "("');
+    this.next();
+    const path = this.toAttributePath(token, relative);
+    if (this.peek().kind === 'lbracket') return this.parseValuePath(path, token, relative);
+    return this.parseAttributeExpression(path);
+  }
+
+  private parseParenthesised(open: Token, relative: boolean): Filter {
+    this.enter(open);
+    const inner = this.parseOr(relative);
+    const close = this.next();
+    if (close.kind !== 'rparen') {
+      throw close.kind === 'end'
+        ? this.fail(open.offset, "unbalanced '(': expected a matching ')'")
+        : this.expected("'and', 'or' or ')'", close);
+    }
+    this.leave();
+    return inner;
+  }
+
+  /** `emails[type eq "work"]`, optionally followed by Entra's `.value eq "x"`. */
+  private parseValuePath(path: AttributePath, pathToken: Token, relative: boolean): Filter {
+    const inner = this.parseBracketFilter(path, pathToken, relative);
+    const subToken = this.peek();
+    if (subToken.kind !== 'subAttr') return { kind: 'valuePath', path, filter: inner };
+    this.next();
+    const subPath: AttributePath = { attribute: this.toSubAttributeName(subToken) };
+    const condition = this.parseAttributeExpression(subPath);
+    return { kind: 'valuePath', path, filter: { kind: 'and', left: inner, right: condition } };
+  }
+
+  /** Parses `[valFilter]` after an attribute path; the opening bracket is the current token. */
+  parseBracketFilter(path: AttributePath, pathToken: Token, relative: boolean): Filter {
+    const open = this.next();
+    if (relative) throw this.fail(open.offset, 'value paths cannot be nested inside another value path');
+    if (path.subAttribute !== undefined) {
+      throw this.fail(
+        pathToken.offset,
+        'a value path applies to a multi-valued attribute, not to a sub-attribute: expected "attribute[...]"',
+      );
+    }
+    this.enter(open);
+    const inner = this.parseOr(true);
+    const close = this.next();
+    if (close.kind !== 'rbracket') {
+      throw close.kind === 'end'
+        ? this.fail(open.offset, "unbalanced '[': expected a matching ']'")
+        : this.expected("'and', 'or' or ']'", close);
+    }
+    this.leave();
+    return inner;
+  }
+
+  private parseAttributeExpression(path: AttributePath): Filter {
+    const operatorToken = this.next();
+    if (operatorToken.kind !== 'word') throw this.expected(`an operator (${OPERATOR_LIST})`, operatorToken);
+    const op = operatorToken.text.toLowerCase();
+    if (op === 'pr') {
+      const after = this.peek();
+      if (after.kind === 'string' || after.kind === 'number' || this.isLiteralWord(after)) {
+        throw this.fail(after.offset, "'pr' (present) takes no value");
+      }
+      return { kind: 'present', path };
+    }
+    if (!COMPARE_OPERATORS.has(op)) throw this.expected(`an operator (${OPERATOR_LIST})`, operatorToken);
+    const valueToken = this.next();
+    const value = this.toValue(valueToken);
+    this.checkOperand(op as CompareOperator, value, valueToken);
+    return { kind: 'compare', path, op: op as CompareOperator, value };
+  }
+
+  private isLiteralWord(token: Token): boolean {
+    return isKeyword(token, 'true') || isKeyword(token, 'false') || isKeyword(token, 'null');
+  }
+
+  private toValue(token: Token): JsonPrimitive {
+    if (token.kind === 'string' || token.kind === 'number') return token.value as string | number;
+    if (isKeyword(token, 'true')) return true;
+    if (isKeyword(token, 'false')) return false;
+    if (isKeyword(token, 'null')) return null;
+    if (token.kind === 'word') {
+      throw this.fail(token.offset, 'expected a value: strings must be in double quotes ("...")');
+    }
+    throw this.expected('a value (a "string", a number, true, false or null)', token);
+  }
+
+  private checkOperand(op: CompareOperator, value: JsonPrimitive, token: Token): void {
+    if (ORDERING_OPERATORS.has(op) && (value === null || typeof value === 'boolean')) {
+      throw this.fail(
+        token.offset,
+        `'${op}' compares order: expected a string or a number, not ${String(value)}`,
+      );
+    }
+    if (SUBSTRING_OPERATORS.has(op) && typeof value !== 'string') {
+      throw this.fail(token.offset, `'${op}' compares text: expected a "string" value`);
+    }
+  }
+
+  /** Splits `urn:...:2.0:User:name.givenName` at the last ':' and checks each name. */
+  toAttributePath(token: Token, relative: boolean): AttributePath {
+    const text = token.text;
+    const colon = text.lastIndexOf(':');
+    const uri = colon >= 0 ? text.slice(0, colon) : undefined;
+    if (uri !== undefined && relative) {
+      throw this.fail(
+        token.offset,
+        'inside [...], paths are relative to the element: expected a sub-attribute name',
+      );
+    }
+    if (uri === '') throw this.fail(token.offset, "expected a schema URN before ':'");
+    const nameOffset = token.offset + colon + 1;
+    const names = text.slice(colon + 1).split('.');
+    const [attribute = '', subAttribute, ...rest] = names;
+    if (relative && subAttribute !== undefined) {
+      throw this.fail(
+        nameOffset + attribute.length,
+        'inside [...], paths are relative to the element: expected a sub-attribute name without "."',
+      );
+    }
+    if (rest.length > 0) {
+      throw this.fail(
+        nameOffset + attribute.length + 1 + (subAttribute ?? '').length,
+        'expected at most one sub-attribute ("attribute.subAttribute")',
+      );
+    }
+    this.checkName(attribute, nameOffset);
+    if (subAttribute !== undefined) this.checkName(subAttribute, nameOffset + attribute.length + 1);
+    return {
+      ...(uri !== undefined ? { uri } : {}),
+      attribute,
+      ...(subAttribute !== undefined ? { subAttribute } : {}),
+    };
+  }
+
+  toSubAttributeName(token: Token): string {
+    const name = token.text.slice(1);
+    if (name.includes(':') || name.includes('.')) {
+      throw this.fail(token.offset, 'expected a single sub-attribute name after "]."');
+    }
+    this.checkName(name, token.offset + 1);
+    return name;
+  }
+
+  private checkName(name: string, offset: number): void {
+    if (!ATTRIBUTE_NAME.test(name)) {
+      throw this.fail(
+        offset,
+        name === ''
+          ? 'expected an attribute name'
+          : `invalid attribute name "${name.slice(0, 40)}": expected a letter followed by letters, digits, "-" or "_"`,
+      );
+    }
+  }
+
+  /** PATCH path = attrPath / valuePath ["." subAttr]. */
+  parsePatchPath(): PatchPath {
+    const token = this.next();
+    if (token.kind !== 'word') throw this.expected('an attribute path', token);
+    const path = this.toAttributePath(token, false);
+    if (this.peek().kind !== 'lbracket') {
+      this.expectPathEnd();
+      return path;
+    }
+    const filter = this.parseBracketFilter(path, token, false);
+    const subToken = this.peek();
+    let subAttribute: string | undefined;
+    if (subToken.kind === 'subAttr') {
+      this.next();
+      subAttribute = this.toSubAttributeName(subToken);
+    }
+    this.expectPathEnd();
+    return { ...path, filter, ...(subAttribute !== undefined ? { subAttribute } : {}) };
+  }
+
+  private expectPathEnd(): void {
+    const token = this.peek();
+    if (token.kind !== 'end') throw this.expected('the end of the path', token);
+  }
+}
+
+const checkInput = (input: unknown, fail: SyntaxErrorFactory, what: string): string => {
+  if (typeof input !== 'string') throw fail(0, `${what} must be a string`);
+  if (input.trim() === '') throw fail(0, `empty ${what}`);
+  if (input.length > MAX_FILTER_LENGTH) {
+    throw fail(MAX_FILTER_LENGTH, `${what} longer than ${MAX_FILTER_LENGTH} characters is not supported`);
+  }
+  return input;
+};
+
+const filterError: SyntaxErrorFactory = (offset, message) =>
+  ScimError.invalidFilter(`Invalid filter at position ${offset + 1}: ${message}.`);
+
+const pathError: SyntaxErrorFactory = (offset, message) =>
+  ScimError.invalidPath(`Invalid path at position ${offset + 1}: ${message}.`);
+
+/** Parses a `filter` query parameter or `.search` filter. Throws ScimError invalidFilter. */
+export const parseFilter = (input: string): Filter => {
+  const parser = new Parser(checkInput(input, filterError, 'filter'), filterError);
+  const filter = parser.parseOr(false);
+  parser.expectEnd();
+  return filter;
+};
+
+/** Parses a PATCH operation `path`. Throws ScimError invalidPath. */
+export const parsePath = (input: string): PatchPath => {
+  const parser = new Parser(checkInput(input, pathError, 'path'), pathError);
+  return parser.parsePatchPath();
+};
