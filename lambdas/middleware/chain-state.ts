@@ -1,0 +1,25 @@
+/**
+ * What the middlewares learn about one request and hand to the route: the authenticated tenant and the
+ * parsed body. Kept in a WeakMap keyed by the event (one event per invocation) rather than on Middy's
+ * `internal`, which a plugin may share between invocations.
+ */
+import type { ScimEvent } from './types';
+
+export interface ChainState {
+  tenantId?: string;
+  /** Set by scim-body; `hasBody` distinguishes "no body" from a parsed JSON null. */
+  hasBody?: boolean;
+  body?: unknown;
+  startedAtMs?: number;
+}
+
+const states = new WeakMap<ScimEvent, ChainState>();
+
+export function chainState(event: ScimEvent): ChainState {
+  let state = states.get(event);
+  if (!state) {
+    state = {};
+    states.set(event, state);
+  }
+  return state;
+}

@@ -1,0 +1,82 @@
+/**
+ * Per-request logging context and the access line.
+ *
+ * Appends requestId, method and a route template to every log line of the request (tenant-auth adds
+ * tenantId once its format is checked), and writes one structured "request completed" line with status
+ * and duration. The route template is derived from the path with ids replaced by placeholders: raw paths,
+ * query strings (filters carry emails), headers (Authorization) and bodies are never logged.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+
+import { chainState } from './chain-state';
+import type { ScimEvent, ScimMiddleware, ScimResult } from './types';
+
+const KNOWN_ENDPOINTS = new Map(
+  ['Users', 'Groups', 'ServiceProviderConfig', 'ResourceTypes', 'Schemas', 'Bulk', 'Me', '.search'].map(
+    (name) => [name.toLowerCase(), name],
+  ),
+);
+
+/**
+ * e.g. /tenants/acme/scim/v2/users/42/ -> /tenants/{tenantId}/scim/v2/Users/{id}. Unknown segments become
+ * {segment}, so nothing the client typed reaches the logs.
+ */
+export function routeTemplate(rawPath: string | undefined): string {
+  const path = rawPath ?? '';
+  const scimStart = path.search(/\/scim\/v2(?=\/|$)/);
+  if (!/\/tenants\/[^/]*\/scim\/v2(?=\/|$)/.test(path) || scimStart < 0) return '{unknown}';
+  const rest = path
+    .slice(scimStart + '/scim/v2'.length)
+    .split('/')
+    .filter((segment) => segment !== '');
+  const [endpoint, ...ids] = rest;
+  const parts = ['/tenants/{tenantId}/scim/v2'];
+  if (endpoint !== undefined) parts.push(KNOWN_ENDPOINTS.get(endpoint.toLowerCase()) ?? '{segment}');
+  for (let index = 0; index < ids.length; index += 1) parts.push(index === 0 ? '{id}' : '{segment}');
+  return parts.join('/');
+}
+
+export function requestIdOf(event: ScimEvent, awsRequestId: string | undefined): string {
+  return event.requestContext?.requestId ?? awsRequestId ?? 'unknown';
+}
+
+export interface RequestContextDeps {
+  readonly logger: Logger;
+  /** Milliseconds clock for durations; injectable for tests. */
+  readonly clock?: () => number;
+}
+
+export function requestContext(deps: RequestContextDeps): ScimMiddleware {
+  const clock = deps.clock ?? (() => performance.now());
+  const { logger } = deps;
+
+  const logCompleted = (event: ScimEvent, response: ScimResult | null | undefined): void => {
+    const startedAtMs = chainState(event).startedAtMs ?? clock();
+    logger.info('request completed', {
+      status: response?.statusCode ?? 500,
+      durationMs: Math.round((clock() - startedAtMs) * 10) / 10,
+    });
+  };
+
+  return {
+    before: (request) => {
+      const event = request.event;
+      chainState(event).startedAtMs = clock();
+      // Keys of the previous invocation on this warm container must not leak into this one.
+      logger.resetKeys();
+      if (typeof request.context?.awsRequestId === 'string') logger.addContext(request.context);
+      logger.appendKeys({
+        requestId: requestIdOf(event, request.context?.awsRequestId),
+        method: (event.requestContext?.http?.method ?? 'UNKNOWN').toUpperCase(),
+        route: routeTemplate(event.rawPath),
+      });
+    },
+    after: (request) => {
+      logCompleted(request.event, request.response);
+    },
+    onError: (request) => {
+      // Outermost middleware: scim-errors has already turned the error into request.response.
+      logCompleted(request.event, request.response);
+    },
+  };
+}

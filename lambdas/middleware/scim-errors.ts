@@ -1,0 +1,52 @@
+/**
+ * The one place errors become responses. A ScimError answers with its own status, body and headers; a
+ * transient backend error with 503 + Retry-After; anything else with a generic 500. Unexpected errors are
+ * logged by name and stack frames only: their messages can echo request data (attribute values).
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+
+import { ScimError, isScimError } from '../scim/errors';
+import { isTransientBackendError } from './backend-errors';
+import { toApiGatewayResult } from './scim-response';
+import type { ScimMiddleware } from './types';
+
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
+
+const errorName = (error: unknown): string =>
+  error instanceof Error ? error.name : typeof error === 'object' ? 'object' : typeof error;
+
+/** Stack frames without the first line, which repeats the (possibly data-bearing) message. */
+const stackFrames = (error: unknown): string | undefined =>
+  error instanceof Error && error.stack
+    ? error.stack
+        .split('\n')
+        .filter((line) => line.trimStart().startsWith('at '))
+        .join('\n')
+    : undefined;
+
+export function toScimError(error: unknown, logger: Logger): ScimError {
+  if (isScimError(error)) return error;
+  if (isTransientBackendError(error)) {
+    logger.warn('Backend unavailable', { errorName: errorName(error) });
+    return ScimError.unavailable(
+      'The service is temporarily unavailable. Please retry later.',
+      UNAVAILABLE_RETRY_AFTER_SECONDS,
+    );
+  }
+  logger.error('Unhandled error', { errorName: errorName(error), stack: stackFrames(error) });
+  return ScimError.internal();
+}
+
+export function scimErrors(deps: { logger: Logger }): ScimMiddleware {
+  return {
+    onError: (request) => {
+      const error = toScimError(request.error, deps.logger);
+      request.response = toApiGatewayResult({
+        status: error.status,
+        headers: error.headers,
+        body: error.toBody(),
+      });
+      // No return value: the request-context onError (outermost) must still see the response to log it.
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/** Builds the route's ScimRequest from the API Gateway event and what the middlewares established. */
+import { ScimError } from '../scim/errors';
+import type { ChainState } from './chain-state';
+import type { ScimEvent, ScimRequest } from './types';
+
+export function lowerCaseHeaders(
+  headers: Readonly<Record<string, string | undefined>> | undefined,
+): Record<string, string | undefined> {
+  const result: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) result[name.toLowerCase()] = value;
+  return result;
+}
+
+const firstListValue = (value: string | undefined): string | undefined =>
+  value?.split(',')[0]?.trim() || undefined;
+
+/**
+ * https://host[/stage]/tenants/{tenantId}/scim/v2. The prefix is taken from the raw path, so a stage or
+ * custom-domain base path is kept; the host from the Host header, else the API's domain name.
+ */
+export function tenantBaseUrl(
+  event: ScimEvent,
+  headers: Readonly<Record<string, string | undefined>>,
+  tenantId: string,
+): string {
+  const forwardedProto = firstListValue(headers['x-forwarded-proto'])?.toLowerCase();
+  const protocol = forwardedProto === 'http' ? 'http' : 'https';
+  const host = firstListValue(headers.host) ?? event.requestContext?.domainName ?? 'localhost';
+  const marker = `/tenants/${tenantId}/scim/v2`;
+  const rawPath = event.rawPath ?? '';
+  const at = rawPath.indexOf(marker);
+  const prefix = at > 0 ? rawPath.slice(0, at) : '';
+  return `${protocol}://${host}${prefix}${marker}`;
+}
+
+export function toScimRequest(event: ScimEvent, state: ChainState, awsRequestId?: string): ScimRequest {
+  const tenantId = state.tenantId;
+  // Only reachable if the chain is assembled without tenant-auth: a bug, not a client error.
+  if (tenantId === undefined) throw ScimError.internal();
+  const headers = lowerCaseHeaders(event.headers);
+  return {
+    method: (event.requestContext?.http?.method ?? '').toUpperCase(),
+    tenantId,
+    rawPath: event.rawPath ?? '',
+    query: new URLSearchParams(event.rawQueryString ?? ''),
+    headers,
+    body: state.hasBody ? state.body : undefined,
+    baseUrl: tenantBaseUrl(event, headers, tenantId),
+    requestId: event.requestContext?.requestId ?? awsRequestId ?? 'unknown',
+  };
+}
