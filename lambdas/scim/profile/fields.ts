@@ -1,0 +1,76 @@
+/**
+ * The member profile fields of the setup guide (product.md, "Member profile fields"), as data: the
+ * completeness lists, the tenant report and the README's mapping table all follow this order.
+ */
+export type ProfileFieldLevel = 'required' | 'recommended' | 'optional';
+
+export type ProfileField =
+  | 'firstName'
+  | 'lastName'
+  | 'email'
+  | 'managementLevel'
+  | 'jobTitle'
+  | 'businessUnit'
+  | 'jobFunction'
+  | 'peopleManager'
+  | 'managerEmail'
+  | 'location'
+  | 'locale'
+  | 'status';
+
+export interface ProfileFieldDefinition {
+  readonly field: ProfileField;
+  readonly label: string;
+  readonly level: ProfileFieldLevel;
+  /** Where the value arrives, as an admin would write the target attribute in Entra. */
+  readonly scimAttribute: string;
+}
+
+export const PROFILE_FIELDS: readonly ProfileFieldDefinition[] = [
+  { field: 'firstName', label: 'First name', level: 'required', scimAttribute: 'name.givenName' },
+  { field: 'lastName', label: 'Last name', level: 'required', scimAttribute: 'name.familyName' },
+  { field: 'email', label: 'Email', level: 'required', scimAttribute: 'emails[type eq "work"].value' },
+  {
+    field: 'managementLevel',
+    label: 'Management level',
+    level: 'required',
+    scimAttribute: 'urn:ietf:params:scim:schemas:extension:profile:2.0:User:managementLevel',
+  },
+  { field: 'jobTitle', label: 'Job title', level: 'recommended', scimAttribute: 'title' },
+  {
+    field: 'businessUnit',
+    label: 'Business unit',
+    level: 'recommended',
+    scimAttribute: 'urn:ietf:params:scim:schemas:extension:profile:2.0:User:businessUnit',
+  },
+  {
+    field: 'jobFunction',
+    label: 'Job function',
+    level: 'recommended',
+    scimAttribute: 'urn:ietf:params:scim:schemas:extension:profile:2.0:User:jobFunction',
+  },
+  {
+    field: 'peopleManager',
+    label: 'People manager status',
+    level: 'recommended',
+    scimAttribute: 'urn:ietf:params:scim:schemas:extension:profile:2.0:User:peopleManager',
+  },
+  {
+    field: 'managerEmail',
+    label: 'Manager email',
+    level: 'recommended',
+    scimAttribute: 'urn:ietf:params:scim:schemas:extension:profile:2.0:User:managerEmail',
+  },
+  {
+    field: 'location',
+    label: 'City, country or office',
+    level: 'optional',
+    scimAttribute:
+      'addresses[type eq "work"].locality / .country, urn:ietf:params:scim:schemas:extension:profile:2.0:User:office',
+  },
+  { field: 'locale', label: 'Locale', level: 'optional', scimAttribute: 'locale (else preferredLanguage)' },
+  { field: 'status', label: 'Status', level: 'optional', scimAttribute: 'active' },
+];
+
+export const fieldsAtLevel = (level: ProfileFieldLevel): ProfileField[] =>
+  PROFILE_FIELDS.filter((definition) => definition.level === level).map((definition) => definition.field);
