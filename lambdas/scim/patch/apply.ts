@@ -1,0 +1,395 @@
+/**
+ * The PatchOp interpreter (RFC 7644 §3.5.2), a pure function: it validates the whole request first
+ * (request.ts), then applies the operations in order to a copy of the resource. A failing operation fails
+ * the request and the input is never touched, so a PATCH is atomic.
+ *
+ * Decisions where the RFC is silent, loose, or where Entra needs more (entra-behaviour.md):
+ * - add/replace on a value path that matches no element CREATES the element, built from the filter's `eq`
+ *   conditions (`addresses[type eq "work"].locality` -> {type: "work", locality}); later ops on the same
+ *   filter then merge into it. Only when the filter is not a conjunction of `eq` (RFC §3.5.2.3) -> noTarget.
+ * - remove with a filter that matches nothing changes nothing (Entra retries removals).
+ * - remove with a `value` on a multi-valued attribute removes only the listed elements (Entra's member
+ *   removal); on a single-valued one it removes the attribute only if the value is the current one.
+ * - Adding an element that is already there merges into it instead of duplicating it. An element is
+ *   "already there" when its `value` matches (and its `type`, when the client chooses types); for
+ *   attributes addressed by type (emails, phoneNumbers, addresses: one element per type, see validate.ts)
+ *   an element with the same `type` is the same element.
+ * - replace on a complex single-valued attribute (name, manager) merges sub-attributes (RFC §3.5.2.3).
+ * - Setting `primary: true` on an element clears it on the others (RFC 7644 §3.5.2).
+ * - Removing or clearing a required attribute (userName) -> mutability (RFC 7644 §3.5.2.2); changing an
+ *   immutable attribute that has a value -> mutability (RFC 7644 §3.5.2).
+ * - An extension's URN key is dropped when its last attribute goes and is listed in `schemas` when it
+ *   holds attributes (RFC 7643 §3), for the extensions a request touched.
+ * - `meta` is readOnly and never changed here: the store bumps version and lastModified.
+ */
+import { ScimError } from '../errors';
+import type { Filter } from '../filter/ast';
+import type { JsonObject, JsonValue } from '../json';
+import { isJsonObject } from '../json';
+import { normaliseValue } from '../normalise';
+import type { ScimResource } from '../resource';
+import { findAttribute } from '../schema/resolve';
+import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from '../schema/types';
+import {
+  cloneJson,
+  deleteMember,
+  findKey,
+  getMember,
+  isEmptyObject,
+  jsonEqual,
+  setMember,
+} from './json-tools';
+import type { PatchOperation, PatchTarget } from './request';
+import { compilePatchRequest } from './request';
+
+export interface PatchResult {
+  readonly resource: ScimResource;
+  /** False exactly when `resource` deep-equals the input. */
+  readonly changed: boolean;
+}
+
+/**
+ * Applies a PatchOp request to `resource`. Never mutates its arguments. Throws ScimError (see
+ * compilePatchRequest for request errors; noTarget and mutability can also arise while applying).
+ */
+export const applyPatch = (resource: ScimResource, request: unknown, schema: ResourceSchema): PatchResult =>
+  applyOperations(resource, compilePatchRequest(request, schema));
+
+/** Applies already compiled operations in order to a copy of `resource`. */
+export const applyOperations = (
+  resource: ScimResource,
+  operations: readonly PatchOperation[],
+): PatchResult => {
+  const draft = cloneJson(resource);
+  const touchedExtensions = new Set<SchemaDefinition>();
+  for (const operation of operations) {
+    applyOperation(draft, operation);
+    if (operation.target.isExtension) touchedExtensions.add(operation.target.schema);
+  }
+  syncExtensionSchemas(draft, touchedExtensions);
+  return { resource: draft, changed: !jsonEqual(resource, draft) };
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Comparing values and elements
+
+const sameText = (a: JsonValue | undefined, b: JsonValue | undefined, caseExact: boolean): boolean =>
+  typeof a === 'string' && typeof b === 'string' && !caseExact
+    ? a.toLowerCase() === b.toLowerCase()
+    : jsonEqual(a, b);
+
+const subAttributeOf = (attribute: AttributeDefinition, name: string): AttributeDefinition | undefined =>
+  findAttribute(attribute.subAttributes, name);
+
+/** Email-like attributes hold one element per type (a typed `primary` list: see validate.ts). */
+const isAddressedByType = (attribute: AttributeDefinition): boolean =>
+  subAttributeOf(attribute, 'primary') !== undefined &&
+  (subAttributeOf(attribute, 'type')?.canonicalValues?.length ?? 0) > 0;
+
+/**
+ * Whether `candidate` designates the same element as `element`: same `value`, and same `type` when the
+ * client chooses types (an immutable type, as for members, follows from the value).
+ */
+const sameElement = (element: JsonValue, candidate: JsonValue, attribute: AttributeDefinition): boolean => {
+  if (!isJsonObject(element) || !isJsonObject(candidate)) {
+    return sameText(element, candidate, attribute.caseExact);
+  }
+  const typeDefinition = subAttributeOf(attribute, 'type');
+  const bothTyped = element.type !== undefined && candidate.type !== undefined;
+  const sameType = sameText(element.type, candidate.type, false);
+  if (bothTyped && isAddressedByType(attribute)) return sameType;
+  const valueDefinition = subAttributeOf(attribute, 'value');
+  if (!valueDefinition || candidate.value === undefined) return jsonEqual(element, candidate);
+  if (!sameText(element.value, candidate.value, valueDefinition.caseExact)) return false;
+  return !bothTyped || typeDefinition?.mutability === 'immutable' || sameType;
+};
+
+/** Whether a remove's listed `candidate` selects `element`: by identity, or by all its sub-attributes. */
+const selectsElement = (
+  candidate: JsonValue,
+  element: JsonValue,
+  attribute: AttributeDefinition,
+): boolean => {
+  if (isJsonObject(candidate) && isJsonObject(element) && candidate.value === undefined) {
+    return Object.entries(candidate).every(([key, value]) =>
+      sameText(getMember(element, key), value, subAttributeOf(attribute, key)?.caseExact ?? false),
+    );
+  }
+  if (isJsonObject(candidate) && isJsonObject(element) && isAddressedByType(attribute)) {
+    // By type alone an email-like element would match a different address of the same type.
+    const valueCaseExact = subAttributeOf(attribute, 'value')?.caseExact ?? false;
+    return (
+      sameText(element.value, candidate.value, valueCaseExact) &&
+      (candidate.type === undefined || sameText(element.type, candidate.type, false))
+    );
+  }
+  return sameElement(element, candidate, attribute);
+};
+
+/** Labels alone do not make an element (mirrors validate.ts): `{type: "work"}` is no address. */
+const LABELS = new Set(['type', 'primary', 'display']);
+const carriesData = (element: JsonValue): boolean =>
+  !isJsonObject(element) ||
+  Object.keys(element).some((key) => !LABELS.has(key) && element[key] !== undefined);
+
+// ---------------------------------------------------------------------------------------------------
+// Mutability
+
+const assertImmutableKept = (
+  definition: AttributeDefinition,
+  before: JsonValue | undefined,
+  after: JsonValue | undefined,
+  text: string,
+): void => {
+  if (definition.mutability === 'immutable' && before !== undefined && !jsonEqual(before, after)) {
+    throw ScimError.mutability(`"${text}" is immutable and already has a value.`);
+  }
+};
+
+const assertRequiredKept = (
+  definition: AttributeDefinition,
+  before: JsonValue | undefined,
+  after: JsonValue | undefined,
+  text: string,
+): void => {
+  if (definition.required && before !== undefined && after === undefined) {
+    throw ScimError.mutability(`"${text}" is required and cannot be removed.`);
+  }
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Lists
+
+const asList = (value: JsonValue | undefined): JsonValue[] =>
+  value === undefined ? [] : Array.isArray(value) ? [...value] : [value];
+
+const merged = (element: JsonValue, addition: JsonValue): JsonValue =>
+  isJsonObject(element) && isJsonObject(addition) ? { ...element, ...addition } : addition;
+
+/** Adds `additions` to `list`, merging each into an element it designates instead of duplicating it. */
+const addElements = (
+  list: readonly JsonValue[],
+  additions: readonly JsonValue[],
+  attribute: AttributeDefinition,
+): { list: JsonValue[]; touched: Set<JsonValue> } => {
+  const result = [...list];
+  const touched = new Set<JsonValue>();
+  for (const addition of additions) {
+    const index = result.findIndex((element) => sameElement(element, addition, attribute));
+    const element = index >= 0 ? merged(result[index], addition) : addition;
+    if (index >= 0) result[index] = element;
+    else result.push(element);
+    touched.add(element);
+  }
+  return { list: result, touched };
+};
+
+/**
+ * RFC 7644 §3.5.2: setting "primary" to true on one value sets it to false on the others. The element the
+ * operation touched last wins.
+ */
+const keepOnePrimary = (list: JsonValue[], touched: ReadonlySet<JsonValue>): JsonValue[] => {
+  const primaries = list.filter((element) => isJsonObject(element) && element.primary === true);
+  if (primaries.length <= 1) return list;
+  const touchedPrimaries = primaries.filter((element) => touched.has(element));
+  const winner = (touchedPrimaries.length > 0 ? touchedPrimaries : primaries).at(-1);
+  return list.map((element) =>
+    isJsonObject(element) && element.primary === true && element !== winner
+      ? { ...element, primary: false }
+      : element,
+  );
+};
+
+const fromList = (list: JsonValue[], attribute: AttributeDefinition): JsonValue | undefined => {
+  if (list.length === 0) return undefined;
+  return attribute.multiValued ? list : list[list.length - 1];
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Creating an element from a value filter
+
+/**
+ * The element a filter such as `type eq "work"` (or `type eq "work" and primary eq true`) describes, or
+ * undefined when the filter cannot describe one element (or, not, ne, co, ...).
+ */
+const elementFromFilter = (
+  filter: Filter,
+  attribute: AttributeDefinition,
+  text: string,
+): JsonObject | undefined => {
+  if (filter.kind === 'and') {
+    const left = elementFromFilter(filter.left, attribute, text);
+    const right = elementFromFilter(filter.right, attribute, text);
+    if (!left || !right) return undefined;
+    const conflict = Object.keys(right).some(
+      (key) => left[key] !== undefined && !jsonEqual(left[key], right[key]),
+    );
+    return conflict ? undefined : { ...left, ...right };
+  }
+  if (filter.kind !== 'compare' || filter.op !== 'eq' || filter.value === null) return undefined;
+  const definition = subAttributeOf(attribute, filter.path.attribute);
+  if (!definition) return undefined;
+  const value = normaliseValue(filter.value, definition, text);
+  return value === undefined ? undefined : { [definition.name]: value };
+};
+
+const createFromFilter = (target: PatchTarget, addition: JsonObject): JsonObject => {
+  const filter = target.filter;
+  const base = filter ? elementFromFilter(filter, target.attribute, target.text) : undefined;
+  if (!base) {
+    throw ScimError.noTarget(
+      `No element matches "${target.text}" and its filter does not describe one to create (only "eq" conditions joined by "and" do).`,
+    );
+  }
+  return { ...base, ...addition };
+};
+
+// ---------------------------------------------------------------------------------------------------
+// The three shapes of target
+
+/** `attribute` (no filter, no sub-attribute). */
+const applyToWhole = (before: JsonValue | undefined, operation: PatchOperation): JsonValue | undefined => {
+  const { op, value, hasValue, target } = operation;
+  const { attribute } = target;
+  if (op === 'remove') {
+    if (!hasValue) return undefined;
+    if (value === undefined) return before;
+    const listed = asList(value);
+    const kept = asList(before).filter(
+      (element) => !listed.some((candidate) => selectsElement(candidate, element, attribute)),
+    );
+    return fromList(kept, attribute);
+  }
+  if (value === undefined) return op === 'add' ? before : undefined;
+  if (attribute.multiValued) {
+    const { list, touched } = addElements(op === 'add' ? asList(before) : [], asList(value), attribute);
+    return fromList(keepOnePrimary(list, touched), attribute);
+  }
+  // Both add and replace merge the sub-attributes of a complex single value (RFC 7644 §3.5.2.1, §3.5.2.3).
+  return before !== undefined ? merged(before, value) : value;
+};
+
+/** `attribute.subAttribute` of a single-valued complex attribute (`name.givenName`). */
+const applyToSubAttribute = (
+  before: JsonValue | undefined,
+  operation: PatchOperation,
+): JsonValue | undefined => {
+  const { op, value, hasValue, target } = operation;
+  const subAttribute = target.subAttribute as AttributeDefinition;
+  const element: JsonObject = isJsonObject(before) ? { ...before } : {};
+  const current = getMember(element, subAttribute.name);
+  let next: JsonValue | undefined;
+  if (op === 'remove')
+    next = hasValue && !sameText(current, value, subAttribute.caseExact) ? current : undefined;
+  else if (value === undefined) next = op === 'add' ? current : undefined;
+  else next = value;
+  assertImmutableKept(subAttribute, current, next, target.text);
+  assertRequiredKept(subAttribute, current, next, target.text);
+  if (next === undefined) deleteMember(element, subAttribute.name);
+  else setMember(element, subAttribute.name, next);
+  return isEmptyObject(element) ? undefined : element;
+};
+
+/** The new value of each matched element, or undefined to drop it. */
+const updateMatched = (element: JsonObject, operation: PatchOperation): JsonObject | undefined => {
+  const { op, value, target } = operation;
+  const { subAttribute } = target;
+  if (subAttribute) {
+    const current = getMember(element, subAttribute.name);
+    const clears = op === 'remove' || (op === 'replace' && value === undefined);
+    const next = clears ? undefined : (value ?? current);
+    assertImmutableKept(subAttribute, current, next, target.text);
+    assertRequiredKept(subAttribute, current, next, target.text);
+    const updated = { ...element };
+    if (next === undefined) deleteMember(updated, subAttribute.name);
+    else setMember(updated, subAttribute.name, next);
+    return carriesData(updated) ? updated : undefined;
+  }
+  if (op === 'remove' || (op === 'replace' && value === undefined)) return undefined;
+  if (!isJsonObject(value)) return element;
+  if (op === 'add') return { ...element, ...value };
+  // The replacement keeps what the filter selected on, so the same filter still finds it.
+  const kept = target.filter ? elementFromFilter(target.filter, target.attribute, target.text) : undefined;
+  return { ...kept, ...value };
+};
+
+/** `attribute[filter]` or `attribute[filter].subAttribute`. */
+const applyToFiltered = (before: JsonValue | undefined, operation: PatchOperation): JsonValue | undefined => {
+  const { op, value, target } = operation;
+  const { attribute, subAttribute } = target;
+  const matches = target.matches ?? (() => false);
+  const list = asList(before);
+  const touched = new Set<JsonValue>();
+  let matched = 0;
+  const updated: JsonValue[] = [];
+  for (const element of list) {
+    if (!isJsonObject(element) || !matches(element)) {
+      updated.push(element);
+      continue;
+    }
+    matched += 1;
+    const next = updateMatched(element, operation);
+    if (next) {
+      updated.push(next);
+      touched.add(next);
+    }
+  }
+  if (matched === 0 && op !== 'remove' && value !== undefined) {
+    const addition = subAttribute ? { [subAttribute.name]: value } : isJsonObject(value) ? value : {};
+    const created = createFromFilter(target, addition);
+    // A single-valued complex attribute holds at most one element: the created one replaces it.
+    if (!attribute.multiValued) updated.length = 0;
+    updated.push(created);
+    touched.add(created);
+  }
+  return fromList(keepOnePrimary(updated, touched), attribute);
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Applying one operation to the draft
+
+/** The object that holds the target attribute: the resource, or its extension's URN object. */
+const containerFor = (draft: JsonObject, target: PatchTarget): JsonObject => {
+  if (!target.isExtension) return draft;
+  const key = findKey(draft, target.schema.id);
+  const existing = key === undefined ? undefined : draft[key];
+  if (isJsonObject(existing)) return existing;
+  const created: JsonObject = {};
+  setMember(draft, target.schema.id, created);
+  return created;
+};
+
+const applyOperation = (draft: JsonObject, operation: PatchOperation): void => {
+  const { target } = operation;
+  const container = containerFor(draft, target);
+  const before = getMember(container, target.attribute.name);
+  const after = target.filter
+    ? applyToFiltered(before, operation)
+    : target.subAttribute
+      ? applyToSubAttribute(before, operation)
+      : applyToWhole(before, operation);
+  assertImmutableKept(target.attribute, before, after, target.text);
+  assertRequiredKept(target.attribute, before, after, target.text);
+  if (after === undefined) deleteMember(container, target.attribute.name);
+  else setMember(container, target.attribute.name, after);
+};
+
+/** Drops emptied extension objects and keeps `schemas` listing exactly the touched extensions present. */
+const syncExtensionSchemas = (draft: JsonObject, extensions: ReadonlySet<SchemaDefinition>): void => {
+  for (const extension of extensions) {
+    const key = findKey(draft, extension.id);
+    const value = key === undefined ? undefined : draft[key];
+    const present = isJsonObject(value) && !isEmptyObject(value);
+    if (!present) deleteMember(draft, extension.id);
+    const schemas = Array.isArray(draft.schemas) ? draft.schemas : [];
+    const listed = schemas.some(
+      (uri) => typeof uri === 'string' && uri.toLowerCase() === extension.id.toLowerCase(),
+    );
+    if (present && !listed) draft.schemas = [...schemas, extension.id];
+    if (!present && listed) {
+      draft.schemas = schemas.filter(
+        (uri) => !(typeof uri === 'string' && uri.toLowerCase() === extension.id.toLowerCase()),
+      );
+    }
+  }
+};

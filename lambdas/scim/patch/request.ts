@@ -1,0 +1,289 @@
+/**
+ * Validates a PatchOp request (RFC 7644 §3.5.2) and compiles it into resolved operations, before anything
+ * is applied: the envelope (zod), every path (parsed and resolved against the schema), every value
+ * (normalised to its attribute's type) and readOnly targets. A request with one bad operation fails whole.
+ *
+ * Decisions where the RFC is silent or loose:
+ * - `op` is case-insensitive: Entra sends `Add`/`Replace`/`Remove`.
+ * - At most MAX_OPERATIONS operations. Exceeding it answers 413 without scimType, as RFC 7644 §3.7.4 does
+ *   for a bulk request over maxOperations (the RFC's only limit on a count of operations); `tooMany` is
+ *   defined for filters that match too much.
+ * - An empty `path` counts as no path (so `remove` with `"path": ""` is noTarget).
+ * - `value` is required for add and for replace without path; `null` counts as given and means "no value":
+ *   replace with null or "" clears the target, add with no value changes nothing.
+ * - No-path add/replace: each key of the value object is resolved like a path (`displayName`,
+ *   `name.givenName`, `urn:...:enterprise:2.0:User:employeeNumber`, even `emails[type eq "work"].value`);
+ *   a key naming a schema URN holds an object of that schema's attributes. A `schemas` key is accepted and
+ *   ignored: the server derives `schemas` from the extension attributes present.
+ * - A sub-attribute of a multi-valued attribute needs a value filter (`emails[type eq "work"].value`, not
+ *   `emails.value`): which element is meant would be a guess.
+ */
+import { z } from 'zod';
+import { ScimError } from '../errors';
+import type { Filter, PatchPath } from '../filter/ast';
+import type { ObjectPredicate } from '../filter/evaluate';
+import { compileElementFilter } from '../filter/evaluate';
+import { parsePath } from '../filter/parser';
+import type { JsonObject, JsonValue } from '../json';
+import { isJsonObject } from '../json';
+import { normaliseValue } from '../normalise';
+import { findAttribute, findSchema, resolveAttribute } from '../schema/resolve';
+import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from '../schema/types';
+import { PATCH_OP_URN } from '../schema/urns';
+
+export const MAX_OPERATIONS = 1_000;
+
+export type PatchOpName = 'add' | 'replace' | 'remove';
+
+/** Where an operation points, resolved against the resource's schemas. */
+export interface PatchTarget {
+  /** The path as the client wrote it, for error messages. */
+  readonly text: string;
+  readonly schema: SchemaDefinition;
+  /** True when the attribute lives under its extension's URN key. */
+  readonly isExtension: boolean;
+  readonly attribute: AttributeDefinition;
+  /** A value filter selecting elements of `attribute` (`emails[type eq "work"]`). */
+  readonly filter?: Filter;
+  /** `filter`, compiled once: does an element of `attribute` match it? */
+  readonly matches?: ObjectPredicate;
+  readonly subAttribute?: AttributeDefinition;
+}
+
+/**
+ * One resolved operation. `value` is normalised for what the target names: a list of elements for a
+ * multi-valued attribute, one element for a value-filtered path, a sub-attribute's value for a
+ * sub-attribute path. `undefined` means "no value" (null, "" or an empty list on the wire).
+ */
+export interface PatchOperation {
+  readonly op: PatchOpName;
+  readonly target: PatchTarget;
+  readonly value: JsonValue | undefined;
+  /** False for a remove without a value, which removes the whole target. */
+  readonly hasValue: boolean;
+}
+
+const operationSchema = z.object({
+  op: z
+    .string()
+    .transform((op) => op.toLowerCase())
+    .pipe(z.enum(['add', 'replace', 'remove'])),
+  path: z.string().optional(),
+  value: z.unknown().optional(),
+});
+
+const envelopeSchema = z.object({
+  schemas: z
+    .array(z.string())
+    .refine((schemas) => schemas.some((schema) => schema.toLowerCase() === PATCH_OP_URN.toLowerCase()), {
+      message: `must contain "${PATCH_OP_URN}"`,
+    }),
+  Operations: z.array(operationSchema).min(1),
+});
+
+type RawOperation = z.infer<typeof operationSchema>;
+
+const describeIssues = (error: z.ZodError): string =>
+  error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
+    .join('; ');
+
+/** Checks the envelope only. Throws invalidSyntax (or 413 for too many operations). */
+export const parseEnvelope = (request: unknown): RawOperation[] => {
+  if (isJsonObject(request) && Array.isArray(request.Operations)) {
+    if (request.Operations.length > MAX_OPERATIONS) {
+      throw ScimError.payloadTooLarge(
+        `A PATCH request may hold at most ${MAX_OPERATIONS} operations; this one has ${request.Operations.length}.`,
+      );
+    }
+  }
+  const parsed = envelopeSchema.safeParse(request);
+  if (!parsed.success)
+    throw ScimError.invalidSyntax(`Invalid PatchOp request: ${describeIssues(parsed.error)}.`);
+  return parsed.data.Operations;
+};
+
+/** Filters inside a PATCH path name sub-attributes of the filtered attribute; check they exist. */
+const checkFilterPaths = (filter: Filter, attribute: AttributeDefinition, text: string): void => {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      checkFilterPaths(filter.left, attribute, text);
+      checkFilterPaths(filter.right, attribute, text);
+      return;
+    case 'not':
+      checkFilterPaths(filter.filter, attribute, text);
+      return;
+    case 'valuePath':
+      throw ScimError.invalidFilter(`Value filters cannot be nested in the path "${text}".`);
+    case 'compare':
+    case 'present': {
+      const known =
+        attribute.subAttributes === undefined
+          ? filter.path.attribute.toLowerCase() === 'value'
+          : findAttribute(attribute.subAttributes, filter.path.attribute) !== undefined;
+      if (!known || filter.path.subAttribute !== undefined || filter.path.uri !== undefined) {
+        throw ScimError.invalidPath(
+          `The filter in "${text}" names "${filter.path.attribute}", which "${attribute.name}" does not have.`,
+        );
+      }
+    }
+  }
+};
+
+/** Resolves a parsed path against the schemas and rejects targets no client may write. */
+export const resolveTarget = (path: PatchPath, schema: ResourceSchema, text: string): PatchTarget => {
+  const resolved = resolveAttribute(schema, path);
+  if (!resolved) throw ScimError.invalidPath(`Unknown attribute path "${text}".`);
+  const { attribute, subAttribute } = resolved;
+  if (path.filter) {
+    // A single-valued complex attribute (manager) is filtered as a list of zero or one element.
+    if (attribute.type !== 'complex' && !attribute.multiValued) {
+      throw ScimError.invalidPath(`"${attribute.name}" is single-valued and cannot be filtered ("${text}").`);
+    }
+    checkFilterPaths(path.filter, attribute, text);
+  } else if (subAttribute && attribute.multiValued) {
+    throw ScimError.invalidPath(
+      `"${text}" names a sub-attribute of the multi-valued "${attribute.name}": select elements with a filter, e.g. ${attribute.name}[type eq "work"].${subAttribute.name}.`,
+    );
+  }
+  for (const definition of [attribute, subAttribute]) {
+    if (definition?.mutability === 'readOnly') {
+      throw ScimError.mutability(`"${text}" is readOnly and cannot be modified.`);
+    }
+  }
+  return {
+    text,
+    schema: resolved.schema,
+    isExtension: resolved.isExtension,
+    attribute,
+    ...(path.filter ? { filter: path.filter, matches: compileElementFilter(path.filter, attribute) } : {}),
+    ...(subAttribute ? { subAttribute } : {}),
+  };
+};
+
+/** The attribute as one element of itself, so the normaliser checks a single element of a list. */
+const elementDefinitions = new WeakMap<AttributeDefinition, AttributeDefinition>();
+const elementDefinition = (attribute: AttributeDefinition): AttributeDefinition => {
+  // Memoised: the normaliser caches its validators per definition object.
+  let element = elementDefinitions.get(attribute);
+  if (!element) {
+    element = { ...attribute, multiValued: false };
+    elementDefinitions.set(attribute, element);
+  }
+  return element;
+};
+
+const hasValueSubAttribute = (attribute: AttributeDefinition): boolean =>
+  findAttribute(attribute.subAttributes, 'value') !== undefined;
+
+/**
+ * Entra sends the manager as a bare id, `{"value": id}` or `[{"value": id}]` (entra-behaviour.md). For a
+ * single-valued complex attribute with a `value` sub-attribute, a bare primitive means `{"value": it}` and
+ * a one-element list means its element.
+ */
+const unwrapSingleComplex = (value: unknown, attribute: AttributeDefinition): unknown => {
+  let unwrapped = value;
+  if (Array.isArray(unwrapped) && unwrapped.length === 1) unwrapped = unwrapped[0] as unknown;
+  if (
+    hasValueSubAttribute(attribute) &&
+    (typeof unwrapped === 'string' || typeof unwrapped === 'number') &&
+    unwrapped !== ''
+  ) {
+    return { value: unwrapped };
+  }
+  return unwrapped;
+};
+
+const isNoValue = (value: JsonValue | undefined): boolean =>
+  value === undefined || (Array.isArray(value) && value.length === 0);
+
+/** Normalises `value` to the shape the target names (see PatchOperation.value). */
+const normaliseForTarget = (value: unknown, target: PatchTarget): JsonValue | undefined => {
+  const { attribute, subAttribute, filter, text } = target;
+  let normalised: JsonValue | undefined;
+  if (subAttribute) {
+    normalised = normaliseValue(value, subAttribute, text);
+  } else if (filter) {
+    normalised = normaliseValue(unwrapSingleComplex(value, attribute), elementDefinition(attribute), text);
+  } else if (attribute.multiValued) {
+    // A lone element is accepted for a list: clients send `"value": {"value": id}` for one member.
+    const list = Array.isArray(value) ? value : value === null || value === '' ? [] : [value];
+    normalised = normaliseValue(list, attribute, text);
+  } else if (attribute.type === 'complex') {
+    normalised = normaliseValue(unwrapSingleComplex(value, attribute), attribute, text);
+  } else {
+    normalised = normaliseValue(value, attribute, text);
+  }
+  return isNoValue(normalised) ? undefined : normalised;
+};
+
+const compileTargeted = (
+  op: PatchOpName,
+  path: string,
+  value: unknown,
+  schema: ResourceSchema,
+): PatchOperation => {
+  const target = resolveTarget(parsePath(path), schema, path);
+  const hasValue = value !== undefined;
+  return { op, target, value: hasValue ? normaliseForTarget(value, target) : undefined, hasValue };
+};
+
+/** The schema a no-path key names when the key is a bare schema URN holding that schema's attributes. */
+const schemaNamedBy = (key: string, schema: ResourceSchema): SchemaDefinition | undefined =>
+  key.toLowerCase().startsWith('urn:') ? findSchema(schema, key) : undefined;
+
+/** Expands a no-path add/replace into one targeted operation per attribute in its value object. */
+const compileWithoutPath = (
+  op: 'add' | 'replace',
+  value: JsonObject,
+  schema: ResourceSchema,
+): PatchOperation[] => {
+  const operations: PatchOperation[] = [];
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined) continue;
+    if (key.toLowerCase() === 'schemas') continue;
+    const namedSchema = schemaNamedBy(key, schema);
+    if (namedSchema) {
+      if (item === null) continue;
+      if (!isJsonObject(item)) {
+        throw ScimError.invalidValue(`"${key}" must hold an object of that schema's attributes.`);
+      }
+      for (const [attributeKey, attributeValue] of Object.entries(item)) {
+        if (attributeValue === undefined) continue;
+        operations.push(compileTargeted(op, `${namedSchema.id}:${attributeKey}`, attributeValue, schema));
+      }
+      continue;
+    }
+    operations.push(compileTargeted(op, key, item, schema));
+  }
+  return operations;
+};
+
+const compileOperation = (raw: RawOperation, index: number, schema: ResourceSchema): PatchOperation[] => {
+  const path = raw.path?.trim() === '' ? undefined : raw.path;
+  if (path !== undefined) {
+    if (raw.op !== 'remove' && raw.value === undefined) {
+      throw ScimError.invalidSyntax(`Operations[${index}] (${raw.op} "${path}") has no "value".`);
+    }
+    return [compileTargeted(raw.op, path, raw.value, schema)];
+  }
+  if (raw.op === 'remove') {
+    throw ScimError.noTarget(`Operations[${index}] is a remove without "path" (RFC 7644 §3.5.2.2).`);
+  }
+  if (!isJsonObject(raw.value)) {
+    throw ScimError.invalidSyntax(
+      `Operations[${index}] (${raw.op} without "path") needs a "value" object of attributes.`,
+    );
+  }
+  return compileWithoutPath(raw.op, raw.value, schema);
+};
+
+/**
+ * Validates the whole PatchOp request and resolves every operation against `schema`. Throws ScimError:
+ * invalidSyntax (envelope), invalidPath (unknown or malformed path), invalidFilter, invalidValue (wrong
+ * type), mutability (readOnly target), noTarget (remove without path), 413 (too many operations).
+ */
+export const compilePatchRequest = (request: unknown, schema: ResourceSchema): PatchOperation[] =>
+  parseEnvelope(request).flatMap((raw, index) => compileOperation(raw, index, schema));
