@@ -1,0 +1,159 @@
+/**
+ * The repository port: everything the handlers need from storage, tenant-scoped. Every method takes the
+ * tenant id first and never sees another tenant's data. Every failure is a ScimError:
+ * 404 unknown id, 409 `uniqueness` (userName, externalId, group displayName), 412 If-Match mismatch,
+ * 400 `invalidValue` (unknown member ids, values too long to index), 400 `tooMany` (filter or group too
+ * large to serve), 400 `invalidValue` (bad cursor), 503 + Retry-After (throttling, DynamoDB faults,
+ * network errors, contention that outlasted the retries). Never a 500.
+ *
+ * Resources go in as canonical SCIM JSON (see lambdas/scim/resource.ts). `id`, `meta`, and the computed
+ * `groups` (User) and `members` (Group) of the input are ignored: the store owns ids and versions, and
+ * memberships are written only through the member operations below.
+ */
+import type { Filter } from '../scim/filter/ast';
+import type { JsonObject } from '../scim/json';
+import type { ScimResource } from '../scim/resource';
+
+/** Optimistic concurrency: `ifMatch` is the request's If-Match header value (`W/"3"`, `"3"` or `*`). */
+export interface WriteOptions {
+  readonly ifMatch?: string;
+}
+
+export interface UpdateOptions extends WriteOptions {
+  /** How many read-apply-write attempts before giving up with 503 (default DEFAULT_MAX_ATTEMPTS). */
+  readonly maxAttempts?: number;
+}
+
+/** The outcome of a pure PATCH on a resource (the shape `applyPatch` returns). */
+export interface MutationResult {
+  readonly resource: ScimResource;
+  /** False when the PATCH changed nothing: nothing is written and the version stays. */
+  readonly changed: boolean;
+}
+
+/** Member changes of a group PATCH, as user ids (the shape `planGroupPatch` returns). */
+export interface MemberChanges {
+  /** Remove every current member first (`remove members` without a value, or a replace). */
+  readonly removeAll: boolean;
+  readonly add: readonly string[];
+  readonly remove: readonly string[];
+}
+
+export interface GroupPlan extends MutationResult {
+  readonly members: MemberChanges;
+}
+
+export type UserMutation = (current: ScimResource) => MutationResult;
+export type GroupPlanner = (current: ScimResource) => GroupPlan;
+
+export interface GroupUpdateOptions extends UpdateOptions {
+  /**
+   * Ids the PATCH will probably add (e.g. every `value` of its add ops). When given, their existence is
+   * checked in the same round trip as the group read, which saves a sequential round.
+   */
+  readonly memberIdsHint?: readonly string[];
+}
+
+export interface FindQuery {
+  readonly filter?: Filter;
+  /** 1-based (RFC 7644 §3.4.2.4). Default 1. Ignored when `cursor` is given. */
+  readonly startIndex?: number;
+  /** Default and maximum MAX_PAGE_SIZE; 0 returns only totalResults. */
+  readonly count?: number;
+  /**
+   * RFC 9865 cursor pagination: '' asks for the first page, otherwise a `nextCursor`/`previousCursor`
+   * from an earlier answer. When present, the answer carries cursors and no meaningful startIndex.
+   */
+  readonly cursor?: string;
+}
+
+export interface FindGroupsQuery extends FindQuery {
+  /** Read member items too (costs a Query per group); false for `excludedAttributes=members`. */
+  readonly includeMembers?: boolean;
+}
+
+export interface FindResult {
+  readonly resources: ScimResource[];
+  readonly totalResults: number;
+  /** 1-based index of the first resource returned (echoes the request for index paging). */
+  readonly startIndex: number;
+  readonly nextCursor?: string;
+  readonly previousCursor?: string;
+}
+
+export interface TenantMetadata {
+  readonly tenantId: string;
+  /** ISO 8601 */
+  readonly createdAt: string;
+  readonly displayName?: string;
+}
+
+export interface ScimRepository {
+  /** POST /Users: a new id and meta (version W/"1"); 409 `uniqueness` on a userName/externalId clash. */
+  createUser(tenantId: string, user: JsonObject): Promise<ScimResource>;
+  /** undefined when absent. `includeGroups` adds the computed `groups` from reverse membership items. */
+  getUser(
+    tenantId: string,
+    id: string,
+    options?: { readonly includeGroups?: boolean },
+  ): Promise<ScimResource | undefined>;
+  /** PUT /Users/{id}: 404, 409, 412. Keeps id and meta.created. */
+  replaceUser(tenantId: string, id: string, user: JsonObject, options?: UpdateOptions): Promise<ScimResource>;
+  /**
+   * PATCH /Users/{id}: reads, applies `mutate`, writes conditionally on the version read, and retries on
+   * a concurrent change (bounded) so no update is lost. 404, 409, 412 (If-Match differs from the current
+   * version), 503 when retries run out.
+   */
+  updateUser(
+    tenantId: string,
+    id: string,
+    mutate: UserMutation,
+    options?: UpdateOptions,
+  ): Promise<ScimResource>;
+  /** DELETE /Users/{id}: removes the user, its lookups and its memberships. 404 when absent. */
+  deleteUser(tenantId: string, id: string): Promise<void>;
+  findUsers(tenantId: string, query: FindQuery): Promise<FindResult>;
+
+  /**
+   * POST /Groups: `members` of the input (ids of users of this tenant) are added; unknown ids -> 400
+   * `invalidValue` naming them, nothing written. 409 `uniqueness` on a displayName/externalId clash.
+   */
+  createGroup(tenantId: string, group: JsonObject): Promise<ScimResource>;
+  /**
+   * undefined when absent. `includeMembers: false` never reads member items; a group too large for one
+   * response -> 400 `tooMany` suggesting `excludedAttributes=members`.
+   */
+  getGroup(
+    tenantId: string,
+    id: string,
+    options: { readonly includeMembers: boolean },
+  ): Promise<ScimResource | undefined>;
+  /** PUT /Groups/{id}: replaces attributes and the whole member list (writes only the difference). */
+  replaceGroup(
+    tenantId: string,
+    id: string,
+    group: JsonObject,
+    options?: UpdateOptions,
+  ): Promise<ScimResource>;
+  /**
+   * PATCH /Groups/{id}: `plan` gets the group WITHOUT members and returns the new attributes plus the
+   * member changes, which cost O(changed members). Returns the group without members.
+   */
+  updateGroup(
+    tenantId: string,
+    id: string,
+    plan: GroupPlanner,
+    options?: GroupUpdateOptions,
+  ): Promise<ScimResource>;
+  /** DELETE /Groups/{id}: removes the group, its lookups and its member items. 404 when absent. */
+  deleteGroup(tenantId: string, id: string): Promise<void>;
+  findGroups(tenantId: string, query: FindGroupsQuery): Promise<FindResult>;
+
+  getTenant(tenantId: string): Promise<TenantMetadata | undefined>;
+  /** Creates or overwrites the tenant's metadata. */
+  putTenant(metadata: TenantMetadata): Promise<void>;
+}
+
+/** The largest `count` served; larger requests are clamped (RFC 7644 §3.4.2.4 allows it). */
+export const MAX_PAGE_SIZE = 500;
+export const DEFAULT_MAX_ATTEMPTS = 10;
