@@ -1,0 +1,212 @@
+/**
+ * Input normalisation: turns what clients send into the canonical internal representation
+ * (lambdas/scim/resource.ts). Type checking and value coercion come from the zod validators that
+ * validate.ts derives from the schema data; this module adds the resource-level rules of RFC 7644 §3.3
+ * and the Entra quirks of entra-behaviour.md.
+ */
+import { ScimError } from './errors';
+import type { JsonObject, JsonValue } from './json';
+import { isJsonObject } from './json';
+import { findAttribute } from './schema/resolve';
+import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './schema/types';
+import { attributeValidator, formatIssuePath } from './validate';
+
+/** At most this many problems are named in one error detail. */
+const MAX_REPORTED_ISSUES = 3;
+
+/**
+ * Canonicalises one value of `attribute` (see validate.ts for the accepted forms). Returns undefined for
+ * "no value" (null, "", [], an object without values). `path` names the attribute in error details,
+ * e.g. `emails` or `urn:ietf:params:scim:schemas:extension:profile:2.0:User:peopleManager`.
+ * @throws ScimError 400 invalidValue naming the offending path when the value has the wrong type.
+ */
+export function normaliseValue(
+  value: unknown,
+  attribute: AttributeDefinition,
+  path: string,
+): JsonValue | undefined {
+  const result = attributeValidator(attribute).safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues
+    .slice(0, MAX_REPORTED_ISSUES)
+    .map((issue) => `"${formatIssuePath(path, issue.path)}": ${issue.message}`);
+  throw ScimError.invalidValue(`Invalid value for attribute ${problems.join('; ')}.`);
+}
+
+const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** Where one top-level body key (or one key of an extension block) lands. */
+type KeyTarget =
+  | { readonly kind: 'ignored' }
+  | { readonly kind: 'extensionBlock'; readonly schema: SchemaDefinition }
+  | {
+      readonly kind: 'attribute';
+      readonly schema: SchemaDefinition;
+      readonly attribute: AttributeDefinition;
+      readonly subAttribute?: AttributeDefinition;
+    };
+
+const IGNORED: KeyTarget = { kind: 'ignored' };
+
+/** `name` or `name.givenName`, within one schema. */
+const targetInSchema = (schema: SchemaDefinition, name: string): KeyTarget => {
+  const dot = name.indexOf('.');
+  const attribute = findAttribute(schema.attributes, dot < 0 ? name : name.slice(0, dot));
+  if (!attribute) return IGNORED;
+  if (dot < 0) return { kind: 'attribute', schema, attribute };
+  const subAttribute = findAttribute(attribute.subAttributes, name.slice(dot + 1));
+  return subAttribute ? { kind: 'attribute', schema, attribute, subAttribute } : IGNORED;
+};
+
+/**
+ * Resolves a top-level key: an extension URN (the block), a URN-qualified attribute (Entra's flat
+ * `urn:...:profile:2.0:User:managementLevel`, or a qualified core attribute), or a bare core attribute.
+ * Bare names are looked up in the core schema only: a representation puts extension attributes under
+ * their URN (RFC 7643 §3.3).
+ */
+const targetOfKey = (resourceSchema: ResourceSchema, key: string): KeyTarget => {
+  for (const schema of [resourceSchema.core, ...resourceSchema.extensions]) {
+    if (key.length < schema.id.length || !sameName(key.slice(0, schema.id.length), schema.id)) continue;
+    if (key.length === schema.id.length)
+      return schema === resourceSchema.core ? IGNORED : { kind: 'extensionBlock', schema };
+    if (key[schema.id.length] === ':') return targetInSchema(schema, key.slice(schema.id.length + 1));
+  }
+  return targetInSchema(resourceSchema.core, key);
+};
+
+const pathOf = (resourceSchema: ResourceSchema, schema: SchemaDefinition, name: string): string =>
+  schema === resourceSchema.core ? name : `${schema.id}:${name}`;
+
+/** Removes readOnly sub-attributes (e.g. the manager's displayName): clients cannot set them. */
+const withoutReadOnlySubAttributes = (
+  value: JsonValue,
+  attribute: AttributeDefinition,
+): JsonValue | undefined => {
+  const readOnly = (attribute.subAttributes ?? []).filter((sub) => sub.mutability === 'readOnly');
+  if (!readOnly.length) return value;
+  const strip = (element: JsonValue): JsonValue | undefined => {
+    if (!isJsonObject(element)) return element;
+    const kept = Object.entries(element).filter(([key]) => !readOnly.some((sub) => sub.name === key));
+    return kept.length ? Object.fromEntries(kept) : undefined;
+  };
+  if (!Array.isArray(value)) return strip(value);
+  const elements = value.map(strip).filter((element): element is JsonValue => element !== undefined);
+  return elements.length ? elements : undefined;
+};
+
+/** Collects the values given for each attribute, from however many keys they arrived under. */
+class Collector {
+  private readonly values = new Map<AttributeDefinition, JsonValue>();
+
+  constructor(private readonly resourceSchema: ResourceSchema) {}
+
+  add(target: Extract<KeyTarget, { kind: 'attribute' }>, raw: unknown): void {
+    const { schema, attribute, subAttribute } = target;
+    // RFC 7644 §3.3: readOnly values sent by a client are ignored.
+    if (attribute.mutability === 'readOnly' || subAttribute?.mutability === 'readOnly') return;
+    const path = pathOf(this.resourceSchema, schema, attribute.name);
+    let value: JsonValue | undefined;
+    if (subAttribute) {
+      if (attribute.multiValued)
+        throw ScimError.invalidValue(
+          `Attribute "${path}.${subAttribute.name}" cannot be set by itself: "${path}" is multi-valued; send a list of objects.`,
+        );
+      const subValue = normaliseValue(raw, subAttribute, `${path}.${subAttribute.name}`);
+      value = subValue === undefined ? undefined : { [subAttribute.name]: subValue };
+    } else {
+      value = normaliseValue(raw, attribute, path);
+    }
+    if (value === undefined) return;
+    this.merge(attribute, value, path);
+  }
+
+  private merge(attribute: AttributeDefinition, value: JsonValue, path: string): void {
+    const existing = this.values.get(attribute);
+    if (existing === undefined) {
+      this.values.set(attribute, value);
+      return;
+    }
+    if (JSON.stringify(existing) === JSON.stringify(value)) return;
+    if (!attribute.multiValued && isJsonObject(existing) && isJsonObject(value)) {
+      for (const [key, subValue] of Object.entries(value)) {
+        if (existing[key] !== undefined && JSON.stringify(existing[key]) !== JSON.stringify(subValue))
+          throw ScimError.invalidValue(
+            `Attribute "${path}.${key}" is given more than once with different values.`,
+          );
+      }
+      // Re-normalised so the merged sub-attributes come out in schema order.
+      this.values.set(attribute, normaliseValue({ ...existing, ...value }, attribute, path) ?? existing);
+      return;
+    }
+    throw ScimError.invalidValue(`Attribute "${path}" is given more than once with different values.`);
+  }
+
+  /** The values of `schema`'s attributes, in schema order, without the writeOnly ones. */
+  valuesOf(schema: SchemaDefinition): JsonObject {
+    const output: JsonObject = {};
+    for (const attribute of schema.attributes) {
+      const value = this.values.get(attribute);
+      // writeOnly (password): accepted and type-checked, but never stored, so never returned either.
+      if (value === undefined || attribute.mutability === 'writeOnly') continue;
+      const kept = withoutReadOnlySubAttributes(value, attribute);
+      if (kept !== undefined) output[attribute.name] = kept;
+    }
+    return output;
+  }
+}
+
+const collectExtensionBlock = (collector: Collector, schema: SchemaDefinition, block: unknown): void => {
+  if (block === null || block === undefined) return;
+  if (!isJsonObject(block)) throw ScimError.invalidValue(`Extension "${schema.id}" must be a JSON object.`);
+  for (const [key, value] of Object.entries(block)) {
+    // Some clients qualify keys inside the block too; strip the block's own URN.
+    const name =
+      key.length > schema.id.length + 1 && sameName(key.slice(0, schema.id.length + 1), `${schema.id}:`)
+        ? key.slice(schema.id.length + 1)
+        : key;
+    const target = targetInSchema(schema, name);
+    if (target.kind === 'attribute') collector.add(target, value);
+  }
+};
+
+const checkRequired = (schema: SchemaDefinition, values: JsonObject): void => {
+  for (const attribute of schema.attributes) {
+    if (!attribute.required || attribute.mutability === 'readOnly') continue;
+    if (values[attribute.name] === undefined)
+      throw ScimError.invalidValue(`Attribute "${attribute.name}" is required.`);
+  }
+};
+
+/**
+ * Canonicalises a POST or PUT body (RFC 7644 §3.3, §3.5.1) against `resourceSchema`:
+ * top-level names are case-insensitive; unknown attributes and unknown schema URNs are ignored;
+ * extension blocks are accepted by URN (any case) whether or not `schemas` lists them, and so are
+ * Entra's flat `urn:...:attribute` keys; readOnly attributes (id, meta, groups) are ignored; the
+ * writeOnly password is checked and dropped (we do not store passwords); `schemas` is rebuilt from the
+ * core URN and the extensions actually present. Returns the resource without id and meta.
+ * @throws ScimError 400 invalidSyntax when the body is not an object; 400 invalidValue for a wrong
+ *   type, a conflicting duplicate, or a missing required attribute (userName, Group displayName).
+ */
+export function normaliseResource(body: unknown, resourceSchema: ResourceSchema): JsonObject {
+  if (!isJsonObject(body)) throw ScimError.invalidSyntax('The request body must be a JSON object.');
+  const collector = new Collector(resourceSchema);
+  for (const [key, value] of Object.entries(body)) {
+    const target = targetOfKey(resourceSchema, key);
+    if (target.kind === 'extensionBlock') collectExtensionBlock(collector, target.schema, value);
+    else if (target.kind === 'attribute') collector.add(target, value);
+  }
+
+  const core = collector.valuesOf(resourceSchema.core);
+  checkRequired(resourceSchema.core, core);
+  const resource: JsonObject = { schemas: [resourceSchema.core.id], ...core };
+  const schemas = [resourceSchema.core.id];
+  for (const extension of resourceSchema.extensions) {
+    const values = collector.valuesOf(extension);
+    if (!Object.keys(values).length) continue;
+    checkRequired(extension, values);
+    schemas.push(extension.id);
+    resource[extension.id] = values;
+  }
+  resource.schemas = schemas;
+  return resource;
+}

@@ -1,0 +1,250 @@
+/**
+ * zod validators generated from the schema data: one per attribute definition, so a new attribute in
+ * lambdas/scim/schema/ is validated without code changes. Each validator both checks and canonicalises
+ * a wire value (the leniencies Entra and Okta need live here, next to the type they bend):
+ *
+ * - null, undefined and "" mean "no value" and parse to undefined (entra-behaviour.md: clearing).
+ * - boolean: JSON booleans and "true"/"false" in any case; peopleManager also "yes"/"no" (product.md).
+ * - integer/decimal: JSON numbers and numeric strings.
+ * - string/reference: strings; finite numbers become strings (employee numbers, postal codes).
+ * - canonicalValues: a case-insensitive match takes the canonical spelling ("Work" -> "work").
+ * - complex: sub-attribute names are case-insensitive and take schema casing, unknown ones are dropped
+ *   (RFC 7643 §2.1, RFC 7644 §3.3); a bare primitive for an attribute with a `value` sub-attribute means
+ *   `{ value }` (Entra sends the manager as a bare id); an object with nothing left is no value.
+ * - multi-valued: a single non-array value is wrapped in an array (lenient reading of RFC 7643 §2.4);
+ *   elements without a value are dropped; at most one `primary: true` (RFC 7643 §2.4); no two elements
+ *   with the same canonical `type` for email-like attributes (so `emails[type eq "work"]` is one element).
+ * - singular: a one-element array is unwrapped (Entra's legacy `[{"value": "<manager id>"}]`).
+ *
+ * Messages never echo the value: it may be personal data.
+ */
+import { z } from 'zod';
+import type { JsonObject, JsonValue } from './json';
+import { isJsonObject } from './json';
+import { PEOPLE_MANAGER_ATTRIBUTE } from './schema/profile';
+import type { AttributeDefinition } from './schema/types';
+
+export type ValueValidator = z.ZodType<JsonValue | undefined>;
+
+/** Booleans that also accept yes/no (product.md: "accept yes/no, true/false in any case"). */
+const YES_NO_BOOLEANS: ReadonlySet<AttributeDefinition> = new Set([PEOPLE_MANAGER_ATTRIBUTE]);
+
+const TRUE_WORDS = new Set(['true']);
+const FALSE_WORDS = new Set(['false']);
+const YES_NO_TRUE_WORDS = new Set(['true', 'yes']);
+const YES_NO_FALSE_WORDS = new Set(['false', 'no']);
+
+/** xsd:dateTime (RFC 7643 §2.3.5), time zone optional. */
+const DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** A value that stands for "no value": absent, null or the empty string. */
+export const isEmptyValue = (value: unknown): boolean =>
+  value === undefined || value === null || value === '';
+
+const booleanValidator = (attribute: AttributeDefinition): z.ZodType<boolean> => {
+  const [trueWords, falseWords, accepted] = YES_NO_BOOLEANS.has(attribute)
+    ? [YES_NO_TRUE_WORDS, YES_NO_FALSE_WORDS, 'true, false, yes or no']
+    : [TRUE_WORDS, FALSE_WORDS, 'true or false'];
+  const message = `expected a boolean (${accepted})`;
+  return z.union(
+    [
+      z.boolean(),
+      z.string().transform((text, ctx) => {
+        const word = text.trim().toLowerCase();
+        if (trueWords.has(word)) return true;
+        if (falseWords.has(word)) return false;
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }),
+    ],
+    { error: message },
+  );
+};
+
+const numberValidator = (pattern: RegExp, integer: boolean): z.ZodType<number> => {
+  const kind = integer ? 'an integer' : 'a number';
+  const jsonNumber = integer ? z.number().int({ error: `expected ${kind}` }) : z.number();
+  return z.union(
+    [
+      jsonNumber,
+      z
+        .string()
+        .trim()
+        .regex(pattern, { error: `expected ${kind}` })
+        .transform(Number),
+    ],
+    { error: `expected ${kind}` },
+  );
+};
+
+const stringValidator = (attribute: AttributeDefinition): z.ZodType<string> => {
+  const text = z.union([z.string(), z.number().transform(String)], { error: 'expected a string' });
+  const canonical = attribute.canonicalValues;
+  if (!canonical?.length) return text;
+  const byLowerCase = new Map(canonical.map((value) => [value.toLowerCase(), value]));
+  // Canonical values are suggestions (RFC 7643 §7): others are kept as sent.
+  return text.transform((value) => byLowerCase.get(value.toLowerCase()) ?? value);
+};
+
+const primitiveValidator = (attribute: AttributeDefinition): z.ZodType<JsonValue> => {
+  switch (attribute.type) {
+    case 'boolean':
+      return booleanValidator(attribute);
+    case 'integer':
+      return numberValidator(INTEGER, true);
+    case 'decimal':
+      return numberValidator(DECIMAL, false);
+    case 'dateTime':
+      return z
+        .string({ error: 'expected a dateTime string' })
+        .regex(DATE_TIME, { error: 'expected an xsd:dateTime such as 2011-05-13T04:42:34Z', abort: true })
+        .refine((text) => !Number.isNaN(Date.parse(text)), { error: 'expected a valid dateTime' });
+    case 'binary':
+      return z.string({ error: 'expected a base64 string' }).regex(BASE64, { error: 'expected base64' });
+    case 'string':
+    case 'reference':
+      return stringValidator(attribute);
+    case 'complex':
+      throw new Error(`"${attribute.name}" is complex`);
+  }
+};
+
+/** Renames sub-attribute keys to schema casing and drops unknown ones. */
+const canonicaliseKeys = (
+  input: JsonObject,
+  subAttributes: readonly AttributeDefinition[],
+  ctx: z.RefinementCtx,
+): JsonObject => {
+  const byLowerCase = new Map(subAttributes.map((sub) => [sub.name.toLowerCase(), sub.name]));
+  const output: JsonObject = {};
+  for (const [key, value] of Object.entries(input)) {
+    const name = byLowerCase.get(key.toLowerCase());
+    if (name === undefined || isEmptyValue(value)) continue;
+    if (output[name] !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `sub-attribute "${name}" is given more than once`,
+        path: [name],
+      });
+      continue;
+    }
+    output[name] = value;
+  }
+  return output;
+};
+
+const withoutUndefined = (input: Record<string, JsonValue | undefined>): JsonObject | undefined => {
+  const entries = Object.entries(input).filter(([, value]) => value !== undefined);
+  return entries.length ? Object.fromEntries(entries) : undefined;
+};
+
+const complexValidator = (attribute: AttributeDefinition): ValueValidator => {
+  const subAttributes = attribute.subAttributes ?? [];
+  const hasValue = subAttributes.some((sub) => sub.name === 'value');
+  const shape = Object.fromEntries(
+    subAttributes.map((sub) => [sub.name, attributeValidator(sub).optional()]),
+  );
+  return z
+    .unknown()
+    .transform((input, ctx): Record<string, unknown> => {
+      if (isJsonObject(input)) return canonicaliseKeys(input, subAttributes, ctx);
+      if (hasValue && (typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean'))
+        return { value: input };
+      ctx.addIssue({ code: 'custom', message: 'expected an object' });
+      return z.NEVER;
+    })
+    .pipe(z.object(shape))
+    .transform((object) => withoutUndefined(object));
+};
+
+/** Labels alone (type, primary, display) do not make a value of a multi-valued attribute. */
+const LABELS = new Set(['type', 'primary', 'display']);
+const carriesData = (element: JsonValue): boolean =>
+  !isJsonObject(element) || Object.keys(element).some((key) => !LABELS.has(key));
+
+/** Email-like attributes (a `primary` flag and a `type` with canonical values) are addressed by type. */
+const isAddressedByType = (attribute: AttributeDefinition): boolean => {
+  const subs = attribute.subAttributes ?? [];
+  return (
+    subs.some((sub) => sub.name === 'primary') &&
+    subs.some((sub) => sub.name === 'type' && (sub.canonicalValues?.length ?? 0) > 0)
+  );
+};
+
+const checkElements = (attribute: AttributeDefinition, elements: JsonValue[], ctx: z.RefinementCtx): void => {
+  const primaries = elements.filter((element) => isJsonObject(element) && element.primary === true);
+  if (primaries.length > 1)
+    ctx.addIssue({ code: 'custom', message: 'more than one value has "primary": true' });
+  if (!isAddressedByType(attribute)) return;
+  const seen = new Set<string>();
+  for (const element of elements) {
+    if (!isJsonObject(element) || typeof element.type !== 'string') continue;
+    const type = element.type.toLowerCase();
+    if (seen.has(type))
+      ctx.addIssue({ code: 'custom', message: `more than one value has type "${element.type}"` });
+    seen.add(type);
+  }
+};
+
+/** One value of the attribute (an element, for a multi-valued one); empty input means no value. */
+const valueValidator = (attribute: AttributeDefinition): ValueValidator => {
+  const inner = attribute.type === 'complex' ? complexValidator(attribute) : primitiveValidator(attribute);
+  return z
+    .unknown()
+    .transform((input): unknown => (isEmptyValue(input) ? undefined : input))
+    .pipe(inner.optional());
+};
+
+const multiValuedValidator = (attribute: AttributeDefinition): ValueValidator =>
+  z
+    .unknown()
+    .transform((input): readonly unknown[] => {
+      if (Array.isArray(input)) return input as readonly unknown[];
+      return isEmptyValue(input) ? [] : [input];
+    })
+    .pipe(z.array(valueValidator(attribute)))
+    .transform((elements, ctx): JsonValue[] | undefined => {
+      const kept = elements.filter((value): value is JsonValue => value !== undefined && carriesData(value));
+      checkElements(attribute, kept, ctx);
+      return kept.length ? kept : undefined;
+    });
+
+/**
+ * A single-valued attribute. `[]` is no value; a one-element list of a complex value is unwrapped
+ * (Entra's legacy manager form); any other list is an error.
+ */
+const singularValidator = (attribute: AttributeDefinition): ValueValidator =>
+  z
+    .unknown()
+    .transform((input, ctx): unknown => {
+      if (!Array.isArray(input)) return input;
+      if (input.length === 0) return undefined;
+      if (input.length === 1 && attribute.type === 'complex') return input[0] as unknown;
+      ctx.addIssue({ code: 'custom', message: 'expected a single value, not a list' });
+      return z.NEVER;
+    })
+    .pipe(valueValidator(attribute));
+
+const validators = new WeakMap<AttributeDefinition, ValueValidator>();
+
+/**
+ * The validator for one attribute, built from its definition and cached. Parses a wire value to its
+ * canonical form, or to undefined when the value is empty.
+ */
+export function attributeValidator(attribute: AttributeDefinition): ValueValidator {
+  const cached = validators.get(attribute);
+  if (cached) return cached;
+  const validator = attribute.multiValued ? multiValuedValidator(attribute) : singularValidator(attribute);
+  validators.set(attribute, validator);
+  return validator;
+}
+
+/** `emails` + [1, 'type'] -> `emails[1].type` */
+export const formatIssuePath = (path: string, issuePath: readonly PropertyKey[]): string =>
+  issuePath.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`),
+    path,
+  );
