@@ -25,7 +25,7 @@ import type { ScimResource } from './resource';
 export { PROFILE_FIELDS, type ProfileField, type ProfileFieldLevel } from './profile/fields';
 export { DEFAULT_LOCALE, SUPPORTED_LOCALES, mapLanguageTag, type SupportedLocale } from './profile/locale';
 export { ROLE_SEGMENTS, recogniseRole, type RoleSegment } from './profile/role';
-export type * from './profile/types';
+export * from './profile/types';
 export { summariseProfiles, type ProfileReport, type ProfileReportEntry } from './profile/report';
 
 // TODO(schema): switch to ENTERPRISE_USER_URN / PROFILE_USER_URN from ./schema once they land.
@@ -128,6 +128,7 @@ const readManagerId = (user: JsonObject, log: WarningLog): string | undefined =>
   const manager = getExtensionAttribute(user, ENTERPRISE_USER_URN, 'manager');
   if (manager === undefined || manager === null) return undefined;
   if (typeof manager === 'string') return readText(manager, 'managerEmail', attribute, log);
+  if (Array.isArray(manager) && manager.length === 0) return undefined;
   const reference = Array.isArray(manager) ? manager[0] : manager;
   if (!isJsonObject(reference)) {
     log.wrongType('managerEmail', attribute, 'a manager reference');

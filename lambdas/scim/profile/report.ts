@@ -4,7 +4,7 @@
  * counts and role/locale codes only, never names or emails.
  */
 import { PROFILE_FIELDS, type ProfileField } from './fields';
-import type { NormalisedProfile, ProfileWarningCode } from './types';
+import { PROFILE_WARNING_CODES, type NormalisedProfile, type ProfileWarningCode } from './types';
 
 export interface ProfileReportEntry {
   /** Our id of the user. */
@@ -56,13 +56,10 @@ const zeroByField = (): Record<ProfileField, number> =>
 export const summariseProfiles = (entries: readonly ProfileReportEntry[]): ProfileReport => {
   const active = entries.filter((entry) => entry.profile.profile.active);
   const missingByField = zeroByField();
-  const warningsByCode: Record<ProfileWarningCode, number> = {
-    unrecognisedRole: 0,
-    unsupportedLocale: 0,
-    invalidPeopleManager: 0,
-    invalidActive: 0,
-    wrongType: 0,
-  };
+  const warningsByCode = Object.fromEntries(PROFILE_WARNING_CODES.map((code) => [code, 0])) as Record<
+    ProfileWarningCode,
+    number
+  >;
   const unrecognisedRoles: string[] = [];
   const unsupportedLocales: string[] = [];
 

@@ -32,17 +32,20 @@ export interface MemberProfile {
   readonly active: boolean;
 }
 
-export type ProfileWarningCode =
+export const PROFILE_WARNING_CODES = [
   /** A management level that matches no Role segment spelling; `value` holds it. */
-  | 'unrecognisedRole'
+  'unrecognisedRole',
   /** locale/preferredLanguage in an unsupported language; `value` holds it when it looks like a tag. */
-  | 'unsupportedLocale'
+  'unsupportedLocale',
   /** peopleManager is not yes/no/true/false. The value is not echoed. */
-  | 'invalidPeopleManager'
+  'invalidPeopleManager',
   /** active is not a boolean or "true"/"false"; the user is treated as active. */
-  | 'invalidActive'
+  'invalidActive',
   /** An attribute of the wrong JSON type was ignored. */
-  | 'wrongType';
+  'wrongType',
+] as const;
+
+export type ProfileWarningCode = (typeof PROFILE_WARNING_CODES)[number];
 
 /**
  * Warnings are safe to log and to show the tenant admin: they carry attribute names and, only for role
