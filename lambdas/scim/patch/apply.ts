@@ -368,6 +368,9 @@ const applyOperation = (draft: JsonObject, operation: PatchOperation): void => {
     : target.subAttribute
       ? applyToSubAttribute(before, operation)
       : applyToWhole(before, operation);
+  if (target.readOnly && !jsonEqual(before, after)) {
+    throw ScimError.mutability(`"${target.text}" is readOnly and cannot be modified.`);
+  }
   assertImmutableKept(target.attribute, before, after, target.text);
   assertRequiredKept(target.attribute, before, after, target.text);
   if (after === undefined) deleteMember(container, target.attribute.name);

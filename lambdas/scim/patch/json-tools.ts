@@ -50,7 +50,6 @@ export const setMember = (object: JsonObject, name: string, value: JsonValue): v
 
 export const deleteMember = (object: JsonObject, name: string): void => {
   for (let key = findKey(object, name); key !== undefined; key = findKey(object, name)) {
-    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- attribute names are data
     delete object[key];
   }
 };

@@ -14,7 +14,9 @@
  * - No-path add/replace: each key of the value object is resolved like a path (`displayName`,
  *   `name.givenName`, `urn:...:enterprise:2.0:User:employeeNumber`, even `emails[type eq "work"].value`);
  *   a key naming a schema URN holds an object of that schema's attributes. A `schemas` key is accepted and
- *   ignored: the server derives `schemas` from the extension attributes present.
+ *   ignored: the server derives `schemas` from the extension attributes present. A readOnly attribute in
+ *   that object (`id`, `meta`) may restate its current value, which changes nothing; any other value is
+ *   mutability, as a readOnly path always is.
  * - A sub-attribute of a multi-valued attribute needs a value filter (`emails[type eq "work"].value`, not
  *   `emails.value`): which element is meant would be a guess.
  */
@@ -48,6 +50,11 @@ export interface PatchTarget {
   /** `filter`, compiled once: does an element of `attribute` match it? */
   readonly matches?: ObjectPredicate;
   readonly subAttribute?: AttributeDefinition;
+  /**
+   * Set only for a readOnly attribute named in a no-path value (a client echoing `id` with a rename): the
+   * operation may restate the current value but not change it.
+   */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -133,7 +140,12 @@ const checkFilterPaths = (filter: Filter, attribute: AttributeDefinition, text: 
 };
 
 /** Resolves a parsed path against the schemas and rejects targets no client may write. */
-export const resolveTarget = (path: PatchPath, schema: ResourceSchema, text: string): PatchTarget => {
+export const resolveTarget = (
+  path: PatchPath,
+  schema: ResourceSchema,
+  text: string,
+  { allowReadOnlyEcho = false }: { readonly allowReadOnlyEcho?: boolean } = {},
+): PatchTarget => {
   const resolved = resolveAttribute(schema, path);
   if (!resolved) throw ScimError.invalidPath(`Unknown attribute path "${text}".`);
   const { attribute, subAttribute } = resolved;
@@ -148,10 +160,9 @@ export const resolveTarget = (path: PatchPath, schema: ResourceSchema, text: str
       `"${text}" names a sub-attribute of the multi-valued "${attribute.name}": select elements with a filter, e.g. ${attribute.name}[type eq "work"].${subAttribute.name}.`,
     );
   }
-  for (const definition of [attribute, subAttribute]) {
-    if (definition?.mutability === 'readOnly') {
-      throw ScimError.mutability(`"${text}" is readOnly and cannot be modified.`);
-    }
+  const readOnly = attribute.mutability === 'readOnly' || subAttribute?.mutability === 'readOnly';
+  if (readOnly && !allowReadOnlyEcho) {
+    throw ScimError.mutability(`"${text}" is readOnly and cannot be modified.`);
   }
   return {
     text,
@@ -160,6 +171,7 @@ export const resolveTarget = (path: PatchPath, schema: ResourceSchema, text: str
     attribute,
     ...(path.filter ? { filter: path.filter, matches: compileElementFilter(path.filter, attribute) } : {}),
     ...(subAttribute ? { subAttribute } : {}),
+    ...(readOnly ? { readOnly } : {}),
   };
 };
 
@@ -224,8 +236,9 @@ const compileTargeted = (
   path: string,
   value: unknown,
   schema: ResourceSchema,
+  options: { readonly allowReadOnlyEcho?: boolean } = {},
 ): PatchOperation => {
-  const target = resolveTarget(parsePath(path), schema, path);
+  const target = resolveTarget(parsePath(path), schema, path, options);
   const hasValue = value !== undefined;
   return { op, target, value: hasValue ? normaliseForTarget(value, target) : undefined, hasValue };
 };
@@ -233,6 +246,8 @@ const compileTargeted = (
 /** The schema a no-path key names when the key is a bare schema URN holding that schema's attributes. */
 const schemaNamedBy = (key: string, schema: ResourceSchema): SchemaDefinition | undefined =>
   key.toLowerCase().startsWith('urn:') ? findSchema(schema, key) : undefined;
+
+const ECHO = { allowReadOnlyEcho: true } as const;
 
 /** Expands a no-path add/replace into one targeted operation per attribute in its value object. */
 const compileWithoutPath = (
@@ -252,11 +267,13 @@ const compileWithoutPath = (
       }
       for (const [attributeKey, attributeValue] of Object.entries(item)) {
         if (attributeValue === undefined) continue;
-        operations.push(compileTargeted(op, `${namedSchema.id}:${attributeKey}`, attributeValue, schema));
+        operations.push(
+          compileTargeted(op, `${namedSchema.id}:${attributeKey}`, attributeValue, schema, ECHO),
+        );
       }
       continue;
     }
-    operations.push(compileTargeted(op, key, item, schema));
+    operations.push(compileTargeted(op, key, item, schema, ECHO));
   }
   return operations;
 };
