@@ -1,0 +1,454 @@
+/**
+ * One deployable environment of the SCIM service: HTTP API -> one Lambda per SCIM resource -> one DynamoDB
+ * table, tenant tokens in Secrets Manager, alarms to an SNS topic. Design decisions are written down in
+ * README.md (Deploy) and docs/deploy.md.
+ */
+import * as path from 'node:path';
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  DomainName,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+  SecurityPolicy,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import {
+  AttributeType,
+  BillingMode,
+  Operation,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { TABLE_DEFINITION } from '../lambdas/store/table-definition';
+import { type ScimFunctionName, TENANT_BASE_PATH, scimRoutes } from './routes';
+import { ScimFunction } from './scim-function';
+import type { StageConfig } from './stage-config';
+
+/** The repository root: esbuild resolves node_modules and tsconfig from here. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+export const DEFAULT_HANDLER_ENTRIES: Readonly<Record<ScimFunctionName, string>> = {
+  users: path.join(PROJECT_ROOT, 'lambdas/users.ts'),
+  groups: path.join(PROJECT_ROOT, 'lambdas/groups.ts'),
+  discovery: path.join(PROJECT_ROOT, 'lambdas/discovery.ts'),
+};
+
+/**
+ * What the users and groups handlers may do on the table (and its indexes). Transactions need no action of
+ * their own: IAM checks TransactWriteItems/TransactGetItems item by item against PutItem, UpdateItem,
+ * DeleteItem, GetItem and ConditionCheckItem. No Scan, no table-level or stream actions.
+ */
+export const TABLE_ITEM_ACTIONS: readonly string[] = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+/** Operations whose throttles and system errors are alarmed on (at most 10: a metric-math alarm limit). */
+const ALARMED_TABLE_OPERATIONS: readonly Operation[] = [
+  Operation.GET_ITEM,
+  Operation.BATCH_GET_ITEM,
+  Operation.QUERY,
+  Operation.PUT_ITEM,
+  Operation.UPDATE_ITEM,
+  Operation.DELETE_ITEM,
+  Operation.BATCH_WRITE_ITEM,
+  Operation.TRANSACT_WRITE_ITEMS,
+  Operation.TRANSACT_GET_ITEMS,
+];
+
+/** Alarm when at least this share of API requests answer 5xx (a 503 for a backend outage counts too). */
+export const API_5XX_RATE_THRESHOLD_PERCENT = 5;
+
+const ALARM_PERIOD = Duration.minutes(5);
+
+/** The shape this stack reads from TABLE_DEFINITION; indexes are optional so the contract can grow. */
+type KeyAttributeType = 'S' | 'N' | 'B';
+interface KeyAttribute {
+  readonly name: string;
+  readonly type: KeyAttributeType;
+}
+interface TableShape {
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly timeToLiveAttribute?: string;
+  readonly globalSecondaryIndexes?: readonly {
+    readonly indexName: string;
+    readonly partitionKey: KeyAttribute;
+    readonly sortKey?: KeyAttribute;
+  }[];
+}
+
+const ATTRIBUTE_TYPES: Record<KeyAttributeType, AttributeType> = {
+  S: AttributeType.STRING,
+  N: AttributeType.NUMBER,
+  B: AttributeType.BINARY,
+};
+
+function keyAttribute(key: KeyAttribute): { name: string; type: AttributeType } {
+  return { name: key.name, type: ATTRIBUTE_TYPES[key.type] };
+}
+
+/**
+ * JSON access log line. Deliberately without the query string: SCIM filters carry user names and e-mail
+ * addresses. The path carries only tenant and resource ids.
+ */
+export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+};
+
+export interface ScimStackProps extends StackProps {
+  readonly config: StageConfig;
+  /** Override handler entry files (tests only); defaults to lambdas/{users,groups,discovery}.ts. */
+  readonly handlerEntries?: Readonly<Record<ScimFunctionName, string>>;
+}
+
+export class ScimStack extends Stack {
+  readonly table: Table;
+  readonly api: HttpApi;
+  readonly functions: Readonly<Record<ScimFunctionName, ScimFunction>>;
+  readonly alarmTopic: Topic;
+  readonly customDomain: DomainName | undefined;
+
+  constructor(scope: Construct, id: string, props: ScimStackProps) {
+    super(scope, id, {
+      ...props,
+      // A retained stage also cannot be deleted as a whole by accident.
+      terminationProtection: props.terminationProtection ?? props.config.removalPolicy === 'retain',
+    });
+    const { config } = props;
+    const retain = config.removalPolicy === 'retain';
+    const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = config.logRetentionDays as RetentionDays;
+
+    this.table = this.createTable(TABLE_DEFINITION, retain, removalPolicy);
+
+    const commonEnvironment: Record<string, string> = {
+      TENANT_SECRET_PREFIX: config.tenantSecretPrefix,
+      SECRET_CACHE_TTL_SECONDS: String(config.secretCacheTtlSeconds),
+      LOG_LEVEL: config.logLevel,
+      STAGE: config.stageName,
+      POWERTOOLS_SERVICE_NAME: 'serverless-scim',
+    };
+    const entries = props.handlerEntries ?? DEFAULT_HANDLER_ENTRIES;
+    // Discovery never touches the table, so it gets neither TABLE_NAME nor table permissions.
+    const usesTable = (name: ScimFunctionName): boolean => name !== 'discovery';
+    const makeFunction = (name: ScimFunctionName, constructId: string): ScimFunction =>
+      new ScimFunction(this, constructId, {
+        name,
+        entry: entries[name],
+        projectRoot: PROJECT_ROOT,
+        environment: usesTable(name)
+          ? { ...commonEnvironment, TABLE_NAME: this.table.tableName }
+          : commonEnvironment,
+        logLevel: config.logLevel,
+        logRetention,
+        logRemovalPolicy: removalPolicy,
+      });
+    this.functions = {
+      users: makeFunction('users', 'UsersHandler'),
+      groups: makeFunction('groups', 'GroupsHandler'),
+      discovery: makeFunction('discovery', 'DiscoveryHandler'),
+    };
+    this.grantPermissions(config.tenantSecretPrefix);
+
+    this.customDomain = this.createCustomDomain(config);
+    this.api = this.createApi(config, logRetention, removalPolicy);
+
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: `serverless-scim ${config.stageName} alarms`,
+      enforceSSL: true,
+    });
+    this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+    this.createAlarms();
+    this.acknowledgeNagFindings(config);
+    this.createOutputs(config);
+  }
+
+  private createTable(definition: TableShape, retain: boolean, removalPolicy: RemovalPolicy): Table {
+    const table = new Table(this, 'Table', {
+      partitionKey: keyAttribute(definition.partitionKey),
+      sortKey: definition.sortKey === undefined ? undefined : keyAttribute(definition.sortKey),
+      timeToLiveAttribute: definition.timeToLiveAttribute,
+      // On-demand: nothing to pay at idle, and no capacity to tune for Entra's bursty sync cycles.
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // The aws/dynamodb KMS key: encryption visible in CloudTrail, no per-key monthly fee.
+      encryption: TableEncryption.AWS_MANAGED,
+      // For change events later (e.g. notifying the matching platform).
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
+      deletionProtection: retain,
+      removalPolicy,
+    });
+    for (const index of definition.globalSecondaryIndexes ?? []) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: keyAttribute(index.partitionKey),
+        sortKey: index.sortKey === undefined ? undefined : keyAttribute(index.sortKey),
+      });
+    }
+    return table;
+  }
+
+  /** The table's ARN and each index's ARN by name: no `index/*` wildcard. */
+  private tableResourceArns(definition: TableShape): string[] {
+    return [
+      this.table.tableArn,
+      ...(definition.globalSecondaryIndexes ?? []).map(
+        (index) => `${this.table.tableArn}/index/${index.indexName}`,
+      ),
+    ];
+  }
+
+  /**
+   * `arn:...:secret:<prefix>*`. The trailing `*` is unavoidable: Secrets Manager appends a random
+   * 6-character suffix to every secret's ARN. Any secret whose name starts with the prefix matches, which
+   * is exactly the set of tenant secrets of this stage.
+   */
+  tenantSecretsArn(prefix: string): string {
+    return this.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${prefix}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  private grantPermissions(secretPrefix: string): void {
+    const readTenantSecrets = new PolicyStatement({
+      sid: 'ReadTenantTokens',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [this.tenantSecretsArn(secretPrefix)],
+    });
+    const tableAccess = new PolicyStatement({
+      sid: 'ReadWriteScimItems',
+      actions: [...TABLE_ITEM_ACTIONS],
+      resources: this.tableResourceArns(TABLE_DEFINITION),
+    });
+    for (const name of ['users', 'groups'] as const) {
+      this.functions[name].role.addToPrincipalPolicy(readTenantSecrets);
+      this.functions[name].role.addToPrincipalPolicy(tableAccess);
+    }
+    // Discovery authenticates the tenant too but never touches the table.
+    this.functions.discovery.role.addToPrincipalPolicy(readTenantSecrets);
+  }
+
+  private createApi(config: StageConfig, logRetention: RetentionDays, removalPolicy: RemovalPolicy): HttpApi {
+    const integrations: Record<ScimFunctionName, HttpLambdaIntegration> = {
+      users: new HttpLambdaIntegration('UsersIntegration', this.functions.users.function),
+      groups: new HttpLambdaIntegration('GroupsIntegration', this.functions.groups.function),
+      discovery: new HttpLambdaIntegration('DiscoveryIntegration', this.functions.discovery.function),
+    };
+    const customDomain = this.customDomain;
+    // No corsPreflight: SCIM clients are servers, never browsers.
+    const api = new HttpApi(this, 'HttpApi', {
+      apiName: `serverless-scim-${config.stageName}`,
+      description: `SCIM 2.0 service provider (${config.stageName})`,
+      createDefaultStage: false,
+      // With a custom domain, the execute-api hostname is switched off so there is one way in.
+      disableExecuteApiEndpoint: customDomain !== undefined,
+      // `$default`: everything no route matches goes to discovery, which answers a SCIM 404.
+      defaultIntegration: integrations.discovery,
+    });
+    for (const route of scimRoutes()) {
+      api.addRoutes({ path: route.path, methods: [HttpMethod.ANY], integration: integrations[route.target] });
+    }
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.throttle.rateLimit, burstLimit: config.throttle.burstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+      domainMapping: customDomain === undefined ? undefined : { domainName: customDomain },
+    });
+    return api;
+  }
+
+  private createCustomDomain(config: StageConfig): DomainName | undefined {
+    if (config.customDomain === undefined) return undefined;
+    return new DomainName(this, 'CustomDomain', {
+      domainName: config.customDomain.domainName,
+      certificate: Certificate.fromCertificateArn(
+        this,
+        'CustomDomainCertificate',
+        config.customDomain.certificateArn,
+      ),
+      securityPolicy: SecurityPolicy.TLS_1_2,
+    });
+  }
+
+  private alarm(id: string, metric: IMetric, threshold: number, description: string): Alarm {
+    const alarm = new Alarm(this, id, {
+      metric,
+      alarmDescription: description,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No traffic is not an incident.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const action = new SnsAction(this.alarmTopic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    return alarm;
+  }
+
+  private createAlarms(): void {
+    const api5xxRate = new MathExpression({
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      usingMetrics: {
+        errors: this.api.metricServerError({ statistic: 'Sum', period: ALARM_PERIOD }),
+        requests: this.api.metricCount({ statistic: 'Sum', period: ALARM_PERIOD }),
+      },
+      label: 'API 5xx responses (%)',
+      period: ALARM_PERIOD,
+    });
+    this.alarm(
+      'Api5xxRateAlarm',
+      api5xxRate,
+      API_5XX_RATE_THRESHOLD_PERCENT,
+      `At least ${API_5XX_RATE_THRESHOLD_PERCENT}% of SCIM requests answered 5xx in 5 minutes. Entra retries ` +
+        'failed operations only in its next cycle and quarantines a job above 40% failures.',
+    );
+
+    for (const [name, scimFunction] of Object.entries(this.functions)) {
+      const label = name.charAt(0).toUpperCase() + name.slice(1);
+      this.alarm(
+        `${label}ErrorsAlarm`,
+        scimFunction.function.metricErrors({ statistic: 'Sum', period: ALARM_PERIOD }),
+        1,
+        `The ${name} Lambda threw or timed out: handlers answer bad input with SCIM errors, so any ` +
+          'invocation error is a bug or an outage.',
+      );
+      this.alarm(
+        `${label}ThrottlesAlarm`,
+        scimFunction.function.metricThrottles({ statistic: 'Sum', period: ALARM_PERIOD }),
+        1,
+        `The ${name} Lambda was throttled (account or function concurrency limit): Entra saw 429/5xx.`,
+      );
+    }
+
+    const operations = [...ALARMED_TABLE_OPERATIONS];
+    this.alarm(
+      'TableThrottlesAlarm',
+      this.table.metricThrottledRequestsForOperations({ operations, period: ALARM_PERIOD }),
+      1,
+      'DynamoDB throttled requests on the SCIM table.',
+    );
+    this.alarm(
+      'TableSystemErrorsAlarm',
+      this.table.metricSystemErrorsForOperations({ operations, period: ALARM_PERIOD }),
+      1,
+      'DynamoDB answered with system errors (HTTP 500) on the SCIM table.',
+    );
+  }
+
+  /** cdk-nag AwsSolutions findings that are accepted on purpose, each with the reason. */
+  private acknowledgeNagFindings(config: StageConfig): void {
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Tenant bearer tokens are verified in the Lambda (Middy tenant-auth) against Secrets Manager: the ' +
+        'token is per tenant in the path, failures must be SCIM error bodies, and a backend outage must ' +
+        'answer 503 rather than 401 (Entra quarantines on 401). An API Gateway authorizer can do neither.',
+    });
+    for (const scimFunction of Object.values(this.functions)) {
+      Validations.of(scimFunction.function).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason:
+          'Pinned to Node.js 22, the line the project is built and tested for; moving to a newer runtime ' +
+          'is a deliberate, tested change rather than a side effect of a CDK upgrade.',
+      });
+    }
+    const secretArnFinding = `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${config.tenantSecretPrefix}*`;
+    for (const scimFunction of Object.values(this.functions)) {
+      Validations.of(scimFunction.role).acknowledge({
+        id: `AwsSolutions-IAM5[${secretArnFinding}]`,
+        reason:
+          'Secrets Manager appends a random 6-character suffix to each secret ARN, so reading the tenant ' +
+          "secrets needs a trailing wildcard; it is limited to this stage's tenant-secret name prefix.",
+      });
+    }
+  }
+
+  private createOutputs(config: StageConfig): void {
+    const baseUrl =
+      this.customDomain === undefined
+        ? `https://${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`
+        : `https://${config.customDomain?.domainName ?? ''}`;
+    new CfnOutput(this, 'ApiUrl', { value: `${baseUrl}/`, description: 'Base URL of the SCIM HTTP API.' });
+    new CfnOutput(this, 'TenantUrlTemplate', {
+      value: `${baseUrl}${TENANT_BASE_PATH}`,
+      description: 'Tenant URL for Entra: replace {tenantId} with the id printed by `npm run tenant`.',
+    });
+    new CfnOutput(this, 'TableName', {
+      value: this.table.tableName,
+      description: 'DynamoDB table (for the tenant CLI: TABLE_NAME).',
+    });
+    new CfnOutput(this, 'TenantSecretPrefix', {
+      value: config.tenantSecretPrefix,
+      description:
+        'Secrets Manager name prefix of tenant secrets (for the tenant CLI: TENANT_SECRET_PREFIX).',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topicArn,
+      description: 'SNS topic receiving the alarms; confirm the e-mail subscription after the first deploy.',
+    });
+    if (this.customDomain !== undefined) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: this.customDomain.regionalDomainName,
+        description: 'Point a CNAME (or Route 53 alias) for the custom domain at this name.',
+      });
+    }
+  }
+}
