@@ -124,7 +124,9 @@ class Parser {
       this.next();
       return this.parseParenthesised(token, relative);
     }
-    if (isKeyword(token, 'not') && !isOperatorWord(this.peek(1))) {
+    // `not` followed by an operator or '[' is an attribute called "not".
+    const afterNot = this.peek(1);
+    if (isKeyword(token, 'not') && afterNot.kind !== 'lbracket' && !isOperatorWord(afterNot)) {
       this.next();
       const open = this.next();
       if (open.kind !== 'lparen') throw this.expected("'(' after 'not'", open);
