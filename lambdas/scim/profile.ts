@@ -21,16 +21,20 @@ import {
 import { recogniseRole } from './profile/role';
 import type { LocationProfile, MemberProfile, NormalisedProfile, RoleProfile } from './profile/types';
 import type { ScimResource } from './resource';
+import { ENTERPRISE_USER_URN, PROFILE_USER_URN } from './schema';
 
 export { PROFILE_FIELDS, type ProfileField, type ProfileFieldLevel } from './profile/fields';
 export { DEFAULT_LOCALE, SUPPORTED_LOCALES, mapLanguageTag, type SupportedLocale } from './profile/locale';
 export { ROLE_SEGMENTS, recogniseRole, type RoleSegment } from './profile/role';
 export * from './profile/types';
-export { summariseProfiles, type ProfileReport, type ProfileReportEntry } from './profile/report';
-
-// TODO(schema): switch to ENTERPRISE_USER_URN / PROFILE_USER_URN from ./schema once they land.
-const ENTERPRISE_USER_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const PROFILE_USER_URN = 'urn:ietf:params:scim:schemas:extension:profile:2.0:User';
+export {
+  NOT_A_LANGUAGE_TAG,
+  summariseProfiles,
+  type ProfileReport,
+  type ProfileReportEntry,
+  type UserMissingRequired,
+  type ValueCount,
+} from './profile/report';
 
 export interface NormaliseProfileOptions {
   /**

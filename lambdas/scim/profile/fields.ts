@@ -2,6 +2,8 @@
  * The member profile fields of the setup guide (product.md, "Member profile fields"), as data: the
  * completeness lists, the tenant report and the README's mapping table all follow this order.
  */
+import { PROFILE_USER_URN } from '../schema';
+
 export type ProfileFieldLevel = 'required' | 'recommended' | 'optional';
 
 export type ProfileField =
@@ -34,39 +36,38 @@ export const PROFILE_FIELDS: readonly ProfileFieldDefinition[] = [
     field: 'managementLevel',
     label: 'Management level',
     level: 'required',
-    scimAttribute: 'urn:ietf:params:scim:schemas:extension:profile:2.0:User:managementLevel',
+    scimAttribute: `${PROFILE_USER_URN}:managementLevel`,
   },
   { field: 'jobTitle', label: 'Job title', level: 'recommended', scimAttribute: 'title' },
   {
     field: 'businessUnit',
     label: 'Business unit',
     level: 'recommended',
-    scimAttribute: 'urn:ietf:params:scim:schemas:extension:profile:2.0:User:businessUnit',
+    scimAttribute: `${PROFILE_USER_URN}:businessUnit`,
   },
   {
     field: 'jobFunction',
     label: 'Job function',
     level: 'recommended',
-    scimAttribute: 'urn:ietf:params:scim:schemas:extension:profile:2.0:User:jobFunction',
+    scimAttribute: `${PROFILE_USER_URN}:jobFunction`,
   },
   {
     field: 'peopleManager',
     label: 'People manager status',
     level: 'recommended',
-    scimAttribute: 'urn:ietf:params:scim:schemas:extension:profile:2.0:User:peopleManager',
+    scimAttribute: `${PROFILE_USER_URN}:peopleManager`,
   },
   {
     field: 'managerEmail',
     label: 'Manager email',
     level: 'recommended',
-    scimAttribute: 'urn:ietf:params:scim:schemas:extension:profile:2.0:User:managerEmail',
+    scimAttribute: `${PROFILE_USER_URN}:managerEmail`,
   },
   {
     field: 'location',
     label: 'City, country or office',
     level: 'optional',
-    scimAttribute:
-      'addresses[type eq "work"].locality / .country, urn:ietf:params:scim:schemas:extension:profile:2.0:User:office',
+    scimAttribute: `addresses[type eq "work"].locality / .country, ${PROFILE_USER_URN}:office`,
   },
   { field: 'locale', label: 'Locale', level: 'optional', scimAttribute: 'locale (else preferredLanguage)' },
   { field: 'status', label: 'Status', level: 'optional', scimAttribute: 'active' },
