@@ -40,6 +40,7 @@ export interface NormaliseProfileOptions {
   /**
    * Our id of a user -> that user's email, used to derive the manager email from the enterprise
    * extension's `manager` reference when `managerEmail` is not mapped. See createManagerEmailResolver.
+   * Called only then; what it throws propagates (it is the caller's lookup, not user input).
    */
   readonly resolveManagerEmail?: (managerId: string) => string | undefined;
 }
