@@ -1,0 +1,16 @@
+/** The Groups Lambda: configuration and clients once per container, then the shared handler factory. */
+import { createTokenStore } from './auth/token-store-factory';
+import { loadConfig } from './config';
+import { createDocumentClient, createGroupsHandler, createLogger } from './http/handlers';
+import { DynamoDbScimRepository } from './store/dynamodb-repository';
+
+const config = loadConfig();
+
+export const handler = createGroupsHandler({
+  repository: new DynamoDbScimRepository({
+    client: createDocumentClient(config),
+    tableName: config.tableName,
+  }),
+  tokenStore: createTokenStore(config),
+  logger: createLogger(config),
+});

@@ -1,0 +1,58 @@
+/**
+ * The discovery handler's route (RFC 7644 §4): /ServiceProviderConfig, /ResourceTypes[/{id}],
+ * /Schemas[/{id}]. The lists are ListResponses; an unknown id is a 404. The deployed API sends every
+ * unmatched path here, so this route also answers 404 for anything else under the tenant base, and 404
+ * for Users/Groups paths, which belong to their own Lambdas.
+ */
+import type { ScimRequest, ScimResponse, ScimRoute } from '../middleware/types';
+import type { ServiceProviderConfigOptions } from '../scim/discovery-documents';
+import {
+  resourceTypeDocument,
+  schemaDocument,
+  serviceProviderConfigDocument,
+} from '../scim/discovery-documents';
+import { ScimError } from '../scim/errors';
+import type { JsonObject } from '../scim/json';
+import { listResponse } from '../scim/list-response';
+import { ALL_SCHEMAS, RESOURCE_SCHEMAS } from '../scim/schema';
+import { route } from './router';
+
+export type DiscoveryOptions = Omit<ServiceProviderConfigOptions, 'baseUrl'>;
+
+const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+const ok = (body: JsonObject): ScimResponse => ({ status: 200, body });
+
+const listOf = (documents: JsonObject[]): ScimResponse =>
+  ok({ ...listResponse(documents, { totalResults: documents.length, startIndex: 1 }) });
+
+export function discoveryRoute(options: DiscoveryOptions): ScimRoute {
+  return (request: ScimRequest): Promise<ScimResponse> => {
+    const operation = route(request.method, request.rawPath);
+    if (operation.resource !== 'discovery') throw ScimError.notFound('No SCIM endpoint at this path.');
+    const { baseUrl } = request;
+    switch (operation.endpoint) {
+      case 'ServiceProviderConfig':
+        return Promise.resolve(ok(serviceProviderConfigDocument({ ...options, baseUrl })));
+      case 'ResourceTypes': {
+        const types = RESOURCE_SCHEMAS.map((schema) => schema.resourceType);
+        if (operation.id === undefined) {
+          return Promise.resolve(listOf(types.map((type) => resourceTypeDocument(type, baseUrl))));
+        }
+        const id = operation.id;
+        const type = types.find((candidate) => sameId(candidate.id, id));
+        if (type === undefined) throw ScimError.notFound(`Resource type ${id} not found.`);
+        return Promise.resolve(ok(resourceTypeDocument(type, baseUrl)));
+      }
+      case 'Schemas': {
+        if (operation.id === undefined) {
+          return Promise.resolve(listOf(ALL_SCHEMAS.map((schema) => schemaDocument(schema, baseUrl))));
+        }
+        const id = operation.id;
+        const schema = ALL_SCHEMAS.find((candidate) => sameId(candidate.id, id));
+        if (schema === undefined) throw ScimError.notFound(`Schema ${id} not found.`);
+        return Promise.resolve(ok(schemaDocument(schema, baseUrl)));
+      }
+    }
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The route of the Users and Groups handlers: method + path -> use case -> ScimResponse.
+ * RFC 7644 §3.3 (POST 201 + Location), §3.4.1 (GET), §3.4.2 (list), §3.4.3 (.search), §3.5.1 (PUT),
+ * §3.5.2 (PATCH: 204, or 200 with the resource when attributes/excludedAttributes are asked for), §3.6
+ * (DELETE 204), §3.14 (ETag, If-Match -> 412).
+ */
+import type { ScimRequest, ScimResponse, ScimRoute } from '../middleware/types';
+import { ScimError } from '../scim/errors';
+import type { ConditionalOptions, ResourceService } from '../service/types';
+import type { PageLimits } from './query';
+import { hasProjection, parseListQuery, parseProjection, parseSearchRequest } from './query';
+import type { ResourceContext } from './responses';
+import { listResultResponse, noContent, resourceResponse } from './responses';
+import type { ResourceEndpoint } from './router';
+import { route } from './router';
+
+const conditional = (request: ScimRequest): ConditionalOptions => {
+  const ifMatch = request.headers['if-match'];
+  return ifMatch !== undefined && ifMatch.trim() !== '' ? { ifMatch } : {};
+};
+
+const requireBody = (request: ScimRequest): unknown => {
+  if (request.body === undefined) throw ScimError.invalidSyntax('The request needs a JSON body.');
+  return request.body;
+};
+
+export function resourceRoute(
+  endpoint: ResourceEndpoint,
+  service: ResourceService,
+  limits: PageLimits,
+): ScimRoute {
+  return async (request: ScimRequest): Promise<ScimResponse> => {
+    const operation = route(request.method, request.rawPath);
+    // The deployed API only sends this resource's paths here; anything else is not ours to serve.
+    if (operation.resource !== endpoint) throw ScimError.notFound('No SCIM endpoint at this path.');
+    const { tenantId } = request;
+    const context = (projection: ResourceContext['projection']): ResourceContext => ({
+      baseUrl: request.baseUrl,
+      endpoint,
+      schema: service.schema,
+      projection,
+    });
+
+    switch (operation.operation) {
+      case 'list': {
+        const query = parseListQuery(request.query, limits);
+        return listResultResponse(await service.list(tenantId, query), context(query));
+      }
+      case 'search': {
+        const query = parseSearchRequest(requireBody(request), limits);
+        return listResultResponse(await service.list(tenantId, query), context(query));
+      }
+      case 'create': {
+        const created = await service.create(tenantId, requireBody(request));
+        return resourceResponse(201, created, context(parseProjection(request.query)));
+      }
+      case 'get': {
+        const projection = parseProjection(request.query);
+        return resourceResponse(
+          200,
+          await service.get(tenantId, operation.id, projection),
+          context(projection),
+        );
+      }
+      case 'replace': {
+        const replaced = await service.replace(
+          tenantId,
+          operation.id,
+          requireBody(request),
+          conditional(request),
+        );
+        return resourceResponse(200, replaced, context(parseProjection(request.query)));
+      }
+      case 'patch': {
+        const projection = parseProjection(request.query);
+        const patched = await service.patch(
+          tenantId,
+          operation.id,
+          requireBody(request),
+          conditional(request),
+        );
+        if (!hasProjection(projection)) return noContent(patched);
+        // A group comes back from PATCH without members: read it again when the projection returns them.
+        const current =
+          endpoint === 'Groups' ? await service.get(tenantId, operation.id, projection) : patched;
+        return resourceResponse(200, current, context(projection));
+      }
+      case 'delete':
+        await service.remove(tenantId, operation.id, conditional(request));
+        return noContent();
+    }
+  };
+}

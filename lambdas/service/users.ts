@@ -1,0 +1,85 @@
+/**
+ * Users use cases: normalise -> store, PATCH through the pure interpreter inside the store's bounded
+ * read-apply-write retry.
+ *
+ * The manager reference is NOT checked for existence: Entra sends our id of a user it created, a dangling
+ * reference harms nothing downstream (the profile derives the manager's email only when it resolves), and
+ * Microsoft's reference collection posts a manager id that does not exist. A user naming itself as its own
+ * manager is rejected (400 invalidValue), which costs nothing.
+ */
+import { normaliseResource } from '../scim/normalise';
+import { ScimError } from '../scim/errors';
+import type { JsonObject } from '../scim/json';
+import { isJsonObject } from '../scim/json';
+import { applyPatch } from '../scim/patch/apply';
+import type { ScimResource } from '../scim/resource';
+import { ENTERPRISE_USER_URN, USER_SCHEMA } from '../scim/schema';
+import type { ScimRepository } from '../store/repository';
+import { ifMatchSatisfied, notFound, projectionReturns, toFindQuery } from './common';
+import type { ResourceService } from './types';
+
+const managerIdOf = (resource: JsonObject): string | undefined => {
+  const enterprise = resource[ENTERPRISE_USER_URN];
+  const manager = isJsonObject(enterprise) ? enterprise.manager : undefined;
+  return isJsonObject(manager) && typeof manager.value === 'string' ? manager.value : undefined;
+};
+
+function rejectSelfManagement(id: string, resource: JsonObject): void {
+  if (managerIdOf(resource) === id) throw ScimError.invalidValue('A user cannot be their own manager.');
+}
+
+export function createUserService(repository: ScimRepository): ResourceService {
+  const requireUser = async (tenantId: string, id: string): Promise<ScimResource> => {
+    const user = await repository.getUser(tenantId, id);
+    if (user === undefined) throw notFound('User', id);
+    return user;
+  };
+
+  return {
+    schema: USER_SCHEMA,
+
+    list: (tenantId, query) => repository.findUsers(tenantId, toFindQuery(query, USER_SCHEMA)),
+
+    create: (tenantId, body) => repository.createUser(tenantId, normaliseResource(body, USER_SCHEMA)),
+
+    async get(tenantId, id, projection) {
+      const user = await repository.getUser(tenantId, id, {
+        includeGroups: projectionReturns(USER_SCHEMA, projection, 'groups'),
+      });
+      if (user === undefined) throw notFound('User', id);
+      return user;
+    },
+
+    replace(tenantId, id, body, options) {
+      // The User schema has no immutable attributes, so PUT needs no read of the current state here:
+      // readOnly attributes are dropped by normalisation and the store keeps id and meta.created.
+      const user = normaliseResource(body, USER_SCHEMA);
+      rejectSelfManagement(id, user);
+      return repository.replaceUser(tenantId, id, user, options);
+    },
+
+    patch: (tenantId, id, body, options) =>
+      repository.updateUser(
+        tenantId,
+        id,
+        (current) => {
+          const result = applyPatch(current, body, USER_SCHEMA);
+          if (result.changed) rejectSelfManagement(id, result.resource);
+          return result;
+        },
+        options,
+      ),
+
+    async remove(tenantId, id, options) {
+      // The store's delete takes no If-Match: check it against a fresh read (a narrow race remains
+      // between this read and the delete; documented).
+      if (options.ifMatch !== undefined) {
+        const current = await requireUser(tenantId, id);
+        if (!ifMatchSatisfied(options.ifMatch, current)) {
+          throw ScimError.preconditionFailed('The resource has changed (If-Match does not match).');
+        }
+      }
+      await repository.deleteUser(tenantId, id);
+    },
+  };
+}
