@@ -1,0 +1,285 @@
+/**
+ * Pure builders of DynamoDB command inputs. The adapter only sends what these return, so every key,
+ * condition and chunk size is unit-tested without AWS.
+ */
+import type {
+  BatchGetCommandInput,
+  BatchWriteCommandInput,
+  QueryCommandInput,
+  TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { ResourceTypeName } from '../scim/schema/types';
+import type { IndexValues, ResourceItem } from './items';
+import type { TableKey, UniqueAttribute } from './keys';
+import { counterKey, emailKey, memberKey, normaliseUniqueValue, uniqueKey, userGroupKey } from './keys';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** What a transaction action stands for, to explain a cancellation (CancellationReasons are positional). */
+export type ActionMeaning =
+  | { readonly kind: 'resource' }
+  | { readonly kind: 'unique'; readonly attribute: UniqueAttribute }
+  | { readonly kind: 'other' };
+
+export interface TaggedAction {
+  readonly action: TransactItem;
+  readonly meaning: ActionMeaning;
+}
+
+/** DynamoDB limits. */
+export const MAX_TRANSACTION_ACTIONS = 100;
+export const MAX_BATCH_WRITE = 25;
+export const MAX_BATCH_GET = 100;
+
+export const RETURN_CONSUMED_CAPACITY = 'TOTAL';
+
+export const chunk = <T>(values: readonly T[], size: number): T[][] => {
+  const chunks: T[][] = [];
+  for (let index = 0; index < values.length; index += size) chunks.push(values.slice(index, index + size));
+  return chunks;
+};
+
+/** Puts a resource item: new (no item with its key) or replacing exactly the version read. */
+export const putResourceAction = (
+  tableName: string,
+  item: ResourceItem,
+  expectedVersion: number | undefined,
+): TaggedAction => ({
+  meaning: { kind: 'resource' },
+  action: {
+    Put: {
+      TableName: tableName,
+      Item: { ...item },
+      ...(expectedVersion === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          }),
+    },
+  },
+});
+
+export const deleteResourceAction = (
+  tableName: string,
+  key: TableKey,
+  expectedVersion: number,
+): TaggedAction => ({
+  meaning: { kind: 'resource' },
+  action: {
+    Delete: {
+      TableName: tableName,
+      Key: { pk: key.pk, sk: key.sk },
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':expected': expectedVersion },
+    },
+  },
+});
+
+/** Claims a unique value: fails when any resource (this one included) already holds it. */
+export const claimUniqueAction = (
+  tableName: string,
+  tenantId: string,
+  type: ResourceTypeName,
+  attribute: UniqueAttribute,
+  value: string,
+  id: string,
+): TaggedAction => ({
+  meaning: { kind: 'unique', attribute },
+  action: {
+    Put: {
+      TableName: tableName,
+      Item: { ...uniqueKey(tenantId, type, attribute, value), id },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  },
+});
+
+/** Releases a unique value, but only one this resource holds (never another resource's). */
+export const releaseUniqueAction = (
+  tableName: string,
+  tenantId: string,
+  type: ResourceTypeName,
+  attribute: UniqueAttribute,
+  value: string,
+  id: string,
+): TaggedAction => ({
+  meaning: { kind: 'other' },
+  action: {
+    Delete: {
+      TableName: tableName,
+      Key: uniqueKey(tenantId, type, attribute, value),
+      ConditionExpression: 'attribute_not_exists(pk) OR #id = :id',
+      ExpressionAttributeNames: { '#id': 'id' },
+      ExpressionAttributeValues: { ':id': id },
+    },
+  },
+});
+
+export const putEmailAction = (
+  tableName: string,
+  tenantId: string,
+  email: string,
+  userId: string,
+): TaggedAction => ({
+  meaning: { kind: 'other' },
+  action: { Put: { TableName: tableName, Item: { ...emailKey(tenantId, email, userId), id: userId } } },
+});
+
+export const deleteEmailAction = (
+  tableName: string,
+  tenantId: string,
+  email: string,
+  userId: string,
+): TaggedAction => ({
+  meaning: { kind: 'other' },
+  action: { Delete: { TableName: tableName, Key: emailKey(tenantId, email, userId) } },
+});
+
+export const counterAction = (
+  tableName: string,
+  tenantId: string,
+  type: ResourceTypeName,
+  shard: number,
+  delta: 1 | -1,
+): TaggedAction => ({
+  meaning: { kind: 'other' },
+  action: {
+    Update: {
+      TableName: tableName,
+      Key: counterKey(tenantId, type, shard),
+      UpdateExpression: 'ADD #count :delta',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':delta': delta },
+    },
+  },
+});
+
+const uniqueKeyOf = (attribute: UniqueAttribute, value: string): string =>
+  `${attribute}:${normaliseUniqueValue(attribute, value)}`;
+
+/**
+ * The lookup actions that move a resource from `before` to `after` index values: only changed values are
+ * touched, so a rename claims the new value and releases the old one in the same transaction, and a
+ * change of letter case only (same lower-cased key) touches nothing.
+ */
+export const lookupActions = (
+  tableName: string,
+  tenantId: string,
+  type: ResourceTypeName,
+  id: string,
+  before: IndexValues,
+  after: IndexValues,
+): TaggedAction[] => {
+  const beforeUnique = new Set(before.unique.map(({ attribute, value }) => uniqueKeyOf(attribute, value)));
+  const afterUnique = new Set(after.unique.map(({ attribute, value }) => uniqueKeyOf(attribute, value)));
+  const beforeEmails = new Set(before.emails);
+  const afterEmails = new Set(after.emails);
+  return [
+    ...after.unique
+      .filter(({ attribute, value }) => !beforeUnique.has(uniqueKeyOf(attribute, value)))
+      .map(({ attribute, value }) => claimUniqueAction(tableName, tenantId, type, attribute, value, id)),
+    ...before.unique
+      .filter(({ attribute, value }) => !afterUnique.has(uniqueKeyOf(attribute, value)))
+      .map(({ attribute, value }) => releaseUniqueAction(tableName, tenantId, type, attribute, value, id)),
+    ...after.emails
+      .filter((email) => !beforeEmails.has(email))
+      .map((email) => putEmailAction(tableName, tenantId, email, id)),
+    ...before.emails
+      .filter((email) => !afterEmails.has(email))
+      .map((email) => deleteEmailAction(tableName, tenantId, email, id)),
+  ];
+};
+
+export const NO_INDEX: IndexValues = { unique: [], emails: [] };
+
+export const transactInput = (actions: readonly TaggedAction[]): TransactWriteCommandInput => ({
+  TransactItems: actions.map(({ action }) => action),
+  ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
+});
+
+/** The two items of one membership: the member item under the group and the reverse item under the user. */
+export const membershipKeys = (tenantId: string, groupId: string, userId: string): [TableKey, TableKey] => [
+  memberKey(tenantId, groupId, userId),
+  userGroupKey(tenantId, userId, groupId),
+];
+
+export type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
+
+export const putMembershipRequests = (tenantId: string, groupId: string, userId: string): WriteRequest[] => {
+  const [member, reverse] = membershipKeys(tenantId, groupId, userId);
+  return [
+    { PutRequest: { Item: { ...member, userId, groupId } } },
+    { PutRequest: { Item: { ...reverse, userId, groupId } } },
+  ];
+};
+
+export const deleteMembershipRequests = (tenantId: string, groupId: string, userId: string): WriteRequest[] =>
+  membershipKeys(tenantId, groupId, userId).map((key) => ({
+    DeleteRequest: { Key: { pk: key.pk, sk: key.sk } },
+  }));
+
+/** BatchWriteItem inputs of at most 25 requests each. */
+export const batchWriteInputs = (
+  tableName: string,
+  requests: readonly WriteRequest[],
+): BatchWriteCommandInput[] =>
+  chunk(requests, MAX_BATCH_WRITE).map((requestChunk) => ({
+    RequestItems: { [tableName]: requestChunk },
+    ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
+  }));
+
+/** Strongly consistent BatchGetItem inputs of at most 100 keys each. */
+export const batchGetInputs = (
+  tableName: string,
+  keys: readonly TableKey[],
+  projection?: string,
+): BatchGetCommandInput[] =>
+  chunk(keys, MAX_BATCH_GET).map((keyChunk) => ({
+    RequestItems: {
+      [tableName]: {
+        Keys: keyChunk.map(({ pk, sk }) => ({ pk, sk })),
+        ConsistentRead: true,
+        ...(projection === undefined ? {} : { ProjectionExpression: projection }),
+      },
+    },
+    ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
+  }));
+
+/** A strongly consistent Query of one partition, in sort-key order. */
+export const partitionQuery = (
+  tableName: string,
+  pk: string,
+  options: {
+    readonly limit?: number;
+    readonly after?: TableKey;
+    readonly backwards?: boolean;
+    readonly sortKeyPrefix?: string;
+    readonly projection?: readonly string[];
+  } = {},
+): QueryCommandInput => ({
+  TableName: tableName,
+  KeyConditionExpression:
+    options.sortKeyPrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+  ExpressionAttributeNames: {
+    '#pk': 'pk',
+    ...(options.sortKeyPrefix === undefined ? {} : { '#sk': 'sk' }),
+    ...Object.fromEntries((options.projection ?? []).map((name, index) => [`#p${index}`, name])),
+  },
+  ExpressionAttributeValues: {
+    ':pk': pk,
+    ...(options.sortKeyPrefix === undefined ? {} : { ':prefix': options.sortKeyPrefix }),
+  },
+  ConsistentRead: true,
+  ...(options.projection === undefined
+    ? {}
+    : { ProjectionExpression: options.projection.map((_, index) => `#p${index}`).join(', ') }),
+  ...(options.limit === undefined ? {} : { Limit: options.limit }),
+  ...(options.after === undefined
+    ? {}
+    : { ExclusiveStartKey: { pk: options.after.pk, sk: options.after.sk } }),
+  ...(options.backwards === true ? { ScanIndexForward: false } : {}),
+  ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
+});

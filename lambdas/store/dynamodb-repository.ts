@@ -1,0 +1,1008 @@
+/**
+ * The DynamoDB adapter of the repository port (single table, see docs/data-model.md). Thin: it sends what
+ * the pure builders in commands.ts return and decides what conditional failures mean.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  BatchWriteCommandInput,
+  DynamoDBDocumentClient,
+  QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ScimError } from '../scim/errors';
+import { compileFilter } from '../scim/filter/evaluate';
+import type { Filter } from '../scim/filter/ast';
+import { isJsonObject } from '../scim/json';
+import type { JsonObject } from '../scim/json';
+import type { ScimResource } from '../scim/resource';
+import { GROUP_SCHEMA, USER_SCHEMA } from '../scim/schema';
+import type { ResourceTypeName } from '../scim/schema/types';
+import type { TaggedAction, WriteRequest } from './commands';
+import {
+  NO_INDEX,
+  RETURN_CONSUMED_CAPACITY,
+  batchGetInputs,
+  batchWriteInputs,
+  counterAction,
+  deleteMembershipRequests,
+  deleteResourceAction,
+  lookupActions,
+  partitionQuery,
+  putMembershipRequests,
+  putResourceAction,
+  transactInput,
+} from './commands';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { Cursor } from './cursor';
+import { cancellationCause, toScimError } from './dynamodb-errors';
+import type { CancellationCause } from './dynamodb-errors';
+import { asResourceItem, fromItem, indexValues, storableBody, toItem } from './items';
+import type { ResourceItem } from './items';
+import {
+  COUNTER_SHARDS,
+  counterPartition,
+  counterSortKeyPrefix,
+  emailPartition,
+  idFromResourceSortKey,
+  isResourceId,
+  memberPartition,
+  pageMarkerKey,
+  resourceKey,
+  resourcePartition,
+  tenantKey,
+  uniqueKey,
+  userGroupsPartition,
+} from './keys';
+import type { TableKey } from './keys';
+import { lookupPlan, needsMemberships } from './lookup-plan';
+import type { LookupPlan } from './lookup-plan';
+import { DEFAULT_MAX_ATTEMPTS, MAX_PAGE_SIZE } from './repository';
+import type {
+  FindGroupsQuery,
+  FindQuery,
+  FindResult,
+  GroupPlan,
+  GroupPlanner,
+  GroupUpdateOptions,
+  MemberChanges,
+  ScimRepository,
+  TenantMetadata,
+  UpdateOptions,
+  UserMutation,
+} from './repository';
+
+/** Filters no lookup can serve read at most this many items per request; beyond: 400 tooMany. */
+export const DEFAULT_MAX_FILTER_SCAN_ITEMS = 10_000;
+/**
+ * Lambda answers are capped at 6 MB; a member entry is ~60 bytes of JSON, so this leaves room for the
+ * rest of the response.
+ */
+export const DEFAULT_MAX_RETURNED_MEMBERS = 50_000;
+/** How long a remembered index page end lives (TTL attribute of the table). */
+export const PAGE_MARKER_TTL_SECONDS = 15 * 60;
+/** Attempts for BatchWriteItem/BatchGetItem unprocessed items and transaction conflicts. */
+const MAX_BATCH_ATTEMPTS = 8;
+/** Parallel requests for member clean-up and bulk membership writes. */
+const BULK_CONCURRENCY = 16;
+
+export interface DynamoDbRepositoryOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly maxFilterScanItems?: number;
+  readonly maxReturnedMembers?: number;
+  readonly now?: () => Date;
+  readonly newId?: () => string;
+  readonly random?: () => number;
+  readonly sleep?: (milliseconds: number) => Promise<void>;
+}
+
+const SCHEMAS = { User: USER_SCHEMA, Group: GROUP_SCHEMA } as const;
+
+const defaultSleep = (milliseconds: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+/** `W/"3"`, `"3"` and `*` (any version) all match version 3. */
+export const ifMatchAccepts = (ifMatch: string, version: number): boolean =>
+  ifMatch
+    .split(',')
+    .map((tag) => tag.trim())
+    .some((tag) => tag === '*' || tag.replace(/^W\//, '') === `"${version}"`);
+
+/** Runs `task` over `values` with at most `limit` in flight. */
+const mapLimit = async <T, R>(
+  values: readonly T[],
+  limit: number,
+  task: (value: T) => Promise<R>,
+): Promise<R[]> => {
+  const results: R[] = new Array<R>(values.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < values.length) {
+      const index = next;
+      next += 1;
+      results[index] = await task(values[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, values.length) }, worker));
+  return results;
+};
+
+/** Thrown inside the adapter when a transaction was cancelled for a reason the caller must decide on. */
+class TransactionCancelled extends Error {
+  constructor(readonly reason: CancellationCause) {
+    super(`transaction cancelled: ${reason.kind}`);
+  }
+}
+
+const memberIdsOf = (group: JsonObject): string[] => {
+  const key = Object.keys(group).find((name) => name.toLowerCase() === 'members');
+  const members = key === undefined ? undefined : group[key];
+  if (members === undefined || members === null) return [];
+  if (!Array.isArray(members)) throw ScimError.invalidValue('members must be an array.');
+  return [
+    ...new Set(
+      members.map((member) => {
+        const value = isJsonObject(member) ? member.value : undefined;
+        if (typeof value !== 'string') throw ScimError.invalidValue('Every member needs a string value.');
+        return value;
+      }),
+    ),
+  ];
+};
+
+interface Page {
+  readonly items: Record<string, unknown>[];
+  readonly lastKey?: Record<string, unknown>;
+}
+
+export class DynamoDbScimRepository implements ScimRepository {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly maxFilterScanItems: number;
+  private readonly maxReturnedMembers: number;
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+  private readonly random: () => number;
+  private readonly sleep: (milliseconds: number) => Promise<void>;
+
+  constructor(options: DynamoDbRepositoryOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.maxFilterScanItems = options.maxFilterScanItems ?? DEFAULT_MAX_FILTER_SCAN_ITEMS;
+    this.maxReturnedMembers = options.maxReturnedMembers ?? DEFAULT_MAX_RETURNED_MEMBERS;
+    this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  // ---- Users -------------------------------------------------------------------------------------
+
+  createUser(tenantId: string, user: JsonObject): Promise<ScimResource> {
+    return this.createResource(tenantId, 'User', user);
+  }
+
+  async getUser(
+    tenantId: string,
+    id: string,
+    options: { readonly includeGroups?: boolean } = {},
+  ): Promise<ScimResource | undefined> {
+    if (!isResourceId(id)) return undefined;
+    const [item, groupIds] = await Promise.all([
+      this.getResourceItem(tenantId, 'User', id),
+      options.includeGroups === true ? this.groupIdsOfUser(tenantId, id) : Promise.resolve(undefined),
+    ]);
+    if (item === undefined) return undefined;
+    const user = fromItem(item);
+    return groupIds === undefined ? user : withGroups(user, groupIds);
+  }
+
+  replaceUser(
+    tenantId: string,
+    id: string,
+    user: JsonObject,
+    options: UpdateOptions = {},
+  ): Promise<ScimResource> {
+    return this.updateUser(
+      tenantId,
+      id,
+      (current) => ({ resource: { ...user, schemas: schemasOf(user, current), id }, changed: true }),
+      options,
+    );
+  }
+
+  async updateUser(
+    tenantId: string,
+    id: string,
+    mutate: UserMutation,
+    options: UpdateOptions = {},
+  ): Promise<ScimResource> {
+    const { item } = await this.updateResource(tenantId, 'User', id, options, (current) =>
+      Promise.resolve(mutate(current)),
+    );
+    return fromItem(item);
+  }
+
+  async deleteUser(tenantId: string, id: string): Promise<void> {
+    await this.deleteResource(tenantId, 'User', id, async () => {
+      const groupIds = await this.groupIdsOfUser(tenantId, id);
+      return groupIds.flatMap((groupId) => deleteMembershipRequests(tenantId, groupId, id));
+    });
+  }
+
+  findUsers(tenantId: string, query: FindQuery): Promise<FindResult> {
+    return this.find(tenantId, 'User', query, false);
+  }
+
+  // ---- Groups ------------------------------------------------------------------------------------
+
+  async createGroup(tenantId: string, group: JsonObject): Promise<ScimResource> {
+    const memberIds = memberIdsOf(group);
+    await this.assertUsersExist(tenantId, memberIds);
+    const created = await this.createResource(tenantId, 'Group', group);
+    await this.writeMemberships(
+      memberIds.flatMap((userId) => putMembershipRequests(tenantId, created.id, userId)),
+    );
+    return memberIds.length === 0 ? created : withMembers(created, memberIds);
+  }
+
+  async getGroup(
+    tenantId: string,
+    id: string,
+    options: { readonly includeMembers: boolean },
+  ): Promise<ScimResource | undefined> {
+    if (!isResourceId(id)) return undefined;
+    const [item, memberIds] = await Promise.all([
+      this.getResourceItem(tenantId, 'Group', id),
+      options.includeMembers
+        ? this.memberIdsOfGroup(tenantId, id, this.maxReturnedMembers)
+        : Promise.resolve(undefined),
+    ]);
+    if (item === undefined) return undefined;
+    const group = fromItem(item);
+    return memberIds === undefined ? group : withMembers(group, memberIds);
+  }
+
+  async replaceGroup(
+    tenantId: string,
+    id: string,
+    group: JsonObject,
+    options: UpdateOptions = {},
+  ): Promise<ScimResource> {
+    const memberIds = memberIdsOf(group);
+    const updated = await this.updateGroup(
+      tenantId,
+      id,
+      (current) => ({
+        resource: { ...storableBody('Group', group), schemas: schemasOf(group, current), id },
+        changed: true,
+        members: { removeAll: true, add: memberIds, remove: [] },
+      }),
+      { ...options, memberIdsHint: memberIds },
+    );
+    return withMembers(updated, memberIds);
+  }
+
+  async updateGroup(
+    tenantId: string,
+    id: string,
+    plan: GroupPlanner,
+    options: GroupUpdateOptions = {},
+  ): Promise<ScimResource> {
+    const hint = options.memberIdsHint ?? [];
+    // Existence of the members the request names is checked in the same round as the group read.
+    const known = new Set<string>();
+    const hintCheck = this.existingUserIds(tenantId, hint).then((ids) => {
+      ids.forEach((userId) => known.add(userId));
+    });
+    const { item } = await this.updateResource(
+      tenantId,
+      'Group',
+      id,
+      options,
+      async (current) => {
+        const result: GroupPlan = plan(current);
+        const requests = await this.membershipRequests(tenantId, id, result.members, known);
+        return {
+          resource: result.resource,
+          changed: result.changed || requests.length > 0,
+          memberRequests: requests,
+        };
+      },
+      hintCheck,
+    );
+    return fromItem(item);
+  }
+
+  async deleteGroup(tenantId: string, id: string): Promise<void> {
+    await this.deleteResource(
+      tenantId,
+      'Group',
+      id,
+      async () => {
+        // Member clean-up grows with the group (documented); it runs after the group item is gone.
+        const memberIds = await this.memberIdsOfGroup(tenantId, id, Number.POSITIVE_INFINITY);
+        return memberIds.flatMap((userId) => deleteMembershipRequests(tenantId, id, userId));
+      },
+      true,
+    );
+  }
+
+  findGroups(tenantId: string, query: FindGroupsQuery): Promise<FindResult> {
+    return this.find(tenantId, 'Group', query, query.includeMembers === true);
+  }
+
+  // ---- Tenants -----------------------------------------------------------------------------------
+
+  async getTenant(tenantId: string): Promise<TenantMetadata | undefined> {
+    const raw = await this.getItem(tenantKey(tenantId));
+    if (raw === undefined) return undefined;
+    const { createdAt, displayName } = raw;
+    if (typeof createdAt !== 'string') throw ScimError.unavailable('The store returned a malformed item.');
+    return { tenantId, createdAt, ...(typeof displayName === 'string' ? { displayName } : {}) };
+  }
+
+  async putTenant(metadata: TenantMetadata): Promise<void> {
+    await this.call(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...tenantKey(metadata.tenantId),
+            tenantId: metadata.tenantId,
+            createdAt: metadata.createdAt,
+            ...(metadata.displayName === undefined ? {} : { displayName: metadata.displayName }),
+          },
+          ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
+        }),
+      ),
+    );
+  }
+
+  // ---- Writes ------------------------------------------------------------------------------------
+
+  private async createResource(
+    tenantId: string,
+    type: ResourceTypeName,
+    body: JsonObject,
+  ): Promise<ScimResource> {
+    const id = this.newId();
+    const timestamp = this.now().toISOString();
+    const item = toItem(tenantId, type, id, body, {
+      version: 1,
+      created: timestamp,
+      lastModified: timestamp,
+    });
+    const actions = [
+      putResourceAction(this.tableName, item, undefined),
+      ...lookupActions(this.tableName, tenantId, type, id, NO_INDEX, indexValues(type, body)),
+      counterAction(this.tableName, tenantId, type, this.shard(), 1),
+    ];
+    try {
+      await this.transact(actions);
+    } catch (error) {
+      throw this.cancellationToScimError(error, type);
+    }
+    return fromItem(item);
+  }
+
+  /**
+   * Read, apply, write conditionally on the version read; on a concurrent change, again (bounded). The
+   * membership writes of a group plan are idempotent puts/deletes, so repeating them is harmless.
+   */
+  private async updateResource(
+    tenantId: string,
+    type: ResourceTypeName,
+    id: string,
+    options: UpdateOptions,
+    apply: (
+      current: ScimResource,
+    ) => Promise<{ resource: ScimResource; changed: boolean; memberRequests?: WriteRequest[] }>,
+    parallelRead?: Promise<void>,
+  ): Promise<{ item: ResourceItem }> {
+    const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+    if (!isResourceId(id)) throw ScimError.notFound(`${type} ${id} not found.`);
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      const [stored] = await Promise.all([this.getResourceItem(tenantId, type, id), parallelRead]);
+      if (stored === undefined) throw ScimError.notFound(`${type} ${id} not found.`);
+      if (options.ifMatch !== undefined && !ifMatchAccepts(options.ifMatch, stored.version)) {
+        throw ScimError.preconditionFailed(
+          `The ${type} has changed: its version is now W/"${stored.version}".`,
+        );
+      }
+      const current = fromItem(stored);
+      const result = await apply(current);
+      const memberRequests = result.memberRequests ?? [];
+      if (!result.changed) return { item: stored };
+      const body = storableBody(type, result.resource);
+      const item = toItem(tenantId, type, id, body, {
+        version: stored.version + 1,
+        created: stored.created,
+        lastModified: this.now().toISOString(),
+      });
+      const actions = [
+        putResourceAction(this.tableName, item, stored.version),
+        ...lookupActions(
+          this.tableName,
+          tenantId,
+          type,
+          id,
+          indexValues(type, current),
+          indexValues(type, body),
+        ),
+      ];
+      try {
+        if (options.ifMatch !== undefined) {
+          // With If-Match, nothing may be written unless the resource write itself succeeds.
+          await this.transact(actions);
+          await this.writeMemberships(memberRequests);
+        } else {
+          await Promise.all([this.transact(actions), this.writeMemberships(memberRequests)]);
+        }
+        return { item };
+      } catch (error) {
+        if (error instanceof TransactionCancelled && error.reason.kind === 'version') {
+          await this.backoff(attempt);
+          continue;
+        }
+        throw this.cancellationToScimError(error, type);
+      }
+    }
+    throw ScimError.unavailable(`Too many concurrent changes to this ${type}; please retry.`, 1);
+  }
+
+  private async deleteResource(
+    tenantId: string,
+    type: ResourceTypeName,
+    id: string,
+    cleanUp: () => Promise<WriteRequest[]>,
+    cleanUpAfter = false,
+  ): Promise<void> {
+    if (!isResourceId(id)) throw ScimError.notFound(`${type} ${id} not found.`);
+    for (let attempt = 1; attempt <= DEFAULT_MAX_ATTEMPTS; attempt += 1) {
+      const [stored, requests] = await Promise.all([
+        this.getResourceItem(tenantId, type, id),
+        cleanUpAfter ? Promise.resolve([]) : cleanUp(),
+      ]);
+      if (stored === undefined) throw ScimError.notFound(`${type} ${id} not found.`);
+      const actions = [
+        deleteResourceAction(this.tableName, stored, stored.version),
+        ...lookupActions(this.tableName, tenantId, type, id, indexValues(type, fromItem(stored)), NO_INDEX),
+        counterAction(this.tableName, tenantId, type, this.shard(), -1),
+      ];
+      try {
+        await Promise.all([this.transact(actions), this.writeMemberships(requests)]);
+        if (cleanUpAfter) await this.writeMemberships(await cleanUp());
+        return;
+      } catch (error) {
+        if (error instanceof TransactionCancelled && error.reason.kind === 'version') {
+          await this.backoff(attempt);
+          continue;
+        }
+        throw this.cancellationToScimError(error, type);
+      }
+    }
+    throw ScimError.unavailable(`Too many concurrent changes to this ${type}; please retry.`, 1);
+  }
+
+  /** The batch writes for a group plan: O(changed members), except removeAll, which reads the members. */
+  private async membershipRequests(
+    tenantId: string,
+    groupId: string,
+    changes: MemberChanges,
+    known: Set<string>,
+  ): Promise<WriteRequest[]> {
+    const add = [...new Set(changes.add)];
+    const addSet = new Set(add);
+    let remove = [...new Set(changes.remove)].filter((userId) => !addSet.has(userId));
+    let toAdd = add;
+    if (changes.removeAll) {
+      const current = await this.memberIdsOfGroup(tenantId, groupId, Number.POSITIVE_INFINITY);
+      const currentSet = new Set(current);
+      remove = current.filter((userId) => !addSet.has(userId));
+      toAdd = add.filter((userId) => !currentSet.has(userId));
+    }
+    await this.assertUsersExist(
+      tenantId,
+      toAdd.filter((userId) => !known.has(userId)),
+    );
+    return [
+      ...toAdd.flatMap((userId) => putMembershipRequests(tenantId, groupId, userId)),
+      ...remove.flatMap((userId) => deleteMembershipRequests(tenantId, groupId, userId)),
+    ];
+  }
+
+  private cancellationToScimError(error: unknown, type: ResourceTypeName): ScimError {
+    if (error instanceof TransactionCancelled) {
+      if (error.reason.kind === 'unique') {
+        return ScimError.uniqueness(`Another ${type} already has this ${error.reason.attribute}.`);
+      }
+      return ScimError.unavailable('The store is busy, please retry later.', 1);
+    }
+    return toScimError(error);
+  }
+
+  /** Sends a transaction, retrying conflicts with other transactions; other cancellations are thrown. */
+  private async transact(actions: readonly TaggedAction[]): Promise<void> {
+    const meanings = actions.map(({ meaning }) => meaning);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.client.send(new TransactWriteCommand(transactInput(actions)));
+        return;
+      } catch (error) {
+        const cause = cancellationCause(error, meanings);
+        if (cause === undefined) throw toScimError(error);
+        if (cause.kind === 'retry' && attempt < MAX_BATCH_ATTEMPTS) {
+          await this.backoff(attempt);
+          continue;
+        }
+        throw new TransactionCancelled(cause);
+      }
+    }
+  }
+
+  /** BatchWriteItem in chunks of 25, in parallel, retrying unprocessed items with backoff. */
+  private async writeMemberships(requests: readonly WriteRequest[]): Promise<void> {
+    if (requests.length === 0) return;
+    await mapLimit(batchWriteInputs(this.tableName, requests), BULK_CONCURRENCY, (input) =>
+      this.batchWrite(input),
+    );
+  }
+
+  private async batchWrite(input: BatchWriteCommandInput): Promise<void> {
+    let pending = input;
+    for (let attempt = 1; attempt <= MAX_BATCH_ATTEMPTS; attempt += 1) {
+      const output = await this.call(() => this.client.send(new BatchWriteCommand(pending)));
+      const unprocessed = output.UnprocessedItems?.[this.tableName] ?? [];
+      if (unprocessed.length === 0) return;
+      pending = { ...pending, RequestItems: { [this.tableName]: unprocessed } };
+      await this.backoff(attempt);
+    }
+    throw ScimError.unavailable('The store is busy, please retry later.');
+  }
+
+  // ---- Reads -------------------------------------------------------------------------------------
+
+  private async call<T>(send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      throw toScimError(error);
+    }
+  }
+
+  private async getItem(key: TableKey): Promise<Record<string, unknown> | undefined> {
+    const output = await this.call(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: key.pk, sk: key.sk },
+          ConsistentRead: true,
+          ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
+        }),
+      ),
+    );
+    return output.Item;
+  }
+
+  private async getResourceItem(
+    tenantId: string,
+    type: ResourceTypeName,
+    id: string,
+  ): Promise<ResourceItem | undefined> {
+    const raw = await this.getItem(resourceKey(tenantId, type, id));
+    return raw === undefined ? undefined : asResourceItem(raw);
+  }
+
+  /** Strongly consistent BatchGetItem of any number of keys, retrying unprocessed keys. */
+  private async batchGet(keys: readonly TableKey[], projection?: string): Promise<Record<string, unknown>[]> {
+    const results = await mapLimit(
+      batchGetInputs(this.tableName, keys, projection),
+      BULK_CONCURRENCY,
+      async (input) => {
+        const items: Record<string, unknown>[] = [];
+        let pending = input;
+        for (let attempt = 1; attempt <= MAX_BATCH_ATTEMPTS; attempt += 1) {
+          const output = await this.call(() => this.client.send(new BatchGetCommand(pending)));
+          items.push(...(output.Responses?.[this.tableName] ?? []));
+          const unprocessed = output.UnprocessedKeys?.[this.tableName];
+          if (unprocessed?.Keys === undefined || unprocessed.Keys.length === 0) return items;
+          pending = { ...pending, RequestItems: { [this.tableName]: unprocessed } };
+          await this.backoff(attempt);
+        }
+        throw ScimError.unavailable('The store is busy, please retry later.');
+      },
+    );
+    return results.flat();
+  }
+
+  private async queryPage(input: QueryCommandInput): Promise<Page> {
+    const output = await this.call(() => this.client.send(new QueryCommand(input)));
+    return {
+      items: output.Items ?? [],
+      ...(output.LastEvaluatedKey ? { lastKey: output.LastEvaluatedKey } : {}),
+    };
+  }
+
+  /** Every item of a partition, page by page; more than `limit` items -> `onTooMany()`. */
+  private async queryAll(
+    input: QueryCommandInput,
+    limit: number,
+    onTooMany: () => ScimError,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.queryPage(start === undefined ? input : { ...input, ExclusiveStartKey: start });
+      items.push(...page.items);
+      if (items.length > limit) throw onTooMany();
+      start = page.lastKey;
+    } while (start !== undefined);
+    return items;
+  }
+
+  private async existingUserIds(tenantId: string, ids: readonly string[]): Promise<string[]> {
+    const candidates = [...new Set(ids)].filter(isResourceId);
+    if (candidates.length === 0) return [];
+    const items = await this.batchGet(
+      candidates.map((id) => resourceKey(tenantId, 'User', id)),
+      'sk',
+    );
+    return items.flatMap((item) =>
+      typeof item.sk === 'string' ? [idFromResourceSortKey('User', item.sk)] : [],
+    );
+  }
+
+  /** Members must be users of the same tenant: unknown ids -> 400 invalidValue naming them. */
+  private async assertUsersExist(tenantId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const existing = new Set(await this.existingUserIds(tenantId, ids));
+    const unknown = [...new Set(ids)].filter((id) => !existing.has(id));
+    if (unknown.length > 0) {
+      const shown = unknown.slice(0, 20).join(', ');
+      const more = unknown.length > 20 ? ` and ${unknown.length - 20} more` : '';
+      throw ScimError.invalidValue(`No users with these member ids exist: ${shown}${more}.`);
+    }
+  }
+
+  private async memberIdsOfGroup(tenantId: string, groupId: string, limit: number): Promise<string[]> {
+    const items = await this.queryAll(
+      partitionQuery(this.tableName, memberPartition(tenantId, groupId), { projection: ['sk'] }),
+      limit,
+      () =>
+        ScimError.tooMany(
+          `The group has more than ${limit} members, too many for one response; ask with excludedAttributes=members.`,
+        ),
+    );
+    return items.flatMap((item) => (typeof item.sk === 'string' ? [item.sk] : []));
+  }
+
+  private async groupIdsOfUser(tenantId: string, userId: string): Promise<string[]> {
+    const items = await this.queryAll(
+      partitionQuery(this.tableName, userGroupsPartition(tenantId, userId), { projection: ['sk'] }),
+      Number.POSITIVE_INFINITY,
+      () => ScimError.tooMany('The user is in too many groups.'),
+    );
+    return items.flatMap((item) => (typeof item.sk === 'string' ? [item.sk] : []));
+  }
+
+  // ---- Listing -----------------------------------------------------------------------------------
+
+  private async find(
+    tenantId: string,
+    type: ResourceTypeName,
+    query: FindQuery,
+    includeMembers: boolean,
+  ): Promise<FindResult> {
+    const count = Math.min(Math.max(0, Math.floor(query.count ?? MAX_PAGE_SIZE)), MAX_PAGE_SIZE);
+    const startIndex = Math.max(1, Math.floor(query.startIndex ?? 1));
+    const cursor = query.cursor === undefined ? undefined : { position: decodeCursor(query.cursor) };
+    const result =
+      query.filter === undefined
+        ? await this.listAll(tenantId, type, count, startIndex, cursor)
+        : await this.listFiltered(tenantId, type, query.filter, count, startIndex, cursor);
+    if (!includeMembers || type !== 'Group') return result;
+    const resources = await mapLimit(result.resources, BULK_CONCURRENCY, async (group) =>
+      withMembers(group, await this.memberIdsOfGroup(tenantId, group.id, this.maxReturnedMembers)),
+    );
+    return { ...result, resources };
+  }
+
+  private async totalOf(tenantId: string, type: ResourceTypeName): Promise<number> {
+    const page = await this.queryPage(
+      partitionQuery(this.tableName, counterPartition(tenantId), {
+        sortKeyPrefix: counterSortKeyPrefix(type),
+      }),
+    );
+    const total = page.items.reduce(
+      (sum, item) => sum + (typeof item.count === 'number' ? item.count : 0),
+      0,
+    );
+    return Math.max(0, total);
+  }
+
+  private resourcesOf(items: readonly Record<string, unknown>[]): ScimResource[] {
+    return items.map((raw) => fromItem(asResourceItem(raw)));
+  }
+
+  /** No filter: one Query of the type's partition per page, in id order. */
+  private async listAll(
+    tenantId: string,
+    type: ResourceTypeName,
+    count: number,
+    startIndex: number,
+    cursor: { position: Cursor | undefined } | undefined,
+  ): Promise<FindResult> {
+    const pk = resourcePartition(tenantId, type);
+    if (cursor !== undefined) {
+      const [totalResults, page] = await Promise.all([
+        this.totalOf(tenantId, type),
+        this.cursorPage(tenantId, type, pk, count, cursor.position),
+      ]);
+      return { totalResults, startIndex: 1, ...page };
+    }
+    const [totalResults, start] = await Promise.all([
+      this.totalOf(tenantId, type),
+      this.indexStart(tenantId, type, startIndex),
+    ]);
+    if (count === 0) return { resources: [], totalResults, startIndex };
+    const page = await this.queryPage(
+      partitionQuery(this.tableName, pk, { limit: count, ...(start ? { after: start } : {}) }),
+    );
+    const resources = this.resourcesOf(page.items);
+    const last = resources.at(-1);
+    if (last !== undefined && resources.length === count) {
+      await this.rememberPageEnd(tenantId, type, startIndex + count, last.id);
+    }
+    return { resources, totalResults, startIndex };
+  }
+
+  /** Where the page at `startIndex` begins: a remembered page end, else by reading past startIndex - 1 keys. */
+  private async indexStart(
+    tenantId: string,
+    type: ResourceTypeName,
+    startIndex: number,
+  ): Promise<TableKey | undefined> {
+    if (startIndex === 1) return undefined;
+    const marker = await this.getItem(pageMarkerKey(tenantId, type, startIndex));
+    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    if (
+      marker &&
+      typeof marker.lastId === 'string' &&
+      typeof marker.ttl === 'number' &&
+      marker.ttl > nowSeconds
+    ) {
+      return resourceKey(tenantId, type, marker.lastId);
+    }
+    // A jump to an arbitrary index: skip startIndex - 1 keys (O(startIndex), documented).
+    let remaining = startIndex - 1;
+    let after: TableKey | undefined;
+    while (remaining > 0) {
+      const page = await this.queryPage(
+        partitionQuery(this.tableName, resourcePartition(tenantId, type), {
+          limit: Math.min(remaining, 1000),
+          projection: ['pk', 'sk'],
+          ...(after ? { after } : {}),
+        }),
+      );
+      const lastItem = page.items.at(-1);
+      if (lastItem === undefined || typeof lastItem.sk !== 'string' || typeof lastItem.pk !== 'string')
+        return after ?? { pk: resourcePartition(tenantId, type), sk: '\uffff' };
+      after = { pk: lastItem.pk, sk: lastItem.sk };
+      remaining -= page.items.length;
+      if (page.lastKey === undefined && remaining > 0) return { pk: lastItem.pk, sk: '\uffff' };
+    }
+    return after;
+  }
+
+  private async rememberPageEnd(
+    tenantId: string,
+    type: ResourceTypeName,
+    nextStartIndex: number,
+    lastId: string,
+  ): Promise<void> {
+    await this.call(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...pageMarkerKey(tenantId, type, nextStartIndex),
+            lastId,
+            ttl: Math.floor(this.now().getTime() / 1000) + PAGE_MARKER_TTL_SECONDS,
+          },
+          ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
+        }),
+      ),
+    );
+  }
+
+  private async cursorPage(
+    tenantId: string,
+    type: ResourceTypeName,
+    pk: string,
+    count: number,
+    position: Cursor | undefined,
+  ): Promise<Pick<FindResult, 'resources' | 'nextCursor' | 'previousCursor'>> {
+    if (count === 0) return { resources: [] };
+    const backwards = position !== undefined && 'before' in position;
+    const anchor =
+      position === undefined ? undefined : 'before' in position ? position.before : position.after;
+    const page = await this.queryPage(
+      partitionQuery(this.tableName, pk, {
+        limit: count + 1,
+        backwards,
+        ...(anchor === undefined ? {} : { after: resourceKey(tenantId, type, anchor) }),
+      }),
+    );
+    const items = this.resourcesOf(page.items);
+    const more = items.length > count;
+    const resources = backwards ? items.slice(0, count).reverse() : items.slice(0, count);
+    return cursorsFor(resources, {
+      hasNext: backwards ? true : more,
+      hasPrevious: backwards ? more : position !== undefined,
+    });
+  }
+
+  /** A filter: candidates from a lookup when one applies, else the tenant's items up to a bound. */
+  private async listFiltered(
+    tenantId: string,
+    type: ResourceTypeName,
+    filter: Filter,
+    count: number,
+    startIndex: number,
+    cursor: { position: Cursor | undefined } | undefined,
+  ): Promise<FindResult> {
+    const predicate = compileFilter(filter, SCHEMAS[type]);
+    const plan = lookupPlan(type, filter);
+    let candidates =
+      plan === undefined ? await this.scanAll(tenantId, type) : await this.lookup(tenantId, type, plan);
+    if (needsMemberships(type, filter)) {
+      candidates = await mapLimit(candidates, BULK_CONCURRENCY, async (resource) =>
+        type === 'Group'
+          ? withMembers(resource, await this.memberIdsOfGroup(tenantId, resource.id, this.maxFilterScanItems))
+          : withGroups(resource, await this.groupIdsOfUser(tenantId, resource.id)),
+      );
+    }
+    const strip = needsMemberships(type, filter)
+      ? (resource: ScimResource): ScimResource => withoutComputed(type, resource)
+      : (resource: ScimResource) => resource;
+    const matches = candidates
+      .filter((resource) => predicate(resource))
+      .map(strip)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const totalResults = matches.length;
+    if (cursor === undefined) {
+      return { resources: matches.slice(startIndex - 1, startIndex - 1 + count), totalResults, startIndex };
+    }
+    const position = cursor.position;
+    if (position === undefined) {
+      const resources = matches.slice(0, count);
+      return {
+        totalResults,
+        startIndex: 1,
+        ...cursorsFor(resources, { hasNext: matches.length > count, hasPrevious: false }),
+      };
+    }
+    if ('after' in position) {
+      const rest = matches.filter((resource) => resource.id > position.after);
+      const resources = rest.slice(0, count);
+      return {
+        totalResults,
+        startIndex: 1,
+        ...cursorsFor(resources, { hasNext: rest.length > count, hasPrevious: true }),
+      };
+    }
+    const before = matches.filter((resource) => resource.id < position.before);
+    const resources = before.slice(Math.max(0, before.length - count));
+    return {
+      totalResults,
+      startIndex: 1,
+      ...cursorsFor(resources, { hasNext: true, hasPrevious: before.length > count }),
+    };
+  }
+
+  private async scanAll(tenantId: string, type: ResourceTypeName): Promise<ScimResource[]> {
+    const limit = this.maxFilterScanItems;
+    const items = await this.queryAll(
+      partitionQuery(this.tableName, resourcePartition(tenantId, type)),
+      limit,
+      () =>
+        ScimError.tooMany(
+          `This filter needs more than ${limit} ${type} resources to be read; filter by id, externalId, ${
+            type === 'User' ? 'userName or emails' : 'displayName or members'
+          } eq instead.`,
+        ),
+    );
+    return this.resourcesOf(items);
+  }
+
+  private async lookup(tenantId: string, type: ResourceTypeName, plan: LookupPlan): Promise<ScimResource[]> {
+    const ids = await this.lookupIds(tenantId, type, plan);
+    const valid = [...new Set(ids)].filter(isResourceId);
+    if (valid.length === 0) return [];
+    if (valid.length === 1) {
+      const item = await this.getResourceItem(tenantId, type, valid[0]);
+      return item === undefined ? [] : [fromItem(item)];
+    }
+    if (valid.length > this.maxFilterScanItems) {
+      throw ScimError.tooMany(`This filter matches more than ${this.maxFilterScanItems} resources.`);
+    }
+    return this.resourcesOf(await this.batchGet(valid.map((id) => resourceKey(tenantId, type, id))));
+  }
+
+  private async lookupIds(tenantId: string, type: ResourceTypeName, plan: LookupPlan): Promise<string[]> {
+    switch (plan.kind) {
+      case 'id':
+        return [plan.value];
+      case 'unique': {
+        const item = await this.getItem(uniqueKey(tenantId, type, plan.attribute, plan.value));
+        return typeof item?.id === 'string' ? [item.id] : [];
+      }
+      case 'email': {
+        const items = await this.queryAll(
+          partitionQuery(this.tableName, emailPartition(tenantId, plan.value), { projection: ['sk'] }),
+          this.maxFilterScanItems,
+          () => ScimError.tooMany(`This filter matches more than ${this.maxFilterScanItems} users.`),
+        );
+        return items.flatMap((item) => (typeof item.sk === 'string' ? [item.sk] : []));
+      }
+      case 'memberOf':
+        return isResourceId(plan.userId) ? this.groupIdsOfUser(tenantId, plan.userId) : [];
+    }
+  }
+
+  // ---- Helpers -----------------------------------------------------------------------------------
+
+  private shard(): number {
+    return Math.floor(this.random() * COUNTER_SHARDS) % COUNTER_SHARDS;
+  }
+
+  /** Exponential backoff with full jitter: 10 ms, 20 ms, ... capped at 500 ms. */
+  private backoff(attempt: number): Promise<void> {
+    const ceiling = Math.min(500, 10 * 2 ** (attempt - 1));
+    return this.sleep(Math.floor(this.random() * ceiling) + 1);
+  }
+}
+
+const schemasOf = (input: JsonObject, current: ScimResource): string[] =>
+  Array.isArray(input.schemas)
+    ? input.schemas.filter((schema) => typeof schema === 'string')
+    : current.schemas;
+
+const withMembers = (group: ScimResource, memberIds: readonly string[]): ScimResource => ({
+  ...group,
+  members: memberIds.map((value) => ({ value, type: 'User' })),
+});
+
+const withGroups = (user: ScimResource, groupIds: readonly string[]): ScimResource =>
+  groupIds.length === 0 ? user : { ...user, groups: groupIds.map((value) => ({ value, type: 'direct' })) };
+
+/** Drops the membership attribute added only to evaluate a filter (listings return it only when asked). */
+const withoutComputed = (type: ResourceTypeName, resource: ScimResource): ScimResource => {
+  const { members, groups, ...rest } = resource;
+  return type === 'Group'
+    ? { ...rest, ...(groups === undefined ? {} : { groups }) }
+    : { ...rest, ...(members === undefined ? {} : { members }) };
+};
+
+const cursorsFor = (
+  resources: ScimResource[],
+  more: { hasNext: boolean; hasPrevious: boolean },
+): Pick<FindResult, 'resources' | 'nextCursor' | 'previousCursor'> => {
+  const first = resources.at(0);
+  const last = resources.at(-1);
+  return {
+    resources,
+    ...(more.hasNext && last !== undefined ? { nextCursor: encodeCursor({ after: last.id }) } : {}),
+    ...(more.hasPrevious && first !== undefined
+      ? { previousCursor: encodeCursor({ before: first.id }) }
+      : {}),
+  };
+};

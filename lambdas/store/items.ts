@@ -1,0 +1,131 @@
+/**
+ * Pure conversions between SCIM resources and table items, and the values a resource is indexed by.
+ * A resource item stores the resource body as a JSON string (`data`, without id, meta and the computed
+ * `groups`/`members`) next to the attributes the store itself reads: id, version, created, lastModified.
+ */
+import { ScimError } from '../scim/errors';
+import { isJsonObject } from '../scim/json';
+import type { JsonObject, JsonValue } from '../scim/json';
+import type { Meta, ScimResource } from '../scim/resource';
+import type { ResourceTypeName } from '../scim/schema/types';
+import type { TableKey, UniqueAttribute } from './keys';
+import { resourceKey } from './keys';
+
+export interface ResourceItem extends TableKey {
+  readonly id: string;
+  readonly type: ResourceTypeName;
+  readonly version: number;
+  readonly created: string;
+  readonly lastModified: string;
+  readonly data: string;
+}
+
+/** Attributes the store owns or computes: never taken from a request body. */
+const STORE_OWNED: Readonly<Record<ResourceTypeName, readonly string[]>> = {
+  User: ['id', 'meta', 'groups'],
+  Group: ['id', 'meta', 'members'],
+};
+
+/** At most this many distinct email values per user are indexed; more is refused, not dropped. */
+export const MAX_INDEXED_EMAILS = 10;
+
+const withoutKeys = (object: JsonObject, names: readonly string[]): JsonObject => {
+  const lower = new Set(names.map((name) => name.toLowerCase()));
+  return Object.fromEntries(Object.entries(object).filter(([key]) => !lower.has(key.toLowerCase())));
+};
+
+/** The body to store: the input minus id, meta and computed attributes. */
+export const storableBody = (type: ResourceTypeName, resource: JsonObject): JsonObject =>
+  withoutKeys(resource, STORE_OWNED[type]);
+
+export const formatVersion = (version: number): string => `W/"${version}"`;
+
+export const toItem = (
+  tenantId: string,
+  type: ResourceTypeName,
+  id: string,
+  body: JsonObject,
+  stamp: { version: number; created: string; lastModified: string },
+): ResourceItem => ({
+  ...resourceKey(tenantId, type, id),
+  id,
+  type,
+  version: stamp.version,
+  created: stamp.created,
+  lastModified: stamp.lastModified,
+  data: JSON.stringify(storableBody(type, body)),
+});
+
+const isResourceTypeName = (value: unknown): value is ResourceTypeName =>
+  value === 'User' || value === 'Group';
+
+/** Narrows a raw DynamoDB item; a malformed one is a backend fault (503), never a crash. */
+export const asResourceItem = (raw: Record<string, unknown>): ResourceItem => {
+  const { pk, sk, id, type, version, created, lastModified, data } = raw;
+  if (
+    typeof pk !== 'string' ||
+    typeof sk !== 'string' ||
+    typeof id !== 'string' ||
+    !isResourceTypeName(type) ||
+    typeof version !== 'number' ||
+    typeof created !== 'string' ||
+    typeof lastModified !== 'string' ||
+    typeof data !== 'string'
+  ) {
+    throw ScimError.unavailable('The store returned a malformed item.');
+  }
+  return { pk, sk, id, type, version, created, lastModified, data };
+};
+
+export const fromItem = (item: ResourceItem): ScimResource => {
+  const body: unknown = JSON.parse(item.data);
+  if (!isJsonObject(body)) throw ScimError.unavailable('The store returned a malformed item.');
+  const meta: Meta = {
+    resourceType: item.type,
+    created: item.created,
+    lastModified: item.lastModified,
+    version: formatVersion(item.version),
+  };
+  const schemas = Array.isArray(body.schemas) ? body.schemas.filter((s) => typeof s === 'string') : [];
+  return { ...body, schemas, id: item.id, meta: { ...meta } };
+};
+
+export interface IndexValues {
+  /** Unique lookups, value as given (keys.ts normalises case). */
+  readonly unique: readonly { readonly attribute: UniqueAttribute; readonly value: string }[];
+  /** Distinct lower-cased email values (users only). */
+  readonly emails: readonly string[];
+}
+
+const stringMember = (object: JsonObject, name: string): string | undefined => {
+  const key = Object.keys(object).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+  const value: JsonValue | undefined = key === undefined ? undefined : object[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
+const emailValues = (user: JsonObject): string[] => {
+  const key = Object.keys(user).find((candidate) => candidate.toLowerCase() === 'emails');
+  const emails = key === undefined ? undefined : user[key];
+  if (!Array.isArray(emails)) return [];
+  const values = emails
+    .filter(isJsonObject)
+    .map((email) => stringMember(email, 'value'))
+    .filter((value): value is string => value !== undefined)
+    .map((value) => value.toLowerCase());
+  return [...new Set(values)];
+};
+
+/** What a resource is findable by in O(1): the lookups behind Entra's matching filters. */
+export const indexValues = (type: ResourceTypeName, resource: JsonObject): IndexValues => {
+  const uniqueNames: readonly UniqueAttribute[] =
+    type === 'User' ? ['userName', 'externalId'] : ['displayName', 'externalId'];
+  const unique = uniqueNames.flatMap((attribute) => {
+    const value = stringMember(resource, attribute);
+    return value === undefined ? [] : [{ attribute, value }];
+  });
+  const emails = type === 'User' ? emailValues(resource) : [];
+  if (emails.length > MAX_INDEXED_EMAILS) {
+    throw ScimError.invalidValue(`A user may have at most ${MAX_INDEXED_EMAILS} distinct email addresses.`);
+  }
+  return { unique, emails };
+};

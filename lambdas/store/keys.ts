@@ -1,0 +1,126 @@
+/**
+ * Every key of the single table, built here and only here (see docs/data-model.md). Every partition key
+ * starts with `T#<tenantId>#`, so no key of one tenant can equal a key of another.
+ */
+import { ScimError } from '../scim/errors';
+import type { ResourceTypeName } from '../scim/schema/types';
+
+export interface TableKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** DynamoDB limits, in UTF-8 bytes. */
+const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_SORT_KEY_BYTES = 1024;
+
+const TENANT_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** Our ids are v4 UUIDs; anything else cannot name a stored resource. */
+const RESOURCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const isResourceId = (value: string): boolean => RESOURCE_ID.test(value);
+
+const tenantPrefix = (tenantId: string): string => {
+  // A '#' in a tenant id could forge another tenant's prefix; the HTTP layer validates it too.
+  if (!TENANT_ID.test(tenantId)) throw ScimError.notFound('Unknown tenant.');
+  return `T#${tenantId}`;
+};
+
+const checkedKey = (pk: string, sk: string, what: string): TableKey => {
+  if (
+    Buffer.byteLength(pk, 'utf8') > MAX_PARTITION_KEY_BYTES ||
+    Buffer.byteLength(sk, 'utf8') > MAX_SORT_KEY_BYTES
+  ) {
+    throw ScimError.invalidValue(`The ${what} is too long to be stored.`);
+  }
+  return { pk, sk };
+};
+
+const RESOURCE_LABEL: Readonly<Record<ResourceTypeName, string>> = { User: 'USER', Group: 'GROUP' };
+
+/** The partition holding every resource of one type of a tenant, ordered by id. */
+export const resourcePartition = (tenantId: string, type: ResourceTypeName): string =>
+  `${tenantPrefix(tenantId)}#${RESOURCE_LABEL[type]}S`;
+
+export const resourceKey = (tenantId: string, type: ResourceTypeName, id: string): TableKey => ({
+  pk: resourcePartition(tenantId, type),
+  sk: `${RESOURCE_LABEL[type]}#${id}`,
+});
+
+/** The id back from a resource item's sort key. */
+export const idFromResourceSortKey = (type: ResourceTypeName, sk: string): string =>
+  sk.slice(RESOURCE_LABEL[type].length + 1);
+
+/** Unique attributes: one lookup item per value, whose existence is the uniqueness constraint. */
+export type UniqueAttribute = 'userName' | 'externalId' | 'displayName';
+
+/**
+ * userName and group displayName are case-insensitive (RFC 7643 caseExact false), so their lookups are
+ * lower-cased; externalId is case-exact.
+ */
+export const normaliseUniqueValue = (attribute: UniqueAttribute, value: string): string =>
+  attribute === 'externalId' ? value : value.toLowerCase();
+
+export const uniqueKey = (
+  tenantId: string,
+  type: ResourceTypeName,
+  attribute: UniqueAttribute,
+  value: string,
+): TableKey =>
+  checkedKey(
+    `${tenantPrefix(tenantId)}#${RESOURCE_LABEL[type]}#${attribute.toUpperCase()}#${normaliseUniqueValue(attribute, value)}`,
+    'UNIQUE',
+    attribute,
+  );
+
+/** Email lookups are not unique (two users may share an address): one item per (email, user). */
+export const emailPartition = (tenantId: string, email: string): string =>
+  `${tenantPrefix(tenantId)}#USER#EMAIL#${email.toLowerCase()}`;
+
+export const emailKey = (tenantId: string, email: string, userId: string): TableKey =>
+  checkedKey(emailPartition(tenantId, email), userId, 'email');
+
+/** Member items of a group, ordered by user id. */
+export const memberPartition = (tenantId: string, groupId: string): string =>
+  `${tenantPrefix(tenantId)}#GROUP#${groupId}#MEMBERS`;
+
+export const memberKey = (tenantId: string, groupId: string, userId: string): TableKey => ({
+  pk: memberPartition(tenantId, groupId),
+  sk: userId,
+});
+
+/** Reverse membership items: the groups of a user (User.groups), ordered by group id. */
+export const userGroupsPartition = (tenantId: string, userId: string): string =>
+  `${tenantPrefix(tenantId)}#USER#${userId}#GROUPS`;
+
+export const userGroupKey = (tenantId: string, userId: string, groupId: string): TableKey => ({
+  pk: userGroupsPartition(tenantId, userId),
+  sk: groupId,
+});
+
+export const tenantKey = (tenantId: string): TableKey => ({ pk: tenantPrefix(tenantId), sk: 'TENANT' });
+
+/**
+ * Resource counts are sharded: every create/delete adds +1/-1 to one random shard inside its transaction,
+ * so parallel creates rarely touch the same counter item (a transaction conflict), and totalResults is one
+ * small Query of the shards.
+ */
+export const COUNTER_SHARDS = 16;
+
+export const counterPartition = (tenantId: string): string => tenantPrefix(tenantId);
+
+export const counterSortKeyPrefix = (type: ResourceTypeName): string => `COUNT#${RESOURCE_LABEL[type]}#`;
+
+export const counterKey = (tenantId: string, type: ResourceTypeName, shard: number): TableKey => ({
+  pk: counterPartition(tenantId),
+  sk: `${counterSortKeyPrefix(type)}${String(shard).padStart(2, '0')}`,
+});
+
+/**
+ * Where an index page ended: the marker for `startIndex` holds the id of the resource at position
+ * startIndex - 1, so the next page is one Query from there instead of skipping startIndex - 1 items.
+ */
+export const pageMarkerKey = (tenantId: string, type: ResourceTypeName, startIndex: number): TableKey => ({
+  pk: `${tenantPrefix(tenantId)}#PAGES`,
+  sk: `${RESOURCE_LABEL[type]}#${startIndex}`,
+});

@@ -1,0 +1,103 @@
+/**
+ * Decides whether a filter can be answered from a lookup (O(1) reads, strongly consistent) instead of
+ * reading the tenant's items: Entra's matching filters `userName eq`, `externalId eq`, `id eq`,
+ * `displayName eq` (groups) and `emails[type eq "work"].value eq`. Lookups only narrow the candidates; the
+ * core evaluator still tests the whole filter on them, so `and` with any other condition stays exact.
+ */
+import type { AttributePath, Filter } from '../scim/filter/ast';
+import { CORE_GROUP_URN, CORE_USER_URN } from '../scim/schema/urns';
+import type { ResourceTypeName } from '../scim/schema/types';
+import type { UniqueAttribute } from './keys';
+
+export type LookupPlan =
+  | { readonly kind: 'id'; readonly value: string }
+  | { readonly kind: 'unique'; readonly attribute: UniqueAttribute; readonly value: string }
+  | { readonly kind: 'email'; readonly value: string }
+  /** Groups that have this user as a member (reverse membership items). */
+  | { readonly kind: 'memberOf'; readonly userId: string };
+
+const CORE_URN: Readonly<Record<ResourceTypeName, string>> = { User: CORE_USER_URN, Group: CORE_GROUP_URN };
+
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** `name` with no URN or with the core URN, and no sub-attribute unless `subAttribute` says so. */
+const isCorePath = (
+  type: ResourceTypeName,
+  path: AttributePath,
+  name: string,
+  subAttribute?: string,
+): boolean =>
+  (path.uri === undefined || same(path.uri, CORE_URN[type])) &&
+  same(path.attribute, name) &&
+  (subAttribute === undefined
+    ? path.subAttribute === undefined
+    : path.subAttribute !== undefined && same(path.subAttribute, subAttribute));
+
+const UNIQUE_BY_TYPE: Readonly<Record<ResourceTypeName, readonly UniqueAttribute[]>> = {
+  User: ['userName', 'externalId'],
+  Group: ['displayName', 'externalId'],
+};
+
+const compareLookup = (
+  type: ResourceTypeName,
+  path: AttributePath,
+  value: string,
+): LookupPlan | undefined => {
+  if (isCorePath(type, path, 'id')) return { kind: 'id', value };
+  const unique = UNIQUE_BY_TYPE[type].find((attribute) => isCorePath(type, path, attribute));
+  if (unique !== undefined) return { kind: 'unique', attribute: unique, value };
+  if (type === 'User' && isCorePath(type, path, 'emails', 'value')) return { kind: 'email', value };
+  if (type === 'Group' && (isCorePath(type, path, 'members') || isCorePath(type, path, 'members', 'value'))) {
+    return { kind: 'memberOf', userId: value };
+  }
+  return undefined;
+};
+
+/** An `eq` on a string value of an element sub-attribute inside `attr[...]`, e.g. `value eq "x"`. */
+const elementEquality = (filter: Filter, subAttribute: string): string | undefined => {
+  if (filter.kind === 'compare') {
+    return filter.op === 'eq' && typeof filter.value === 'string' && same(filter.path.attribute, subAttribute)
+      ? filter.value
+      : undefined;
+  }
+  if (filter.kind === 'and')
+    return elementEquality(filter.left, subAttribute) ?? elementEquality(filter.right, subAttribute);
+  return undefined;
+};
+
+export const lookupPlan = (type: ResourceTypeName, filter: Filter): LookupPlan | undefined => {
+  switch (filter.kind) {
+    case 'compare':
+      return filter.op === 'eq' && typeof filter.value === 'string'
+        ? compareLookup(type, filter.path, filter.value)
+        : undefined;
+    case 'valuePath': {
+      const value = elementEquality(filter.filter, 'value');
+      if (value === undefined) return undefined;
+      if (type === 'User' && isCorePath(type, filter.path, 'emails')) return { kind: 'email', value };
+      if (type === 'Group' && isCorePath(type, filter.path, 'members'))
+        return { kind: 'memberOf', userId: value };
+      return undefined;
+    }
+    case 'and':
+      return lookupPlan(type, filter.left) ?? lookupPlan(type, filter.right);
+    default:
+      return undefined;
+  }
+};
+
+/** True when evaluating `filter` needs the computed membership attribute (Group.members, User.groups). */
+export const needsMemberships = (type: ResourceTypeName, filter: Filter): boolean => {
+  const name = type === 'Group' ? 'members' : 'groups';
+  switch (filter.kind) {
+    case 'compare':
+    case 'present':
+    case 'valuePath':
+      return isCorePath(type, { ...filter.path, subAttribute: undefined }, name);
+    case 'and':
+    case 'or':
+      return needsMemberships(type, filter.left) || needsMemberships(type, filter.right);
+    case 'not':
+      return needsMemberships(type, filter.filter);
+  }
+};
