@@ -1,0 +1,563 @@
+/**
+ * The tenant CLI: `npm run tenant -- <command> [options]`.
+ *
+ *   create <tenantId> [--base-url URL]          new tenant: one token + the tenant metadata item; prints the
+ *                                               Tenant URL and the Secret Token ONCE (for the setup link)
+ *   rotate <tenantId> [--grace-hours N]         new token; the old ones expire after N hours (default 24)
+ *   revoke <tenantId> (--token-id ID | --all)   removes one token, or every token
+ *   list                                        tenant ids, token ids, created, expiry (never hashes)
+ *   report <tenantId> [--json]                  per profile field, how many active users lack it; users
+ *                                               missing required fields, by id
+ *
+ * Targets:
+ *   --local (default)  tokens in <data dir>/tenants/*.json (the local server's file token store; the data
+ *                      dir is --data-dir, else SCIM_DATA_DIR, else .data); DynamoDB at --endpoint, else
+ *                      DYNAMODB_ENDPOINT, else the `endpoint` written by the local server to
+ *                      <data dir>/endpoint.json; table --table, else TABLE_NAME, else endpoint.json's
+ *                      `tableName`, else "scim-local". Base URL default http://localhost:3000.
+ *   --stage <name>     tokens in Secrets Manager under --secret-prefix (default scim/<stage>/tenants/,
+ *                      the stack's default); table --table or TABLE_NAME; base URL --base-url or
+ *                      SCIM_API_URL. Take them from the stack outputs (TableName, TenantSecretPrefix,
+ *                      ApiUrl): aws cloudformation describe-stacks --stack-name ServerlessScim-<stage>.
+ *                      Credentials and region come from the usual AWS environment.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { FileTokenStore } from '../lambdas/auth/file-token-store';
+import { SecretsManagerTokenStore } from '../lambdas/auth/secrets-manager-token-store';
+import { createSecretsManagerClient, tokenDirectory } from '../lambdas/auth/token-store-factory';
+import { TenantExistsError } from '../lambdas/auth/token-store';
+import type { WritableTokenStore } from '../lambdas/auth/token-store';
+import {
+  UnknownTokenIdError,
+  isTokenActive,
+  isValidTenantId,
+  newTenantRecord,
+  revokeTokens,
+  rotateTokens,
+} from '../lambdas/auth/tokens';
+import type { TenantTokenRecord } from '../lambdas/auth/tokens';
+import {
+  PROFILE_FIELDS,
+  createManagerEmailResolver,
+  normaliseProfile,
+  summariseProfiles,
+} from '../lambdas/scim/profile';
+import type { ProfileReport } from '../lambdas/scim/profile';
+import type { ScimResource } from '../lambdas/scim/resource';
+import { DynamoDbScimRepository } from '../lambdas/store/dynamodb-repository';
+import { MAX_PAGE_SIZE } from '../lambdas/store/repository';
+import type { ScimRepository } from '../lambdas/store/repository';
+
+export const DEFAULT_GRACE_HOURS = 24;
+export const DEFAULT_LOCAL_BASE_URL = 'http://localhost:3000';
+export const DEFAULT_LOCAL_TABLE = 'scim-local';
+
+/** A mistake of the operator: printed without a stack trace, exit code 2. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}
+
+// ---- Arguments ---------------------------------------------------------------------------------------
+
+export type Command =
+  | { readonly name: 'create'; readonly tenantId: string }
+  | { readonly name: 'rotate'; readonly tenantId: string; readonly graceHours: number }
+  | {
+      readonly name: 'revoke';
+      readonly tenantId: string;
+      readonly which: { readonly tokenId: string } | { readonly all: true };
+    }
+  | { readonly name: 'list' }
+  | { readonly name: 'report'; readonly tenantId: string; readonly json: boolean }
+  | { readonly name: 'help' };
+
+export type Target =
+  | {
+      readonly kind: 'local';
+      readonly dataDir: string;
+      readonly endpoint?: string;
+      readonly table?: string;
+      readonly baseUrl: string;
+    }
+  | {
+      readonly kind: 'stage';
+      readonly stage: string;
+      readonly secretPrefix: string;
+      readonly table?: string;
+      readonly baseUrl?: string;
+    };
+
+export interface Invocation {
+  readonly command: Command;
+  readonly target: Target;
+}
+
+export const USAGE = `Usage: npm run tenant -- <command> [options]
+
+Commands:
+  create <tenantId> [--base-url URL]         create a tenant; prints its Tenant URL and Secret Token once
+  rotate <tenantId> [--grace-hours N]        issue a new token; older tokens expire after N hours (24)
+  revoke <tenantId> (--token-id ID | --all)  revoke one token or all of them
+  list                                       tenants and their tokens (ids, created, expiry)
+  report <tenantId> [--json]                 profile completeness of the tenant's active users
+
+Targets (default --local):
+  --local [--data-dir DIR] [--endpoint URL] [--table NAME]
+  --stage NAME [--secret-prefix PREFIX] [--table NAME] [--base-url URL]
+
+Tenant ids: 2-63 characters of a-z, 0-9 and '-', not starting with '-'.`;
+
+const requireTenantId = (value: string | undefined, command: string): string => {
+  if (value === undefined) throw new CliError(`${command} needs a tenant id.\n\n${USAGE}`);
+  if (!isValidTenantId(value)) {
+    throw new CliError(
+      `"${value}" is not a valid tenant id: use 2-63 characters of a-z, 0-9 and '-', not starting with '-'.`,
+    );
+  }
+  return value;
+};
+
+const parseGraceHours = (value: string | undefined): number => {
+  if (value === undefined) return DEFAULT_GRACE_HOURS;
+  const hours = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(hours) || hours > 24 * 365) {
+    throw new CliError(`--grace-hours must be a number of hours between 0 and 8760, not "${value}".`);
+  }
+  return hours;
+};
+
+const parseHttpUrl = (value: string, option: string): string => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliError(`${option} must be an http(s) URL, not "${value}".`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new CliError(`${option} must be an http(s) URL, not "${value}".`);
+  }
+  return value;
+};
+
+/** Pure: argv (without node and the script) and the environment -> what to do and where. */
+export function parseInvocation(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): Invocation {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        local: { type: 'boolean' },
+        stage: { type: 'string' },
+        'data-dir': { type: 'string' },
+        endpoint: { type: 'string' },
+        table: { type: 'string' },
+        'secret-prefix': { type: 'string' },
+        'base-url': { type: 'string' },
+        'grace-hours': { type: 'string' },
+        'token-id': { type: 'string' },
+        all: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  const [name, tenantArgument, ...extra] = positionals;
+  if (extra.length > 0) throw new CliError(`Unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
+
+  if (values.local === true && values.stage !== undefined) {
+    throw new CliError('Use either --local or --stage, not both.');
+  }
+  const baseUrl = values['base-url'] ?? (values.stage === undefined ? undefined : env.SCIM_API_URL);
+  if (baseUrl !== undefined) parseHttpUrl(baseUrl, '--base-url');
+  if (values.endpoint !== undefined) parseHttpUrl(values.endpoint, '--endpoint');
+  const table = values.table ?? env.TABLE_NAME;
+
+  let target: Target;
+  if (values.stage !== undefined) {
+    if (!/^[a-z0-9-]{1,32}$/.test(values.stage)) throw new CliError(`"${values.stage}" is not a stage name.`);
+    target = {
+      kind: 'stage',
+      stage: values.stage,
+      secretPrefix: values['secret-prefix'] ?? `scim/${values.stage}/tenants/`,
+      ...(table !== undefined ? { table } : {}),
+      ...(baseUrl !== undefined ? { baseUrl } : {}),
+    };
+  } else {
+    const endpoint = values.endpoint ?? env.DYNAMODB_ENDPOINT;
+    target = {
+      kind: 'local',
+      dataDir: values['data-dir'] ?? env.SCIM_DATA_DIR ?? '.data',
+      ...(endpoint !== undefined ? { endpoint } : {}),
+      ...(table !== undefined ? { table } : {}),
+      baseUrl: baseUrl ?? DEFAULT_LOCAL_BASE_URL,
+    };
+  }
+
+  if (values.help === true || name === undefined || name === 'help')
+    return { command: { name: 'help' }, target };
+  switch (name) {
+    case 'create':
+      return { command: { name, tenantId: requireTenantId(tenantArgument, name) }, target };
+    case 'rotate':
+      return {
+        command: {
+          name,
+          tenantId: requireTenantId(tenantArgument, name),
+          graceHours: parseGraceHours(values['grace-hours']),
+        },
+        target,
+      };
+    case 'revoke': {
+      const tenantId = requireTenantId(tenantArgument, name);
+      const tokenId = values['token-id'];
+      if ((tokenId === undefined) === (values.all !== true)) {
+        throw new CliError('revoke needs exactly one of --token-id ID or --all.');
+      }
+      return {
+        command: { name, tenantId, which: tokenId === undefined ? { all: true } : { tokenId } },
+        target,
+      };
+    }
+    case 'list':
+      if (tenantArgument !== undefined) throw new CliError('list takes no tenant id.');
+      return { command: { name }, target };
+    case 'report':
+      return {
+        command: { name, tenantId: requireTenantId(tenantArgument, name), json: values.json === true },
+        target,
+      };
+    default:
+      throw new CliError(`Unknown command "${name}".\n\n${USAGE}`);
+  }
+}
+
+// ---- Commands ----------------------------------------------------------------------------------------
+
+/** What the commands need from the tenant table. */
+export type TenantDirectory = Pick<ScimRepository, 'putTenant' | 'findUsers'>;
+
+export interface CliDeps {
+  readonly tokenStore: WritableTokenStore;
+  /** The tenant table; absent when no DynamoDB is reachable for the local target. */
+  readonly tenants?: TenantDirectory;
+  /** The API's base URL, e.g. https://scim.example.com (a trailing slash is ignored). */
+  readonly apiBaseUrl?: string;
+  readonly now: () => Date;
+  readonly print: (line: string) => void;
+  readonly warn: (line: string) => void;
+}
+
+export function tenantUrl(apiBaseUrl: string, tenantId: string): string {
+  return `${apiBaseUrl.replace(/\/+$/, '')}/tenants/${tenantId}/scim/v2`;
+}
+
+async function existingRecord(deps: CliDeps, tenantId: string): Promise<TenantTokenRecord> {
+  const record = await deps.tokenStore.getTenantTokens(tenantId);
+  if (record === undefined) throw new CliError(`Tenant ${tenantId} does not exist.`);
+  return record;
+}
+
+export interface CreatedTenant {
+  readonly tenantUrl: string;
+  readonly token: string;
+  readonly tokenId: string;
+}
+
+export async function createTenant(deps: CliDeps, tenantId: string): Promise<CreatedTenant> {
+  if (deps.apiBaseUrl === undefined) {
+    throw new CliError('The Tenant URL needs the API base URL: pass --base-url (the stack output ApiUrl).');
+  }
+  if ((await deps.tokenStore.getTenantTokens(tenantId)) !== undefined) {
+    throw new CliError(`Tenant ${tenantId} already exists. Use "rotate" to issue a new token.`);
+  }
+  const now = deps.now();
+  // Metadata first: writing it again is harmless, while a token the operator never saw would be useless.
+  if (deps.tenants) await deps.tenants.putTenant({ tenantId, createdAt: now.toISOString() });
+  else deps.warn('No DynamoDB reachable: the tenant metadata item was not written (start the local server).');
+
+  const { record, token } = newTenantRecord(tenantId, now);
+  try {
+    await deps.tokenStore.createTenantTokens(record);
+  } catch (error) {
+    if (error instanceof TenantExistsError) throw new CliError(`Tenant ${tenantId} already exists.`);
+    throw error;
+  }
+  const tokenId = record.tokens[0]?.id ?? '';
+  const url = tenantUrl(deps.apiBaseUrl, tenantId);
+  deps.print(`Tenant ${tenantId} created.`);
+  deps.print(`Tenant URL:   ${url}`);
+  deps.print(`Secret Token: ${token}`);
+  deps.print(`Token id:     ${tokenId}`);
+  deps.print('The token is shown only now: hand both values to the customer through the setup link.');
+  return { tenantUrl: url, token, tokenId };
+}
+
+export interface RotatedTenant {
+  readonly token: string;
+  readonly tokenId: string;
+  readonly record: TenantTokenRecord;
+}
+
+export async function rotateTenant(
+  deps: CliDeps,
+  tenantId: string,
+  graceHours: number,
+): Promise<RotatedTenant> {
+  const now = deps.now();
+  const rotated = rotateTokens(await existingRecord(deps, tenantId), now, graceHours);
+  await deps.tokenStore.putTenantTokens(rotated.record);
+  deps.print(`New Secret Token for ${tenantId}: ${rotated.token}`);
+  deps.print(`Token id: ${rotated.tokenId}`);
+  deps.print(
+    `Older tokens stop working at ${new Date(now.getTime() + graceHours * 3_600_000).toISOString()} ` +
+      '(running Lambdas may accept a revoked token for up to SECRET_CACHE_TTL_SECONDS longer).',
+  );
+  return { token: rotated.token, tokenId: rotated.tokenId, record: rotated.record };
+}
+
+export async function revokeTenantTokens(
+  deps: CliDeps,
+  tenantId: string,
+  which: { readonly tokenId: string } | { readonly all: true },
+): Promise<TenantTokenRecord> {
+  let record: TenantTokenRecord;
+  try {
+    record = revokeTokens(await existingRecord(deps, tenantId), 'all' in which ? { all: true } : which);
+  } catch (error) {
+    if (error instanceof UnknownTokenIdError) throw new CliError(error.message);
+    throw error;
+  }
+  await deps.tokenStore.putTenantTokens(record);
+  const active = record.tokens.filter((entry) => isTokenActive(entry, deps.now())).length;
+  deps.print(
+    `Revoked ${'all' in which ? 'every token' : which.tokenId} of ${tenantId}; ${active} active token(s) left. ` +
+      'Running Lambdas may accept it for up to SECRET_CACHE_TTL_SECONDS (default 60 s).',
+  );
+  return record;
+}
+
+export interface TenantListing {
+  readonly tenantId: string;
+  readonly tokens: readonly { id: string; createdAt: string; expiresAt?: string; active: boolean }[];
+}
+
+export async function listTenants(deps: CliDeps): Promise<TenantListing[]> {
+  const now = deps.now();
+  const listings: TenantListing[] = [];
+  for (const tenantId of await deps.tokenStore.listTenantIds()) {
+    const record = await deps.tokenStore.getTenantTokens(tenantId);
+    // Only ids and dates: the hashes stay in the store.
+    const tokens = (record?.tokens ?? []).map((entry) => ({
+      id: entry.id,
+      createdAt: entry.createdAt,
+      ...(entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : {}),
+      active: isTokenActive(entry, now),
+    }));
+    listings.push({ tenantId, tokens });
+  }
+  if (listings.length === 0) deps.print('No tenants.');
+  for (const listing of listings) {
+    deps.print(`${listing.tenantId}${listing.tokens.length === 0 ? '  (no tokens)' : ''}`);
+    for (const token of listing.tokens) {
+      const expiry = token.expiresAt === undefined ? 'never expires' : `expires ${token.expiresAt}`;
+      deps.print(`  ${token.id}  created ${token.createdAt}  ${expiry}${token.active ? '' : '  (expired)'}`);
+    }
+  }
+  return listings;
+}
+
+/** Pure: the tenant's users -> the completeness report (ids, field names and counts only). */
+export function buildTenantReport(users: readonly ScimResource[]): ProfileReport {
+  const resolveManagerEmail = createManagerEmailResolver(users);
+  return summariseProfiles(
+    users.map((user) => ({ id: user.id, profile: normaliseProfile(user, { resolveManagerEmail }) })),
+  );
+}
+
+/** Pure: the report as terminal lines. */
+export function formatTenantReport(tenantId: string, report: ProfileReport): string[] {
+  const lines = [
+    `Tenant ${tenantId}: ${report.totalUsers} users (${report.activeUsers} active, ${report.inactiveUsers} inactive).`,
+    '',
+    'Active users lacking each profile field:',
+  ];
+  const labelWidth = Math.max(...PROFILE_FIELDS.map(({ label, level }) => `${label} (${level})`.length));
+  for (const { field, label, level, scimAttribute } of PROFILE_FIELDS) {
+    const missing = report.missingByField[field];
+    lines.push(
+      `  ${`${label} (${level})`.padEnd(labelWidth)}  ${String(missing).padStart(6)}   map: ${scimAttribute}`,
+    );
+  }
+  lines.push('');
+  if (report.usersMissingRequired.length === 0) {
+    lines.push('No active user is missing a required field.');
+  } else {
+    lines.push(`Active users missing required fields (${report.usersMissingRequired.length}), by id:`);
+    for (const { id, missing } of report.usersMissingRequired) lines.push(`  ${id}: ${missing.join(', ')}`);
+  }
+  if (report.unrecognisedRoles.length > 0) {
+    lines.push('', 'Unrecognised management levels (kept, flagged):');
+    for (const { value, count } of report.unrecognisedRoles)
+      lines.push(`  ${JSON.stringify(value)}: ${count}`);
+  }
+  if (report.unsupportedLocales.length > 0) {
+    lines.push('', 'Unsupported locales (served as en-US):');
+    for (const { value, count } of report.unsupportedLocales) lines.push(`  ${value}: ${count}`);
+  }
+  return lines;
+}
+
+export async function listAllUsers(tenants: TenantDirectory, tenantId: string): Promise<ScimResource[]> {
+  const users: ScimResource[] = [];
+  let cursor: string | undefined = '';
+  while (cursor !== undefined) {
+    const page = await tenants.findUsers(tenantId, { cursor, count: MAX_PAGE_SIZE });
+    users.push(...page.resources);
+    cursor = page.nextCursor !== undefined && page.resources.length > 0 ? page.nextCursor : undefined;
+  }
+  return users;
+}
+
+export async function reportTenant(deps: CliDeps, tenantId: string, json: boolean): Promise<ProfileReport> {
+  if (!deps.tenants)
+    throw new CliError('The report needs the DynamoDB table: start the local server or pass --table.');
+  await existingRecord(deps, tenantId);
+  const report = buildTenantReport(await listAllUsers(deps.tenants, tenantId));
+  if (json) deps.print(JSON.stringify(report, null, 2));
+  else for (const line of formatTenantReport(tenantId, report)) deps.print(line);
+  return report;
+}
+
+export async function runCommand(deps: CliDeps, command: Command): Promise<void> {
+  switch (command.name) {
+    case 'help':
+      deps.print(USAGE);
+      return;
+    case 'create':
+      await createTenant(deps, command.tenantId);
+      return;
+    case 'rotate':
+      await rotateTenant(deps, command.tenantId, command.graceHours);
+      return;
+    case 'revoke':
+      await revokeTenantTokens(deps, command.tenantId, command.which);
+      return;
+    case 'list':
+      await listTenants(deps);
+      return;
+    case 'report':
+      await reportTenant(deps, command.tenantId, command.json);
+      return;
+  }
+}
+
+// ---- Wiring ------------------------------------------------------------------------------------------
+
+interface LocalEndpointFile {
+  readonly endpoint?: string;
+  readonly tableName?: string;
+}
+
+/** What the local server wrote to <data dir>/endpoint.json, if anything. */
+export async function readLocalEndpointFile(dataDir: string): Promise<LocalEndpointFile> {
+  let text: string;
+  try {
+    text = await readFile(join(dataDir, 'endpoint.json'), 'utf8');
+  } catch {
+    return {};
+  }
+  try {
+    const json: unknown = JSON.parse(text);
+    if (typeof json !== 'object' || json === null) return {};
+    const { endpoint, tableName } = json as Record<string, unknown>;
+    return {
+      ...(typeof endpoint === 'string' ? { endpoint } : {}),
+      ...(typeof tableName === 'string' ? { tableName } : {}),
+    };
+  } catch {
+    throw new CliError(`${join(dataDir, 'endpoint.json')} is not JSON.`);
+  }
+}
+
+function repositoryFor(tableName: string, endpoint?: string): DynamoDbScimRepository {
+  const client = new DynamoDBClient(
+    endpoint === undefined
+      ? {}
+      : // DynamoDB Local accepts any credentials and region.
+        { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+  );
+  return new DynamoDbScimRepository({
+    client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName,
+  });
+}
+
+export async function depsFor(target: Target): Promise<CliDeps> {
+  const io = {
+    now: () => new Date(),
+    print: (line: string) => console.log(line),
+    warn: (line: string) => console.warn(line),
+  };
+  if (target.kind === 'stage') {
+    return {
+      ...io,
+      tokenStore: new SecretsManagerTokenStore(createSecretsManagerClient(), target.secretPrefix),
+      ...(target.table !== undefined ? { tenants: repositoryFor(target.table) } : {}),
+      ...(target.baseUrl !== undefined ? { apiBaseUrl: target.baseUrl } : {}),
+    };
+  }
+  const written = await readLocalEndpointFile(target.dataDir);
+  const endpoint = target.endpoint ?? written.endpoint;
+  const table = target.table ?? written.tableName ?? DEFAULT_LOCAL_TABLE;
+  return {
+    ...io,
+    tokenStore: new FileTokenStore(tokenDirectory(target.dataDir)),
+    ...(endpoint !== undefined ? { tenants: repositoryFor(table, endpoint) } : {}),
+    apiBaseUrl: target.baseUrl,
+  };
+}
+
+export async function main(argv: readonly string[], env = process.env): Promise<number> {
+  try {
+    const { command, target } = parseInvocation(argv, env);
+    if (target.kind === 'stage' && command.name !== 'help' && command.name !== 'list') {
+      if (command.name === 'report' && target.table === undefined) {
+        throw new CliError('--stage report needs --table (stack output TableName) or TABLE_NAME.');
+      }
+      if (command.name === 'create' && target.table === undefined) {
+        throw new CliError(
+          '--stage create needs --table (stack output TableName) for the tenant metadata item.',
+        );
+      }
+    }
+    await runCommand(await depsFor(target), command);
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError) {
+      console.error(error.message);
+      return 2;
+    }
+    console.error(`Failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return 1;
+  }
+}
+
+// Run only when executed (npm run tenant), not when a test imports the commands.
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
