@@ -11,6 +11,7 @@ import {
   RemovalPolicy,
   Stack,
   type StackProps,
+  Token,
   Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -410,7 +411,10 @@ export class ScimStack extends Stack {
           'is a deliberate, tested change rather than a side effect of a CDK upgrade.',
       });
     }
-    const secretArnFinding = `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${config.tenantSecretPrefix}*`;
+    // cdk-nag names the finding by the ARN as rendered, with pseudo parameters in angle brackets.
+    const region = Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region;
+    const account = Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account;
+    const secretArnFinding = `Resource::arn:<AWS::Partition>:secretsmanager:${region}:${account}:secret:${config.tenantSecretPrefix}*`;
     for (const scimFunction of Object.values(this.functions)) {
       Validations.of(scimFunction.role).acknowledge({
         id: `AwsSolutions-IAM5[${secretArnFinding}]`,

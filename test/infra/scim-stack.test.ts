@@ -1,0 +1,514 @@
+/**
+ * Template assertions for the dev and prod stages as configured in cdk.json. Bundling is skipped here
+ * (bundling.test.ts really bundles); the handlers are stand-ins, since only the wiring is under test.
+ */
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { type App, Validations } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { TABLE_DEFINITION } from '../../lambdas/store/table-definition';
+import type { ScimFunctionName } from '../../lib/routes';
+import { ACCESS_LOG_FIELDS, type ScimStack, TABLE_ITEM_ACTIONS } from '../../lib/scim-stack';
+import { LAMBDA_MEMORY_MB } from '../../lib/scim-function';
+import { type Synthesised, asArray, cdkJsonStages, cfnText, resourcesOfType, synthStage } from './synth';
+
+const BASE = '/tenants/{tenantId}/scim/v2';
+const FUNCTION_NAMES: readonly ScimFunctionName[] = ['users', 'groups', 'discovery'];
+
+let dev: Synthesised;
+let prod: Synthesised;
+
+beforeAll(() => {
+  dev = synthStage('dev');
+  prod = synthStage('prod');
+});
+
+function functionLogicalId(stack: ScimStack, name: ScimFunctionName): string {
+  return stack.getLogicalId(stack.functions[name].function.node.defaultChild as CfnFunction);
+}
+
+function roleLogicalId(stack: ScimStack, name: ScimFunctionName): string {
+  return stack.getLogicalId(stack.functions[name].role.node.defaultChild as CfnFunction);
+}
+
+/** Route key -> logical id of the Lambda its integration invokes. */
+function routeTargets(template: Template): Map<string, string> {
+  const integrations = resourcesOfType(template, 'AWS::ApiGatewayV2::Integration');
+  const targets = new Map<string, string>();
+  for (const route of Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Route'))) {
+    const integrationId = cfnText(route.Properties?.Target).replace(/^integrations\/<(.+)>$/, '$1');
+    const integration = integrations[integrationId];
+    expect(integration?.Properties?.IntegrationType).toBe('AWS_PROXY');
+    // Payload format 2.0: the handlers need rawPath and rawQueryString.
+    expect(integration?.Properties?.PayloadFormatVersion).toBe('2.0');
+    const functionArn = cfnText(integration?.Properties?.IntegrationUri);
+    targets.set(String(route.Properties?.RouteKey), functionArn.replace(/^<(.+)\.Arn>$/, '$1'));
+  }
+  return targets;
+}
+
+/**
+ * API Gateway HTTP API route selection as documented: an exact path wins over a path with variables, a
+ * greedy `{proxy+}` comes last, and `$default` catches the rest. Route keys cannot end in "/", so a
+ * trailing slash is caught by `/Users/{proxy+}`; this model lets the greedy variable match an empty rest
+ * (`/Users/`), which is the behaviour other HTTP API users rely on for trailing slashes (e.g.
+ * storacha/w3infra#166). The README's smoke test checks it on a real deployment.
+ */
+function selectRoute(routeKeys: readonly string[], requestPath: string): string {
+  const candidates = routeKeys
+    .filter((key) => key.startsWith('ANY '))
+    .map((key) => {
+      const template = key.slice('ANY '.length);
+      const pattern = template
+        .split('/')
+        .map((segment) => {
+          if (segment === '{proxy+}') return '.*';
+          if (/^\{[^}]+\}$/.test(segment)) return '[^/]+';
+          return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        })
+        .join('/');
+      const variables = (template.match(/\{[^}]+\}/g) ?? []).length;
+      const greedy = template.includes('{proxy+}');
+      return { key, regex: new RegExp(`^${pattern}$`), rank: (greedy ? 1000 : 0) + variables };
+    })
+    .filter(({ regex }) => regex.test(requestPath))
+    .sort((a, b) => a.rank - b.rank);
+  return candidates[0]?.key ?? '$default';
+}
+
+describe.each([
+  ['dev', () => dev],
+  ['prod', () => prod],
+])('%s stage', (stageName, synthesised) => {
+  describe('routes', () => {
+    it('registers every SCIM route with method ANY and the right Lambda', () => {
+      const { stack, template } = synthesised();
+      const targets = routeTargets(template);
+      const expected: [string, ScimFunctionName][] = [
+        ['$default', 'discovery'],
+        [`ANY ${BASE}/{proxy+}`, 'discovery'],
+      ];
+      for (const [casing, name] of [
+        ['Users', 'users'],
+        ['users', 'users'],
+        ['USERS', 'users'],
+        ['Groups', 'groups'],
+        ['groups', 'groups'],
+        ['GROUPS', 'groups'],
+      ] as const) {
+        for (const subPath of ['', '/{id}', '/.search', '/{proxy+}']) {
+          expected.push([`ANY ${BASE}/${casing}${subPath}`, name]);
+        }
+      }
+      expect(targets.size).toBe(expected.length);
+      for (const [routeKey, name] of expected) {
+        expect([routeKey, targets.get(routeKey)]).toEqual([routeKey, functionLogicalId(stack, name)]);
+      }
+    });
+
+    it.each<[string, ScimFunctionName]>([
+      ['/tenants/t1/scim/v2/Users', 'users'],
+      ['/tenants/t1/scim/v2/users', 'users'],
+      ['/tenants/t1/scim/v2/USERS', 'users'],
+      ['/tenants/t1/scim/v2/Users/', 'users'],
+      ['/tenants/t1/scim/v2/Users/2819c223-7f76-453a-919d-413861904646', 'users'],
+      ['/tenants/t1/scim/v2/Users/.search', 'users'],
+      ['/tenants/t1/scim/v2/users/abc/', 'users'],
+      ['/tenants/t1/scim/v2/Groups', 'groups'],
+      ['/tenants/t1/scim/v2/Groups/', 'groups'],
+      ['/tenants/t1/scim/v2/groups/g-1', 'groups'],
+      ['/tenants/t1/scim/v2/ServiceProviderConfig', 'discovery'],
+      ['/tenants/t1/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User', 'discovery'],
+      ['/tenants/t1/scim/v2/ResourceTypes/', 'discovery'],
+      ['/tenants/t1/scim/v2/Bulk', 'discovery'],
+      ['/tenants/t1/scim/v2', 'discovery'],
+      ['/', 'discovery'],
+    ])('a request for %s reaches the %s Lambda', (requestPath, name) => {
+      const { stack, template } = synthesised();
+      const targets = routeTargets(template);
+      const routeKey = selectRoute([...targets.keys()], requestPath);
+      expect(targets.get(routeKey)).toBe(functionLogicalId(stack, name));
+    });
+
+    it('lets each route invoke only its own Lambda, from this API', () => {
+      const { stack, template } = synthesised();
+      const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission'));
+      expect(permissions).toHaveLength(routeTargets(template).size);
+      const apiId = stack.getLogicalId(stack.api.node.defaultChild as CfnFunction);
+      for (const permission of permissions) {
+        expect(permission.Properties?.Principal).toBe('apigateway.amazonaws.com');
+        expect(permission.Properties?.Action).toBe('lambda:InvokeFunction');
+        expect(cfnText(permission.Properties?.SourceArn)).toContain(`:<${apiId}>/`);
+      }
+    });
+  });
+
+  describe('HTTP API and stage', () => {
+    it('is an HTTP API without CORS', () => {
+      const { template } = synthesised();
+      template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        ProtocolType: 'HTTP',
+        CorsConfiguration: Match.absent(),
+      });
+      template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+    });
+
+    it('throttles the $default stage with the cdk.json rate and burst', () => {
+      const { template } = synthesised();
+      const settings = cdkJsonStages()[stageName] as { throttle: { rateLimit: number; burstLimit: number } };
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: {
+          ThrottlingRateLimit: settings.throttle.rateLimit,
+          ThrottlingBurstLimit: settings.throttle.burstLimit,
+        },
+      });
+    });
+
+    it('writes JSON access logs without the query string (filters carry e-mail addresses)', () => {
+      const { template } = synthesised();
+      const [stage] = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Stage'));
+      const accessLog = stage?.Properties?.AccessLogSettings as { Format: string; DestinationArn: unknown };
+      const fields = JSON.parse(accessLog.Format) as Record<string, string>;
+      expect(fields).toEqual(ACCESS_LOG_FIELDS);
+      expect(fields.requestId).toBe('$context.requestId');
+      expect(accessLog.Format).not.toMatch(/querystring|rawQuery|authorization/i);
+      const logGroupId = cfnText(accessLog.DestinationArn).replace(/^<(.+)\.Arn>$/, '$1');
+      const logGroup = resourcesOfType(template, 'AWS::Logs::LogGroup')[logGroupId];
+      expect(logGroup?.Properties?.RetentionInDays).toBe(
+        (cdkJsonStages()[stageName] as { logRetentionDays: number }).logRetentionDays,
+      );
+    });
+  });
+
+  describe('Lambdas', () => {
+    it.each(FUNCTION_NAMES)('%s: Node 22 on ARM64, 512 MB, 10 s, JSON logs, own log group', (name) => {
+      const { stack, template } = synthesised();
+      const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId(stack, name)];
+      expect(fn?.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: LAMBDA_MEMORY_MB,
+        Timeout: 10,
+        Handler: 'index.handler',
+        LoggingConfig: { LogFormat: 'JSON' },
+      });
+      const logGroupId = cfnText((fn?.Properties?.LoggingConfig as { LogGroup: unknown }).LogGroup);
+      const logGroup = resourcesOfType(template, 'AWS::Logs::LogGroup')[logGroupId.slice(1, -1)];
+      expect(logGroup?.Properties?.RetentionInDays).toBe(
+        (cdkJsonStages()[stageName] as { logRetentionDays: number }).logRetentionDays,
+      );
+    });
+
+    it.each(FUNCTION_NAMES)('%s: configured through the env var contract', (name) => {
+      const { stack, template } = synthesised();
+      const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId(stack, name)];
+      const variables = (fn?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      const settings = cdkJsonStages()[stageName] as { logLevel: string; secretCacheTtlSeconds: number };
+      expect(variables).toMatchObject({
+        TENANT_SECRET_PREFIX: `scim/${stageName}/tenants/`,
+        SECRET_CACHE_TTL_SECONDS: String(settings.secretCacheTtlSeconds),
+        LOG_LEVEL: settings.logLevel,
+        STAGE: stageName,
+        POWERTOOLS_SERVICE_NAME: 'serverless-scim',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      const tableId = stack.getLogicalId(stack.table.node.defaultChild as CfnFunction);
+      if (name === 'discovery') {
+        expect(variables.TABLE_NAME).toBeUndefined();
+      } else {
+        expect(variables.TABLE_NAME).toEqual({ Ref: tableId });
+      }
+    });
+  });
+
+  describe('IAM', () => {
+    function statementsOf(template: Template, roleId?: string): Record<string, unknown>[] {
+      const policies = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).filter(
+        (policy) =>
+          roleId === undefined ||
+          asArray(policy.Properties?.Roles).some((role) => cfnText(role) === `<${roleId}>`),
+      );
+      const inlineRolePolicies = Object.values(resourcesOfType(template, 'AWS::IAM::Role')).flatMap((role) =>
+        asArray(role.Properties?.Policies ?? []),
+      );
+      return [...policies.map((policy) => policy.Properties?.PolicyDocument), ...inlineRolePolicies].flatMap(
+        (document) => asArray((document as { Statement: unknown }).Statement) as Record<string, unknown>[],
+      );
+    }
+
+    it('has no wildcard action anywhere', () => {
+      const { template } = synthesised();
+      const actions = statementsOf(template).flatMap((statement) => asArray(statement.Action).map(String));
+      expect(actions.length).toBeGreaterThan(0);
+      expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    });
+
+    it('has no wildcard resource except the tenant-secret name prefix', () => {
+      // Secrets Manager appends a random 6-character suffix to every secret ARN, so the tenant secrets
+      // can only be named by prefix: `...:secret:scim/<stage>/tenants/*`. That exact form is allowed.
+      const allowed = `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:scim/${stageName}/tenants/*`;
+      const { template } = synthesised();
+      const resources = statementsOf(template).flatMap((statement) =>
+        asArray(statement.Resource).map(cfnText),
+      );
+      const wildcards = resources.filter((resource) => resource.includes('*'));
+      expect(wildcards.length).toBeGreaterThan(0);
+      expect(new Set(wildcards)).toEqual(new Set([allowed]));
+    });
+
+    it('uses no managed policies (no AWSLambdaBasicExecutionRole with logs on *)', () => {
+      const { template } = synthesised();
+      for (const role of Object.values(resourcesOfType(template, 'AWS::IAM::Role'))) {
+        expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+      }
+    });
+
+    it.each(['users', 'groups'] as const)('%s may use exactly the item actions on the table', (name) => {
+      const { stack, template } = synthesised();
+      const tableId = stack.getLogicalId(stack.table.node.defaultChild as CfnFunction);
+      const dynamo = statementsOf(template, roleLogicalId(stack, name)).filter((statement) =>
+        asArray(statement.Action).some((action) => String(action).startsWith('dynamodb:')),
+      );
+      expect(dynamo).toHaveLength(1);
+      expect(asArray(dynamo[0]?.Action)).toEqual([...TABLE_ITEM_ACTIONS]);
+      expect(asArray(dynamo[0]?.Resource).map(cfnText)).toEqual([`<${tableId}.Arn>`]);
+      expect(TABLE_ITEM_ACTIONS).not.toContain('dynamodb:Scan');
+    });
+
+    it('discovery has no DynamoDB access, only its logs and the tenant secrets', () => {
+      const { stack, template } = synthesised();
+      const actions = statementsOf(template, roleLogicalId(stack, 'discovery')).flatMap((statement) =>
+        asArray(statement.Action).map(String),
+      );
+      expect(actions.sort()).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'secretsmanager:GetSecretValue',
+      ]);
+    });
+
+    it.each(FUNCTION_NAMES)('%s writes logs only to its own log group', (name) => {
+      const { stack, template } = synthesised();
+      const logGroupId = stack.getLogicalId(stack.functions[name].logGroup.node.defaultChild as CfnFunction);
+      const logs = statementsOf(template, roleLogicalId(stack, name)).filter((statement) =>
+        asArray(statement.Action).some((action) => String(action).startsWith('logs:')),
+      );
+      expect(logs.flatMap((statement) => asArray(statement.Resource).map(cfnText))).toEqual([
+        `<${logGroupId}.Arn>`,
+      ]);
+    });
+  });
+
+  describe('table', () => {
+    it('is built from TABLE_DEFINITION: on demand, PITR, KMS encryption, TTL, new-and-old-image stream', () => {
+      const { template } = synthesised();
+      template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: TABLE_DEFINITION.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: TABLE_DEFINITION.sortKey.name, KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: TABLE_DEFINITION.timeToLiveAttribute, Enabled: true },
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      });
+    });
+  });
+
+  describe('alarms', () => {
+    function alarms(template: Template) {
+      return Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
+    }
+
+    it('notifies the alarm topic, which e-mails the stage address over TLS only', () => {
+      const { stack, template } = synthesised();
+      const topicId = stack.getLogicalId(stack.alarmTopic.node.defaultChild as CfnFunction);
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: (cdkJsonStages()[stageName] as { alarmEmail: string }).alarmEmail,
+        TopicArn: { Ref: topicId },
+      });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+      expect(alarms(template)).toHaveLength(9);
+      for (const alarm of alarms(template)) {
+        expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: topicId }]);
+        expect(alarm.Properties?.OKActions).toEqual([{ Ref: topicId }]);
+        expect(alarm.Properties?.TreatMissingData).toBe('notBreaching');
+      }
+    });
+
+    it('watches the API 5xx rate', () => {
+      const { template } = synthesised();
+      const rate = alarms(template).find((alarm) => Array.isArray(alarm.Properties?.Metrics));
+      const metrics = rate?.Properties?.Metrics as {
+        Expression?: string;
+        MetricStat?: { Metric: { MetricName: string; Namespace: string } };
+      }[];
+      expect(metrics.find((metric) => metric.Expression !== undefined)?.Expression).toBe(
+        'IF(requests > 0, 100 * errors / requests, 0)',
+      );
+      expect(
+        metrics.flatMap((metric) => (metric.MetricStat ? [metric.MetricStat.Metric.MetricName] : [])).sort(),
+      ).toEqual(['5xx', 'Count']);
+      expect(rate?.Properties?.Threshold).toBe(5);
+    });
+
+    it.each(FUNCTION_NAMES)('watches %s Lambda errors and throttles', (name) => {
+      const { stack, template } = synthesised();
+      const functionId = functionLogicalId(stack, name);
+      for (const metricName of ['Errors', 'Throttles']) {
+        const matching = alarms(template).filter(
+          (alarm) =>
+            alarm.Properties?.Namespace === 'AWS/Lambda' &&
+            alarm.Properties.MetricName === metricName &&
+            JSON.stringify(alarm.Properties.Dimensions) ===
+              JSON.stringify([{ Name: 'FunctionName', Value: { Ref: functionId } }]),
+        );
+        expect(matching).toHaveLength(1);
+        expect(matching[0]?.Properties?.Threshold).toBe(1);
+      }
+    });
+
+    it.each(['ThrottledRequests', 'SystemErrors'])('watches DynamoDB %s on the table', (metricName) => {
+      const { template } = synthesised();
+      const matching = alarms(template).filter((alarm) =>
+        JSON.stringify(alarm.Properties?.Metrics ?? []).includes(`"MetricName":"${metricName}"`),
+      );
+      expect(matching).toHaveLength(1);
+      expect(JSON.stringify(matching[0]?.Properties?.Metrics)).toContain('"Namespace":"AWS/DynamoDB"');
+    });
+  });
+
+  it('outputs the API URL, Tenant URL template, table name and secret prefix', () => {
+    const { template } = synthesised();
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(cfnText(outputs.ApiUrl?.Value)).toMatch(
+      /^https:\/\/<HttpApi\w+>\.execute-api\.<AWS::Region>\.<AWS::URLSuffix>\/$/,
+    );
+    expect(cfnText(outputs.TenantUrlTemplate?.Value)).toMatch(/\/tenants\/\{tenantId\}\/scim\/v2$/);
+    expect(cfnText(outputs.TableName?.Value)).toMatch(/^<Table\w+>$/);
+    expect(outputs.TenantSecretPrefix?.Value).toBe(`scim/${stageName}/tenants/`);
+  });
+
+  it('passes cdk-nag AwsSolutions with every acknowledgement explained', () => {
+    const { stack } = synthesised();
+    expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
+    const acknowledgements = stack.node
+      .findAll()
+      .flatMap((construct: IConstruct) =>
+        construct.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY),
+      )
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
+    expect(acknowledgements.map(([id]) => id.replace(/^annotation::/i, '')).sort()).toEqual(
+      [
+        'AwsSolutions-APIG4',
+        ...FUNCTION_NAMES.map(() => 'AwsSolutions-L1'),
+        ...FUNCTION_NAMES.map(
+          () =>
+            `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:scim/${stageName}/tenants/*]`,
+        ),
+      ].sort(),
+    );
+    for (const [, reason] of acknowledgements) expect(reason.length).toBeGreaterThan(80);
+  });
+});
+
+describe('stage differences', () => {
+  it('prod keeps its data: RETAIN, deletion protection, PITR, termination protection', () => {
+    prod.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    });
+    expect(prod.stack.terminationProtection).toBe(true);
+    for (const logGroup of Object.values(resourcesOfType(prod.template, 'AWS::Logs::LogGroup'))) {
+      expect(logGroup.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('dev can be torn down: DESTROY, no deletion protection, PITR still on', () => {
+    dev.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({
+        DeletionProtectionEnabled: false,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    });
+    expect(dev.stack.terminationProtection).toBe(false);
+  });
+
+  it('names each stage its own stack', () => {
+    expect(dev.stack.stackName).toBe('ServerlessScim-dev');
+    expect(prod.stack.stackName).toBe('ServerlessScim-prod');
+  });
+});
+
+describe('optional settings', () => {
+  it('maps a custom domain and switches the execute-api endpoint off', () => {
+    const { template } = synthStage('staging', {
+      stageOverrides: {
+        customDomain: {
+          domainName: 'scim.example.com',
+          certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234',
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'scim.example.com',
+      DomainNameConfigurations: [
+        Match.objectLike({
+          CertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234',
+          SecurityPolicy: 'TLS_1_2',
+        }),
+      ],
+    });
+    template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: true });
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.TenantUrlTemplate?.Value).toBe('https://scim.example.com/tenants/{tenantId}/scim/v2');
+    expect(cfnText(outputs.CustomDomainTarget?.Value)).toMatch(/RegionalDomainName>$/);
+  });
+
+  it('pins the stack to the account and region given for the stage', () => {
+    const { stack } = synthStage('staging', {
+      stageOverrides: { account: '123456789012', region: 'eu-west-1' },
+    });
+    expect([stack.account, stack.region]).toEqual(['123456789012', 'eu-west-1']);
+  });
+
+  it('uses an explicit secret prefix in the environment and the IAM resource', () => {
+    const { template } = synthStage('staging', { stageOverrides: { tenantSecretPrefix: 'scim/tenants/' } });
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain(':secret:scim/tenants/*');
+    expect(policies).not.toContain('scim/staging/tenants/');
+  });
+});
+
+describe('cdk-nag gate', () => {
+  it('fails synthesis on an unacknowledged finding', () => {
+    const { stack } = synthStage('dev');
+    // A new wildcard grant without a reason must stop the build.
+    stack.functions.users.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:*'], resources: ['*'] }),
+    );
+    const app = stack.node.root as App;
+    expect(() => app.synth({ force: true })).toThrow(/AwsSolutions-IAM5\[Action::dynamodb:\*\]/);
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it } from '@jest/globals';
+import { PRODUCTION_STAGE, StageConfigError, resolveStageConfig } from '../../lib/stage-config';
+import { cdkJsonStages } from './synth';
+
+const validSettings = {
+  throttle: { rateLimit: 50, burstLimit: 100 },
+  logRetentionDays: 14,
+  removalPolicy: 'destroy',
+  alarmEmail: 'ops@example.com',
+  logLevel: 'INFO',
+  secretCacheTtlSeconds: 60,
+};
+
+function resolveWith(settings: Record<string, unknown>, stage = 'dev') {
+  return resolveStageConfig({ stages: { [stage]: settings }, stage });
+}
+
+function errorOf(run: () => unknown): StageConfigError {
+  try {
+    run();
+  } catch (error: unknown) {
+    if (error instanceof StageConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a StageConfigError');
+}
+
+describe('resolveStageConfig', () => {
+  it.each(Object.keys(cdkJsonStages()))('accepts the committed cdk.json stage %s', (stage) => {
+    const config = resolveStageConfig({ stages: cdkJsonStages(), stage });
+    expect(config.stageName).toBe(stage);
+    expect(config.tenantSecretPrefix).toBe(`scim/${stage}/tenants/`);
+  });
+
+  it('defines dev and prod, and prod retains its data', () => {
+    const stages = cdkJsonStages();
+    expect(Object.keys(stages)).toEqual(expect.arrayContaining(['dev', 'prod']));
+    expect(resolveStageConfig({ stages, stage: 'prod' }).removalPolicy).toBe('retain');
+  });
+
+  it('returns the validated settings with a per-stage secret prefix by default', () => {
+    expect(resolveWith(validSettings, 'staging')).toEqual({
+      ...validSettings,
+      stageName: 'staging',
+      tenantSecretPrefix: 'scim/staging/tenants/',
+    });
+  });
+
+  it('keeps an explicit secret prefix and custom domain', () => {
+    const customDomain = {
+      domainName: 'scim.example.com',
+      certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234',
+    };
+    const config = resolveWith({ ...validSettings, tenantSecretPrefix: 'scim/tenants/', customDomain });
+    expect(config.tenantSecretPrefix).toBe('scim/tenants/');
+    expect(config.customDomain).toEqual(customDomain);
+  });
+
+  it('lets -c alarmEmail override the stage address', () => {
+    const config = resolveStageConfig({
+      stages: { dev: validSettings },
+      stage: 'dev',
+      alarmEmail: 'oncall@example.org',
+    });
+    expect(config.alarmEmail).toBe('oncall@example.org');
+  });
+
+  it.each([undefined, ''])('asks for a stage when none is given (%p), listing the known ones', (stage) => {
+    const error = errorOf(() => resolveStageConfig({ stages: { dev: validSettings, prod: {} }, stage }));
+    expect(error.message).toContain('-c stage=');
+    expect(error.message).toContain('dev, prod');
+  });
+
+  it('rejects an unknown stage with the known stage names', () => {
+    const error = errorOf(() => resolveStageConfig({ stages: { dev: validSettings }, stage: 'qa' }));
+    expect(error.message).toBe('Unknown stage "qa". Known stages: dev (context "stages" in cdk.json).');
+  });
+
+  it('does not mistake an inherited property for a stage', () => {
+    const error = errorOf(() => resolveStageConfig({ stages: { dev: validSettings }, stage: 'constructor' }));
+    expect(error.message).toContain('Unknown stage "constructor"');
+  });
+
+  it('says where stages come from when cdk.json has none', () => {
+    const error = errorOf(() => resolveStageConfig({ stages: undefined, stage: 'dev' }));
+    expect(error.message).toContain('add "stages" to the context in cdk.json');
+  });
+
+  it.each([['Prod'], ['a stage'], [42], ['__proto__'], ['toString']])('rejects stage name %p', (stage) => {
+    expect(() => resolveStageConfig({ stages: { dev: validSettings }, stage })).toThrow(StageConfigError);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a missing throttle', { throttle: undefined }, 'throttle'],
+    ['a negative rate', { throttle: { rateLimit: -1, burstLimit: 10 } }, 'throttle.rateLimit'],
+    ['a fractional burst', { throttle: { rateLimit: 1, burstLimit: 1.5 } }, 'throttle.burstLimit'],
+    ['a retention CloudWatch does not offer', { logRetentionDays: 10 }, 'logRetentionDays'],
+    ['an unknown removal policy', { removalPolicy: 'snapshot' }, 'removalPolicy'],
+    ['a malformed alarm e-mail', { alarmEmail: 'ops' }, 'alarmEmail'],
+    ['an unknown log level', { logLevel: 'VERBOSE' }, 'logLevel'],
+    ['a negative cache TTL', { secretCacheTtlSeconds: -1 }, 'secretCacheTtlSeconds'],
+    [
+      'a secret prefix without a trailing slash',
+      { tenantSecretPrefix: 'scim/tenants' },
+      'tenantSecretPrefix',
+    ],
+    ['a secret prefix with a space', { tenantSecretPrefix: 'scim tenants/' }, 'tenantSecretPrefix'],
+    ['a short account id', { account: '1234' }, 'account'],
+    ['a malformed region', { region: 'Europe' }, 'region'],
+    [
+      'a certificate that is not an ACM ARN',
+      { customDomain: { domainName: 'scim.example.com', certificateArn: 'cert' } },
+      'customDomain.certificateArn',
+    ],
+    ['a misspelt setting', { logRetention: 14 }, 'logRetention'],
+  ])('rejects %s, naming the stage and the setting', (_case, change, settingPath) => {
+    const error = errorOf(() => resolveWith({ ...validSettings, ...change }));
+    expect(error.message).toMatch(/^Invalid settings for stage "dev" in cdk\.json: /);
+    expect(error.message).toContain(settingPath);
+  });
+
+  it(`refuses removalPolicy "destroy" on ${PRODUCTION_STAGE}`, () => {
+    const error = errorOf(() => resolveWith(validSettings, PRODUCTION_STAGE));
+    expect(error.message).toContain('must use removalPolicy "retain"');
+  });
+});
