@@ -1,2 +1,7 @@
-// Replaced by the DynamoDB Local shutdown (issue 3).
-export default function globalTeardown(): void {}
+/** Stops the DynamoDB Local that global-setup.ts started (same process). */
+import './global-setup';
+
+export default async function globalTeardown(): Promise<void> {
+  await globalThis.scimDynamoDbLocal?.stop();
+  globalThis.scimDynamoDbLocal = undefined;
+}
