@@ -7,6 +7,8 @@
  * - add/replace on a value path that matches no element CREATES the element, built from the filter's `eq`
  *   conditions (`addresses[type eq "work"].locality` -> {type: "work", locality}); later ops on the same
  *   filter then merge into it. Only when the filter is not a conjunction of `eq` (RFC §3.5.2.3) -> noTarget.
+ *   The filter's `eq` conditions win over the value's sub-attributes, so an element written through
+ *   `emails[type eq "work"]` is still the work email afterwards (and a repeated add finds it again).
  * - remove with a filter that matches nothing changes nothing (Entra retries removals).
  * - remove with a `value` on a multi-valued attribute removes only the listed elements (Entra's member
  *   removal); on a single-valued one it removes the attribute only if the value is the current one.
@@ -241,7 +243,7 @@ const createFromFilter = (target: PatchTarget, addition: JsonObject): JsonObject
       `No element matches "${target.text}" and its filter does not describe one to create (only "eq" conditions joined by "and" do).`,
     );
   }
-  return { ...base, ...addition };
+  return { ...addition, ...base };
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -307,10 +309,10 @@ const updateMatched = (element: JsonObject, operation: PatchOperation): JsonObje
   }
   if (op === 'remove' || (op === 'replace' && value === undefined)) return undefined;
   if (!isJsonObject(value)) return element;
-  if (op === 'add') return { ...element, ...value };
-  // The replacement keeps what the filter selected on, so the same filter still finds it.
-  const kept = target.filter ? elementFromFilter(target.filter, target.attribute, target.text) : undefined;
-  return { ...kept, ...value };
+  const selected = target.filter
+    ? elementFromFilter(target.filter, target.attribute, target.text)
+    : undefined;
+  return op === 'add' ? { ...element, ...value, ...selected } : { ...value, ...selected };
 };
 
 /** `attribute[filter]` or `attribute[filter].subAttribute`. */

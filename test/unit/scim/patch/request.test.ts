@@ -1,0 +1,130 @@
+import { describe, expect, it } from '@jest/globals';
+
+import { ScimError } from '../../../../lambdas/scim/errors';
+import { compilePatchRequest, MAX_OPERATIONS, parseEnvelope } from '../../../../lambdas/scim/patch/request';
+import { ENTERPRISE_USER_URN, PATCH_OP_URN, USER_SCHEMA } from '../../../../lambdas/scim/schema';
+import { expectScimError } from '../scim-error-matchers';
+import { patchRequest } from './fixtures';
+
+const titleOp = { op: 'replace', path: 'title', value: 'x' };
+
+describe('parseEnvelope', () => {
+  it.each([
+    ['null', null],
+    ['a string', 'Operations'],
+    ['an array', [titleOp]],
+    ['no schemas', { Operations: [titleOp] }],
+    ['schemas not a list', { schemas: PATCH_OP_URN, Operations: [titleOp] }],
+    [
+      'another message schema',
+      { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], Operations: [titleOp] },
+    ],
+    ['no Operations', { schemas: [PATCH_OP_URN] }],
+    ['Operations not a list', { schemas: [PATCH_OP_URN], Operations: titleOp }],
+    ['empty Operations', { schemas: [PATCH_OP_URN], Operations: [] }],
+    ['an operation that is not an object', patchRequest(['add'])],
+    ['an operation without op', patchRequest([{ path: 'title', value: 'x' }])],
+    ['an op that is not a string', patchRequest([{ op: 1, path: 'title', value: 'x' }])],
+    ['an unknown op', patchRequest([{ op: 'copy', path: 'title', value: 'x' }])],
+    ['a path that is not a string', patchRequest([{ op: 'remove', path: ['title'] }])],
+  ])('rejects %s with invalidSyntax', (_title, request) => {
+    expectScimError(() => parseEnvelope(request), 400, 'invalidSyntax');
+  });
+
+  it('accepts the PatchOp URN in any case and ops in any case', () => {
+    const operations = parseEnvelope({
+      schemas: [PATCH_OP_URN.toUpperCase()],
+      Operations: [
+        { op: 'ADD', path: 'title', value: 'x' },
+        { op: 'Replace', path: 'title', value: 'y' },
+        { op: 'rEMOVE', path: 'title' },
+      ],
+    });
+    expect(operations.map((operation) => operation.op)).toEqual(['add', 'replace', 'remove']);
+  });
+
+  it(`accepts ${MAX_OPERATIONS} operations and answers 413 for one more`, () => {
+    const ops = Array.from({ length: MAX_OPERATIONS }, () => titleOp);
+    expect(parseEnvelope(patchRequest(ops))).toHaveLength(MAX_OPERATIONS);
+    const error = expectScimError(() => parseEnvelope(patchRequest([...ops, titleOp])), 413, undefined);
+    expect(error.detail).toContain(String(MAX_OPERATIONS));
+  });
+
+  it('never echoes values in its messages', () => {
+    const error = expectScimError(
+      () => parseEnvelope({ schemas: ['secret@example.com'], Operations: [] }),
+      400,
+      'invalidSyntax',
+    );
+    expect(error.detail).not.toContain('secret@example.com');
+  });
+});
+
+describe('compilePatchRequest', () => {
+  it('expands a no-path value into one resolved operation per key', () => {
+    const operations = compilePatchRequest(
+      patchRequest([
+        {
+          op: 'Replace',
+          value: {
+            displayName: 'D',
+            'name.givenName': 'G',
+            [`${ENTERPRISE_USER_URN}:employeeNumber`]: 7,
+            [ENTERPRISE_USER_URN]: { department: 'X' },
+          },
+        },
+      ]),
+      USER_SCHEMA,
+    );
+    expect(
+      operations.map(({ op, target, value }) => [
+        op,
+        target.attribute.name,
+        target.subAttribute?.name,
+        target.isExtension,
+        value,
+      ]),
+    ).toEqual([
+      ['replace', 'displayName', undefined, false, 'D'],
+      ['replace', 'name', 'givenName', false, 'G'],
+      ['replace', 'employeeNumber', undefined, true, '7'],
+      ['replace', 'department', undefined, true, 'X'],
+    ]);
+  });
+
+  it('treats an empty path as no path', () => {
+    expectScimError(
+      () => compilePatchRequest(patchRequest([{ op: 'remove', path: ' ' }]), USER_SCHEMA),
+      400,
+      'noTarget',
+    );
+    const [operation] = compilePatchRequest(
+      patchRequest([{ op: 'add', path: '', value: { title: 'T' } }]),
+      USER_SCHEMA,
+    );
+    expect(operation?.target.attribute.name).toBe('title');
+  });
+
+  it('skips null and undefined extension blocks in a no-path value', () => {
+    expect(
+      compilePatchRequest(patchRequest([{ op: 'add', value: { [ENTERPRISE_USER_URN]: null } }]), USER_SCHEMA),
+    ).toEqual([]);
+  });
+
+  it('validates every operation before returning any', () => {
+    const request = patchRequest([titleOp, { op: 'replace', path: 'active', value: 'nope' }]);
+    expect(() => compilePatchRequest(request, USER_SCHEMA)).toThrow(ScimError);
+  });
+
+  it('normalises a value-filtered element and a multi-valued list', () => {
+    const [element, list] = compilePatchRequest(
+      patchRequest([
+        { op: 'add', path: 'emails[type eq "work"]', value: { VALUE: 'a@b.c', Type: 'Work' } },
+        { op: 'add', path: 'emails', value: { value: 'd@e.f' } },
+      ]),
+      USER_SCHEMA,
+    );
+    expect(element?.value).toEqual({ value: 'a@b.c', type: 'work' });
+    expect(list?.value).toEqual([{ value: 'd@e.f' }]);
+  });
+});
