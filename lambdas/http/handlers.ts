@@ -5,6 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 import type { BaseConfig } from '../config';
@@ -52,11 +53,15 @@ export const createLogger = (config: Pick<BaseConfig, 'serviceName' | 'logLevel'
  * One DynamoDB document client per Lambda container. Short timeouts so a slow table answers 503 well
  * before API Gateway's 30 s; empty strings and undefined are dropped, never written.
  */
-export function createDocumentClient(config: Pick<BaseConfig, 'dynamoDbEndpoint'>): DynamoDBDocumentClient {
+export function createDocumentClient(
+  config: Pick<BaseConfig, 'dynamoDbEndpoint'>,
+  overrides: DynamoDBClientConfig = {},
+): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
     ...(config.dynamoDbEndpoint !== undefined ? { endpoint: config.dynamoDbEndpoint } : {}),
+    ...overrides,
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

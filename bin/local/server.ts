@@ -1,0 +1,183 @@
+/**
+ * The local server: a Node http server that turns requests into API Gateway payload v2 events and hands
+ * them to the same handler factories the Lambdas use, dispatched by path as the deployed API does
+ * (Users, Groups, everything else -> discovery). Storage is DynamoDB Local (embedded, or an existing
+ * endpoint); tokens live in the file token store under the data directory.
+ */
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+import { CachedTokenStore } from '../../lambdas/auth/cached-token-store';
+import { FileTokenStore } from '../../lambdas/auth/file-token-store';
+import { tokenDirectory } from '../../lambdas/auth/token-store-factory';
+import type { LogLevel } from '../../lambdas/config';
+import {
+  createDiscoveryHandler,
+  createDocumentClient,
+  createGroupsHandler,
+  createLogger,
+  createUsersHandler,
+} from '../../lambdas/http/handlers';
+import type { LambdaHandler } from '../../lambdas/http/node-adapter';
+import {
+  RequestTooLargeError,
+  localContext,
+  readBody,
+  toApiGatewayEvent,
+  writeResult,
+} from '../../lambdas/http/node-adapter';
+import type { HandlerName } from '../../lambdas/http/router';
+import { handlerForPath } from '../../lambdas/http/router';
+import { SCIM_CONTENT_TYPE } from '../../lambdas/middleware';
+import { ScimError } from '../../lambdas/scim/errors';
+import {
+  LOCAL_CLIENT_CONFIG,
+  ensureTable,
+  localClient,
+  startDynamoDbLocal,
+} from '../../lambdas/store/dynamodb-local';
+import { DynamoDbScimRepository } from '../../lambdas/store/dynamodb-repository';
+import { ensureLocalTenant } from './tenant-token';
+
+export const DEFAULT_TABLE_NAME = 'scim-local';
+
+export interface LocalServerOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Interface to listen on; loopback by default, the server holds a real token. */
+  readonly host?: string;
+  readonly dataDir: string;
+  /** Use this DynamoDB endpoint instead of starting DynamoDB Local. */
+  readonly dynamoDbEndpoint?: string;
+  readonly tableName?: string;
+  readonly tenantId: string;
+  /** The dev tenant's token; otherwise the one kept in the data directory (generated once). */
+  readonly token?: string;
+  readonly logLevel?: LogLevel;
+  /** Keep DynamoDB Local's data in memory instead of `<dataDir>/dynamodb`. */
+  readonly inMemory?: boolean;
+}
+
+export interface LocalServer {
+  /** http://localhost:<port> */
+  readonly url: string;
+  readonly port: number;
+  /** `${url}/tenants/<tenantId>/scim/v2` */
+  readonly tenantUrl: string;
+  readonly token: string;
+  readonly tokenStore: FileTokenStore;
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  stop(): Promise<void>;
+}
+
+function writeError(response: ServerResponse, error: ScimError): void {
+  writeResult(response, {
+    statusCode: error.status,
+    headers: { 'Content-Type': SCIM_CONTENT_TYPE, ...error.headers },
+    body: JSON.stringify(error.toBody()),
+  });
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
+  const logger = createLogger({ serviceName: 'serverless-scim-local', logLevel: options.logLevel ?? 'INFO' });
+
+  const dynamoDir = join(options.dataDir, 'dynamodb');
+  // DynamoDB Local exits at once when its database directory does not exist.
+  if (options.dynamoDbEndpoint === undefined && !options.inMemory)
+    await mkdir(dynamoDir, { recursive: true });
+  const dynamo =
+    options.dynamoDbEndpoint === undefined
+      ? await startDynamoDbLocal(options.inMemory ? {} : { dataDir: dynamoDir })
+      : { endpoint: options.dynamoDbEndpoint, stop: () => Promise.resolve() };
+  let server: Server | undefined;
+  try {
+    const admin = localClient(dynamo.endpoint);
+    try {
+      await ensureTable(admin, tableName);
+    } finally {
+      admin.destroy();
+    }
+    const client = createDocumentClient({ dynamoDbEndpoint: dynamo.endpoint }, LOCAL_CLIENT_CONFIG);
+
+    const fileStore = new FileTokenStore(tokenDirectory(options.dataDir));
+    const token = await ensureLocalTenant(fileStore, options.dataDir, options.tenantId, options.token);
+    // No caching: a token created or revoked with the tenant CLI takes effect at once.
+    const tokenStore = new CachedTokenStore(fileStore, { ttlMs: 0 });
+
+    const repository = new DynamoDbScimRepository({ client, tableName });
+    const handlers: Record<HandlerName, LambdaHandler> = {
+      users: createUsersHandler({ repository, tokenStore, logger }),
+      groups: createGroupsHandler({ repository, tokenStore, logger }),
+      discovery: createDiscoveryHandler({ tokenStore, logger }),
+    };
+
+    const onRequest = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+      try {
+        const event = toApiGatewayEvent(request, await readBody(request));
+        const name = handlerForPath(event.rawPath);
+        writeResult(
+          response,
+          await handlers[name](event, localContext(name, event.requestContext.requestId)),
+        );
+      } catch (error) {
+        if (error instanceof RequestTooLargeError) {
+          writeError(response, ScimError.payloadTooLarge('The request body is too large.'));
+          return;
+        }
+        // The handlers turn every error into a SCIM response; reaching this is a bug of the local server.
+        console.error('Local server error:', error instanceof Error ? error.name : typeof error);
+        writeError(response, ScimError.internal());
+      }
+    };
+
+    const httpServer = createServer((request, response) => void onRequest(request, response));
+    server = httpServer;
+    const port = await listen(httpServer, options.port, options.host ?? '127.0.0.1');
+    const url = `http://localhost:${port}`;
+
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> => {
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          httpServer.close(() => resolve());
+          httpServer.closeAllConnections();
+        });
+        client.destroy();
+        await dynamo.stop();
+      })();
+      return stopping;
+    };
+
+    return {
+      url,
+      port,
+      tenantUrl: `${url}/tenants/${options.tenantId}/scim/v2`,
+      token,
+      tokenStore: fileStore,
+      client,
+      tableName,
+      stop,
+    };
+  } catch (error) {
+    server?.close();
+    await dynamo.stop();
+    throw error;
+  }
+}
