@@ -65,6 +65,20 @@ describe('parseAttributeList', () => {
   ])('%p -> %p', (raw, expected) => {
     expect(parseAttributeList(raw)).toEqual(expected);
   });
+
+  it('yields trimmed, non-empty, comma-free names taken from the input, for any string', () => {
+    fc.assert(
+      fc.property(fc.string(), (raw) => {
+        const names = parseAttributeList(raw);
+        for (const name of names) {
+          expect(name).toBe(name.trim());
+          expect(name).not.toBe('');
+          expect(name).not.toContain(',');
+          expect(raw).toContain(name);
+        }
+      }),
+    );
+  });
 });
 
 describe('projectResource: defaults', () => {
