@@ -46,10 +46,8 @@ interface CompiledPath {
 /** Resolves filter paths in one scope: the resource's top level, or the inside of a value path's brackets. */
 interface Scope {
   readonly path: (path: AttributePath) => CompiledPath;
-  readonly valuePath?: (path: AttributePath) => {
-    compiled: CompiledPath;
-    subAttributes?: readonly AttributeDefinition[];
-  };
+  /** Top level only: resolves `attr` of `attr[...]`, and the scope of its elements. */
+  readonly valuePath?: (path: AttributePath) => { readonly compiled: CompiledPath; readonly elements: Scope };
 }
 
 const ORDERING: ReadonlySet<CompareOperator> = new Set(['gt', 'ge', 'lt', 'le']);
@@ -99,29 +97,85 @@ const isPresent = (value: JsonValue): boolean => {
 
 const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
-const topLevelScope = (schema: ResourceSchema): Scope => {
-  const path = (attributePath: AttributePath): CompiledPath => {
-    const resolved = resolveAttribute(schema, attributePath);
-    const { uri, attribute, subAttribute } = attributePath;
-    // Unknown attributes are still read: from the top level, or under an unknown extension URN key.
-    const containerKey = resolved
-      ? resolved.isExtension
-        ? resolved.schema.id
-        : undefined
-      : uri !== undefined && !sameName(uri, schema.core.id)
-        ? uri
-        : undefined;
-    const read = (resource: JsonObject): JsonValue[] => {
+const compileTopLevelPath = (schema: ResourceSchema, attributePath: AttributePath): CompiledPath => {
+  const resolved = resolveAttribute(schema, attributePath);
+  const { uri, attribute, subAttribute } = attributePath;
+  // Unknown attributes are still read: from the top level, or under an unknown extension URN key.
+  const containerKey = resolved
+    ? resolved.isExtension
+      ? resolved.schema.id
+      : undefined
+    : uri !== undefined && !sameName(uri, schema.core.id)
+      ? uri
+      : undefined;
+  return {
+    read: (resource) => {
       const container = containerKey === undefined ? resource : getMember(resource, containerKey);
       return isJsonObject(container) ? readAttribute(container, attribute, subAttribute) : [];
-    };
-    return {
-      read,
-      definition: resolved ? (resolved.subAttribute ?? resolved.attribute) : undefined,
-      text: formatAttributePath(attributePath),
-    };
+    },
+    definition: resolved ? (resolved.subAttribute ?? resolved.attribute) : undefined,
+    text: formatAttributePath(attributePath),
   };
+};
+
+/** Inside `attr[...]`: paths are sub-attribute names of the element. */
+const compileElementPath = (
+  subAttributes: readonly AttributeDefinition[] | undefined,
+  attributePath: AttributePath,
+): CompiledPath => {
+  if (attributePath.uri !== undefined) {
+    throw ScimError.invalidFilter(
+      `Invalid filter: '${formatAttributePath(attributePath)}' inside [...] must be a sub-attribute name.`,
+    );
+  }
+  const { attribute, subAttribute } = attributePath;
+  const definition = findAttribute(subAttributes, attribute);
   return {
+    read: (element) => readAttribute(element, attribute, subAttribute),
+    definition:
+      subAttribute === undefined ? definition : findAttribute(definition?.subAttributes, subAttribute),
+    text: formatAttributePath(attributePath),
+  };
+};
+
+/**
+ * Path resolution scans schemas case-insensitively and was most of the cost of a one-shot evaluation;
+ * its result depends only on the scope and the path, so scopes are built once and remember their paths.
+ * Bounded, because paths come from clients: ever new attribute names only empty the cache.
+ */
+const PATH_CACHE_LIMIT = 500;
+
+const memoisePaths = (
+  compile: (path: AttributePath) => CompiledPath,
+): ((path: AttributePath) => CompiledPath) => {
+  const cache = new Map<string, CompiledPath>();
+  return (attributePath) => {
+    const key = `${attributePath.uri ?? ''}\u0000${attributePath.attribute}\u0000${attributePath.subAttribute ?? ''}`;
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const compiled = compile(attributePath);
+    if (cache.size >= PATH_CACHE_LIMIT) cache.clear();
+    cache.set(key, compiled);
+    return compiled;
+  };
+};
+
+const topLevelScopes = new WeakMap<ResourceSchema, Scope>();
+const elementScopes = new WeakMap<readonly AttributeDefinition[], Scope>();
+
+const elementScope = (subAttributes: readonly AttributeDefinition[] | undefined): Scope => {
+  const cached = subAttributes === undefined ? undefined : elementScopes.get(subAttributes);
+  if (cached) return cached;
+  const scope: Scope = { path: memoisePaths((path) => compileElementPath(subAttributes, path)) };
+  if (subAttributes !== undefined) elementScopes.set(subAttributes, scope);
+  return scope;
+};
+
+const topLevelScope = (schema: ResourceSchema): Scope => {
+  const cached = topLevelScopes.get(schema);
+  if (cached) return cached;
+  const path = memoisePaths((attributePath) => compileTopLevelPath(schema, attributePath));
+  const scope: Scope = {
     path,
     valuePath: (attributePath) => {
       const compiled = path(attributePath);
@@ -131,29 +185,12 @@ const topLevelScope = (schema: ResourceSchema): Scope => {
           `Invalid filter: '${compiled.text}' is not a complex attribute, so it cannot take a [filter].`,
         );
       }
-      return { compiled, ...(definition?.subAttributes ? { subAttributes: definition.subAttributes } : {}) };
+      return { compiled, elements: elementScope(definition?.subAttributes) };
     },
   };
+  topLevelScopes.set(schema, scope);
+  return scope;
 };
-
-/** Inside `attr[...]`: paths are sub-attribute names of the element. */
-const elementScope = (subAttributes: readonly AttributeDefinition[] | undefined): Scope => ({
-  path: (attributePath) => {
-    if (attributePath.uri !== undefined) {
-      throw ScimError.invalidFilter(
-        `Invalid filter: '${formatAttributePath(attributePath)}' inside [...] must be a sub-attribute name.`,
-      );
-    }
-    const { attribute, subAttribute } = attributePath;
-    const definition = findAttribute(subAttributes, attribute);
-    return {
-      read: (element) => readAttribute(element, attribute, subAttribute),
-      definition:
-        subAttribute === undefined ? definition : findAttribute(definition?.subAttributes, subAttribute),
-      text: formatAttributePath(attributePath),
-    };
-  },
-});
 
 const order = (op: CompareOperator, comparison: number): boolean => {
   switch (op) {
@@ -285,8 +322,8 @@ const compileIn = (filter: Filter, scope: Scope): ObjectPredicate => {
           'Invalid filter: value paths cannot be nested inside another value path.',
         );
       }
-      const { compiled, subAttributes } = scope.valuePath(filter.path);
-      const elementMatches = compileIn(filter.filter, elementScope(subAttributes));
+      const { compiled, elements } = scope.valuePath(filter.path);
+      const elementMatches = compileIn(filter.filter, elements);
       return (object) =>
         compiled.read(object).some((element) => isJsonObject(element) && elementMatches(element));
     }

@@ -22,6 +22,8 @@ export interface Token {
   readonly offset: number;
   /** Decoded value of string and number tokens. */
   readonly value?: string | number;
+  /** Words of up to 5 characters, lower-cased: the candidates for keywords and operators. */
+  readonly keyword?: string;
 }
 
 /** Reports a syntax error at a 0-based offset; the caller decides the scimType (filter vs path). */
@@ -32,9 +34,14 @@ const isWhitespace = (char: string): boolean =>
 
 /**
  * Characters of attribute names (ALPHA, DIGIT, "-", "_", "$" for `$ref`) and of schema URNs (":" "." and
- * "/" for URL-shaped schema ids). Validated as a path by the parser.
+ * "/" for URL-shaped schema ids). Validated as a path by the parser. A lookup table: this is the hot loop.
  */
-const isWordChar = (char: string): boolean => /^[A-Za-z0-9_\-$:./]$/.test(char);
+const WORD_CHARS = new Uint8Array(128);
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-$:./') {
+  WORD_CHARS[char.charCodeAt(0)] = 1;
+}
+const isWordCode = (code: number): boolean => code < 128 && WORD_CHARS[code] === 1;
+const isWordChar = (char: string): boolean => char.length === 1 && isWordCode(char.charCodeAt(0));
 
 const NUMBER_PATTERN = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
@@ -63,21 +70,24 @@ export const describeToken = (token: Token): string => {
   }
 };
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
 const readString = (input: string, start: number, fail: SyntaxErrorFactory): Token => {
   let decoded = '';
-  let index = start + 1;
+  let chunkStart = start + 1;
+  let index = chunkStart;
   for (;;) {
     if (index >= input.length) throw fail(start, "unterminated string: expected a closing '\"'");
-    const char = input[index] ?? '';
-    if (char === '"') break;
-    if (char.charCodeAt(0) < 0x20) {
-      throw fail(index, 'control characters must be escaped inside a string (JSON rules)');
-    }
-    if (char !== '\\') {
-      decoded += char;
+    const code = input.charCodeAt(index);
+    if (code === QUOTE) break;
+    if (code < 0x20) throw fail(index, 'control characters must be escaped inside a string (JSON rules)');
+    if (code !== BACKSLASH) {
       index += 1;
       continue;
     }
+    // Copy the plain run before the escape in one slice rather than char by char.
+    decoded += input.slice(chunkStart, index);
     const escape = input[index + 1] ?? '';
     const simple = SIMPLE_ESCAPES[escape];
     if (simple !== undefined) {
@@ -91,7 +101,9 @@ const readString = (input: string, start: number, fail: SyntaxErrorFactory): Tok
     } else {
       throw fail(index, 'invalid escape: expected one of \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX');
     }
+    chunkStart = index;
   }
+  decoded += input.slice(chunkStart, index);
   return { kind: 'string', text: input.slice(start, index + 1), offset: start, value: decoded };
 };
 
@@ -134,9 +146,12 @@ export const tokenize = (input: string, fail: SyntaxErrorFactory): Token[] => {
       token = readNumber(input, index, fail);
     } else if (isWordChar(char)) {
       let end = index + 1;
-      while (end < input.length && isWordChar(input[end] ?? '')) end += 1;
+      while (end < input.length && isWordCode(input.charCodeAt(end))) end += 1;
       const text = input.slice(index, end);
-      token = { kind: char === '.' ? 'subAttr' : 'word', text, offset: index };
+      token =
+        char === '.'
+          ? { kind: 'subAttr', text, offset: index }
+          : { kind: 'word', text, offset: index, keyword: text.length <= 5 ? text.toLowerCase() : '' };
     } else {
       const shown = /^[\x21-\x7e]$/.test(char)
         ? `"${char}"`

@@ -45,13 +45,10 @@ const SUBSTRING_OPERATORS: ReadonlySet<string> = new Set(['co', 'sw', 'ew']);
 const ATTRIBUTE_NAME = /^\$?[A-Za-z][A-Za-z0-9_-]*$/;
 const OPERATOR_LIST = 'eq, ne, co, sw, ew, gt, ge, lt, le or pr';
 
-const isKeyword = (token: Token, keyword: string): boolean =>
-  token.kind === 'word' && token.text.toLowerCase() === keyword;
+const isKeyword = (token: Token, keyword: string): boolean => token.keyword === keyword;
 
-const isOperatorWord = (token: Token | undefined): boolean =>
-  token !== undefined &&
-  token.kind === 'word' &&
-  (COMPARE_OPERATORS.has(token.text.toLowerCase()) || token.text.toLowerCase() === 'pr');
+const isOperatorWord = (token: Token): boolean =>
+  token.keyword !== undefined && (COMPARE_OPERATORS.has(token.keyword) || token.keyword === 'pr');
 
 class Parser {
   private readonly tokens: Token[];
@@ -188,7 +185,7 @@ class Parser {
   private parseAttributeExpression(path: AttributePath): Filter {
     const operatorToken = this.next();
     if (operatorToken.kind !== 'word') throw this.expected(`an operator (${OPERATOR_LIST})`, operatorToken);
-    const op = operatorToken.text.toLowerCase();
+    const op = operatorToken.keyword ?? '';
     if (op === 'pr') {
       const after = this.peek();
       if (after.kind === 'string' || after.kind === 'number' || this.isLiteralWord(after)) {
