@@ -88,7 +88,12 @@ export const startDynamoDbLocal = async (options: StartOptions = {}): Promise<Dy
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await Promise.race([exited, delay(5000)]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolveTimeout) => {
+      timer = setTimeout(resolveTimeout, 5000);
+    });
+    await Promise.race([exited, timeout]);
+    clearTimeout(timer);
   };
   const client = localClient(endpoint);
   try {

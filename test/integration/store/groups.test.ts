@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ScimError } from '../../../lambdas/scim/errors';
+import { parseFilter } from '../../../lambdas/scim/filter/parser';
+import type { JsonObject } from '../../../lambdas/scim/json';
+import { CORE_GROUP_URN, CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
+import type { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-repository';
+import type { GroupPlan } from '../../../lambdas/store/repository';
+import { createTestTable } from './table';
+import type { TestTable } from './table';
+
+const TENANT = 'tenant-groups';
+const OTHER = 'tenant-other';
+
+const scimErrorOf = async (promise: Promise<unknown>): Promise<ScimError> => {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ScimError) return error;
+    throw error;
+  }
+  throw new Error('expected a ScimError');
+};
+
+const group = (displayName: string, extra: JsonObject = {}): JsonObject => ({
+  schemas: [CORE_GROUP_URN],
+  displayName,
+  ...extra,
+});
+
+/** A plan that changes only members, as planGroupPatch returns for Entra's member PATCHes. */
+const memberPlan =
+  (add: readonly string[], remove: readonly string[] = [], removeAll = false) =>
+  (current: JsonObject & { id: string; schemas: string[] }): GroupPlan => ({
+    resource: current,
+    changed: false,
+    members: { removeAll, add, remove },
+  });
+
+const inParallel = async <T>(
+  count: number,
+  limit: number,
+  task: (index: number) => Promise<T>,
+): Promise<T[]> => {
+  const results: T[] = [];
+  for (let start = 0; start < count; start += limit) {
+    const batch = Array.from({ length: Math.min(limit, count - start) }, (_, offset) => task(start + offset));
+    results.push(...(await Promise.all(batch)));
+  }
+  return results;
+};
+
+let table: TestTable;
+let repository: DynamoDbScimRepository;
+let userIds: string[];
+
+beforeAll(async () => {
+  table = await createTestTable();
+  repository = table.repository();
+  userIds = (
+    await inParallel(5000, 50, (index) =>
+      repository.createUser(TENANT, { schemas: [CORE_USER_URN], userName: `member-${index}@example.com` }),
+    )
+  ).map((user) => user.id);
+}, 120_000);
+afterAll(() => table.close());
+
+describe('groups and memberships on DynamoDB Local', () => {
+  it('adds, lists, removes and cascades a 5,000-member group', async () => {
+    const created = await repository.createGroup(TENANT, group('Everyone', { externalId: 'obj-everyone' }));
+    expect(created.members).toBeUndefined();
+
+    const afterAdd = await repository.updateGroup(TENANT, created.id, memberPlan(userIds), {
+      memberIdsHint: userIds,
+    });
+    expect(afterAdd.meta).toMatchObject({ version: 'W/"2"' });
+    // Adding again is idempotent.
+    await repository.updateGroup(TENANT, created.id, memberPlan(userIds.slice(0, 10)));
+
+    const full = await repository.getGroup(TENANT, created.id, { includeMembers: true });
+    expect((full?.members as JsonObject[]).length).toBe(5000);
+    const withoutMembers = await repository.getGroup(TENANT, created.id, { includeMembers: false });
+    expect(withoutMembers?.members).toBeUndefined();
+
+    const someUser = userIds[42];
+    const groupsOfUser = await repository.getUser(TENANT, someUser, { includeGroups: true });
+    expect(groupsOfUser?.groups).toEqual([{ value: created.id, type: 'direct' }]);
+
+    await repository.updateGroup(TENANT, created.id, memberPlan([], [someUser]));
+    const afterRemove = await repository.getGroup(TENANT, created.id, { includeMembers: true });
+    const memberIds = (afterRemove?.members as JsonObject[]).map((member) => member.value);
+    expect(memberIds).toHaveLength(4999);
+    expect(memberIds).not.toContain(someUser);
+    expect((await repository.getUser(TENANT, someUser, { includeGroups: true }))?.groups).toBeUndefined();
+
+    const byMember = await repository.findGroups(TENANT, {
+      filter: parseFilter(`members eq "${userIds[7]}"`),
+    });
+    expect(byMember.resources.map((resource) => resource.id)).toEqual([created.id]);
+
+    await repository.deleteGroup(TENANT, created.id);
+    expect(await repository.getGroup(TENANT, created.id, { includeMembers: true })).toBeUndefined();
+    const member = await table.documentClient.send(
+      new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `T#${TENANT}#GROUP#${created.id}#MEMBERS` },
+        Select: 'COUNT',
+      }),
+    );
+    expect(member.Count).toBe(0);
+    expect((await repository.getUser(TENANT, userIds[7], { includeGroups: true }))?.groups).toBeUndefined();
+  }, 120_000);
+
+  it('refuses unknown member ids with 400 invalidValue naming them, writing nothing', async () => {
+    const created = await repository.createGroup(TENANT, group('Strict'));
+    const foreign = await repository.createUser(OTHER, {
+      schemas: [CORE_USER_URN],
+      userName: 'x@example.com',
+    });
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const error = await scimErrorOf(
+      repository.updateGroup(TENANT, created.id, memberPlan([userIds[0], missing, foreign.id])),
+    );
+    expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
+    expect(error.detail).toContain(missing);
+    expect(error.detail).toContain(foreign.id);
+    const after = await repository.getGroup(TENANT, created.id, { includeMembers: true });
+    expect(after?.members).toEqual([]);
+    expect(after?.meta).toMatchObject({ version: 'W/"1"' });
+  });
+
+  it('enforces unique displayNames per tenant, case-insensitively, and renames atomically', async () => {
+    const sales = await repository.createGroup(TENANT, group('Sales'));
+    const clash = await scimErrorOf(repository.createGroup(TENANT, group('SALES')));
+    expect([clash.status, clash.scimType]).toEqual([409, 'uniqueness']);
+    await expect(repository.createGroup(OTHER, group('Sales'))).resolves.toBeDefined();
+
+    await repository.updateGroup(TENANT, sales.id, (current) => ({
+      resource: { ...current, displayName: 'Sales EMEA' },
+      changed: true,
+      members: { removeAll: false, add: [], remove: [] },
+    }));
+    const found = await repository.findGroups(TENANT, { filter: parseFilter('displayName eq "sales emea"') });
+    expect(found.resources.map((resource) => resource.id)).toEqual([sales.id]);
+    await expect(repository.createGroup(TENANT, group('Sales'))).resolves.toBeDefined();
+  });
+
+  it('replaces the whole member list with PUT, writing only the difference', async () => {
+    const created = await repository.createGroup(
+      TENANT,
+      group('Okta', { members: userIds.slice(0, 3).map((value) => ({ value })) }),
+    );
+    expect((created.members as JsonObject[]).length).toBe(3);
+    const replaced = await repository.replaceGroup(
+      TENANT,
+      created.id,
+      group('Okta', { members: userIds.slice(2, 5).map((value) => ({ value })) }),
+    );
+    expect((replaced.members as JsonObject[]).map((member) => member.value)).toEqual(userIds.slice(2, 5));
+    const read = await repository.getGroup(TENANT, created.id, { includeMembers: true });
+    expect((read?.members as JsonObject[]).map((member) => member.value).sort()).toEqual(
+      [...userIds.slice(2, 5)].sort(),
+    );
+  });
+
+  it('deleting a user removes its memberships', async () => {
+    const user = await repository.createUser(TENANT, {
+      schemas: [CORE_USER_URN],
+      userName: 'leaver@example.com',
+    });
+    const first = await repository.createGroup(TENANT, group('Leavers 1', { members: [{ value: user.id }] }));
+    const second = await repository.createGroup(
+      TENANT,
+      group('Leavers 2', { members: [{ value: user.id }] }),
+    );
+    await repository.deleteUser(TENANT, user.id);
+    for (const groupId of [first.id, second.id]) {
+      expect((await repository.getGroup(TENANT, groupId, { includeMembers: true }))?.members).toEqual([]);
+    }
+  });
+
+  it('answers 400 tooMany, suggesting excludedAttributes=members, for a group too large to return', async () => {
+    const small = table.repository({ maxReturnedMembers: 10 });
+    const created = await small.createGroup(
+      TENANT,
+      group('Big', { members: userIds.slice(0, 11).map((value) => ({ value })) }),
+    );
+    const error = await scimErrorOf(small.getGroup(TENANT, created.id, { includeMembers: true }));
+    expect([error.status, error.scimType]).toEqual([400, 'tooMany']);
+    expect(error.detail).toContain('excludedAttributes=members');
+    await expect(small.getGroup(TENANT, created.id, { includeMembers: false })).resolves.toMatchObject({
+      id: created.id,
+    });
+  });
+});
