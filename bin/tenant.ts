@@ -49,6 +49,7 @@ import {
 } from '../lambdas/scim/profile';
 import type { ProfileReport } from '../lambdas/scim/profile';
 import type { ScimResource } from '../lambdas/scim/resource';
+import { localDocumentClient } from '../lambdas/store/dynamodb-local';
 import { DynamoDbScimRepository } from '../lambdas/store/dynamodb-repository';
 import { MAX_PAGE_SIZE } from '../lambdas/store/repository';
 import type { ScimRepository } from '../lambdas/store/repository';
@@ -493,16 +494,13 @@ export async function readLocalEndpointFile(dataDir: string): Promise<LocalEndpo
 }
 
 function repositoryFor(tableName: string, endpoint?: string): DynamoDbScimRepository {
-  const client = new DynamoDBClient(
+  const client =
     endpoint === undefined
-      ? {}
-      : // DynamoDB Local accepts any credentials and region.
-        { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
-  );
-  return new DynamoDbScimRepository({
-    client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    tableName,
-  });
+      ? DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+          marshallOptions: { removeUndefinedValues: true },
+        })
+      : localDocumentClient(endpoint);
+  return new DynamoDbScimRepository({ client, tableName });
 }
 
 export async function depsFor(target: Target): Promise<CliDeps> {
