@@ -14,7 +14,7 @@
  *                      dir is --data-dir, else SCIM_DATA_DIR, else .data); DynamoDB at --endpoint, else
  *                      DYNAMODB_ENDPOINT, else the `endpoint` written by the local server to
  *                      <data dir>/endpoint.json; table --table, else TABLE_NAME, else endpoint.json's
- *                      `tableName`, else "scim-local". Base URL default http://localhost:3000.
+ *                      `tableName`, else "scim-local". Base URL default http://localhost:$PORT (8080).
  *   --stage <name>     tokens in Secrets Manager under --secret-prefix (default scim/<stage>/tenants/,
  *                      the stack's default); table --table or TABLE_NAME; base URL --base-url or
  *                      SCIM_API_URL. Take them from the stack outputs (TableName, TenantSecretPrefix,
@@ -55,7 +55,8 @@ import { MAX_PAGE_SIZE } from '../lambdas/store/repository';
 import type { ScimRepository } from '../lambdas/store/repository';
 
 export const DEFAULT_GRACE_HOURS = 24;
-export const DEFAULT_LOCAL_BASE_URL = 'http://localhost:3000';
+/** The local server's default port (bin/local.ts, PORT). */
+export const DEFAULT_LOCAL_PORT = 8080;
 export const DEFAULT_LOCAL_TABLE = 'scim-local';
 
 /** A mistake of the operator: printed without a stack trace, exit code 2. */
@@ -203,7 +204,7 @@ export function parseInvocation(
       dataDir: values['data-dir'] ?? env.SCIM_DATA_DIR ?? '.data',
       ...(endpoint !== undefined ? { endpoint } : {}),
       ...(table !== undefined ? { table } : {}),
-      baseUrl: baseUrl ?? DEFAULT_LOCAL_BASE_URL,
+      baseUrl: baseUrl ?? `http://localhost:${env.PORT ?? DEFAULT_LOCAL_PORT}`,
     };
   }
 

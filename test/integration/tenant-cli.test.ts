@@ -337,11 +337,11 @@ describe('parseInvocation', () => {
     expect(parseInvocation(argv).command).toEqual(command);
   });
 
-  it('defaults to the local target with .data and localhost:3000', () => {
+  it('defaults to the local target with .data and localhost:8080', () => {
     expect(parseInvocation(['list']).target).toEqual({
       kind: 'local',
       dataDir: '.data',
-      baseUrl: 'http://localhost:3000',
+      baseUrl: 'http://localhost:8080',
     });
   });
 
@@ -352,7 +352,13 @@ describe('parseInvocation', () => {
       dataDir: '/tmp/d',
       endpoint: 'http://127.0.0.1:8000',
       table: 't1',
-      baseUrl: 'http://localhost:3000',
+      baseUrl: 'http://localhost:8080',
+    });
+  });
+
+  it('follows the local server port from PORT', () => {
+    expect(parseInvocation(['list'], { PORT: '9090' }).target).toMatchObject({
+      baseUrl: 'http://localhost:9090',
     });
   });
 
@@ -403,7 +409,7 @@ describe('main', () => {
     try {
       const tenantId = uniqueTenant('main');
       expect(await main(['create', tenantId, '--data-dir', directory], {})).toBe(0);
-      expect(logged).toContain(`Tenant URL:   http://localhost:3000/tenants/${tenantId}/scim/v2`);
+      expect(logged).toContain(`Tenant URL:   http://localhost:8080/tenants/${tenantId}/scim/v2`);
       expect(await table.repository().getTenant(tenantId)).toMatchObject({ tenantId });
       expect(await main(['create', tenantId, '--data-dir', directory], {})).toBe(2);
       expect(await main(['create', 'BAD', '--data-dir', directory], {})).toBe(2);
