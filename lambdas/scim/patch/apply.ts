@@ -76,17 +76,40 @@ export const applyOperations = (
 // Comparing values and elements
 
 const sameText = (a: JsonValue | undefined, b: JsonValue | undefined, caseExact: boolean): boolean =>
-  typeof a === 'string' && typeof b === 'string' && !caseExact
-    ? a.toLowerCase() === b.toLowerCase()
-    : jsonEqual(a, b);
+  a === b ||
+  (typeof a === 'string' && typeof b === 'string'
+    ? !caseExact && a.toLowerCase() === b.toLowerCase()
+    : jsonEqual(a, b));
 
 const subAttributeOf = (attribute: AttributeDefinition, name: string): AttributeDefinition | undefined =>
   findAttribute(attribute.subAttributes, name);
 
-/** Email-like attributes hold one element per type (a typed `primary` list: see validate.ts). */
-const isAddressedByType = (attribute: AttributeDefinition): boolean =>
-  subAttributeOf(attribute, 'primary') !== undefined &&
-  (subAttributeOf(attribute, 'type')?.canonicalValues?.length ?? 0) > 0;
+/** How elements of a multi-valued attribute are told apart, derived once per attribute definition. */
+interface ElementIdentity {
+  /** Email-like attributes hold one element per type (a typed `primary` list: see validate.ts). */
+  readonly addressedByType: boolean;
+  /** The `value` sub-attribute, when elements have one. */
+  readonly value?: AttributeDefinition;
+  /** An immutable `type` (members: User or Group) follows from the value and is no part of identity. */
+  readonly typeFollowsValue: boolean;
+}
+
+const identities = new WeakMap<AttributeDefinition, ElementIdentity>();
+const identityOf = (attribute: AttributeDefinition): ElementIdentity => {
+  let identity = identities.get(attribute);
+  if (!identity) {
+    const type = subAttributeOf(attribute, 'type');
+    const value = subAttributeOf(attribute, 'value');
+    identity = {
+      addressedByType:
+        subAttributeOf(attribute, 'primary') !== undefined && (type?.canonicalValues?.length ?? 0) > 0,
+      ...(value ? { value } : {}),
+      typeFollowsValue: type?.mutability === 'immutable',
+    };
+    identities.set(attribute, identity);
+  }
+  return identity;
+};
 
 /**
  * Whether `candidate` designates the same element as `element`: same `value`, and same `type` when the
@@ -96,14 +119,12 @@ const sameElement = (element: JsonValue, candidate: JsonValue, attribute: Attrib
   if (!isJsonObject(element) || !isJsonObject(candidate)) {
     return sameText(element, candidate, attribute.caseExact);
   }
-  const typeDefinition = subAttributeOf(attribute, 'type');
+  const identity = identityOf(attribute);
   const bothTyped = element.type !== undefined && candidate.type !== undefined;
-  const sameType = sameText(element.type, candidate.type, false);
-  if (bothTyped && isAddressedByType(attribute)) return sameType;
-  const valueDefinition = subAttributeOf(attribute, 'value');
-  if (!valueDefinition || candidate.value === undefined) return jsonEqual(element, candidate);
-  if (!sameText(element.value, candidate.value, valueDefinition.caseExact)) return false;
-  return !bothTyped || typeDefinition?.mutability === 'immutable' || sameType;
+  if (bothTyped && identity.addressedByType) return sameText(element.type, candidate.type, false);
+  if (!identity.value || candidate.value === undefined) return jsonEqual(element, candidate);
+  if (!sameText(element.value, candidate.value, identity.value.caseExact)) return false;
+  return !bothTyped || identity.typeFollowsValue || sameText(element.type, candidate.type, false);
 };
 
 /** Whether a remove's listed `candidate` selects `element`: by identity, or by all its sub-attributes. */
@@ -117,9 +138,9 @@ const selectsElement = (
       sameText(getMember(element, key), value, subAttributeOf(attribute, key)?.caseExact ?? false),
     );
   }
-  if (isJsonObject(candidate) && isJsonObject(element) && isAddressedByType(attribute)) {
+  if (isJsonObject(candidate) && isJsonObject(element) && identityOf(attribute).addressedByType) {
     // By type alone an email-like element would match a different address of the same type.
-    const valueCaseExact = subAttributeOf(attribute, 'value')?.caseExact ?? false;
+    const valueCaseExact = identityOf(attribute).value?.caseExact ?? false;
     return (
       sameText(element.value, candidate.value, valueCaseExact) &&
       (candidate.type === undefined || sameText(element.type, candidate.type, false))
@@ -169,6 +190,18 @@ const merged = (element: JsonValue, addition: JsonValue): JsonValue =>
   isJsonObject(element) && isJsonObject(addition) ? { ...element, ...addition } : addition;
 
 /** Adds `additions` to `list`, merging each into an element it designates instead of duplicating it. */
+/**
+ * The key of an element whose identity is its `value` alone (members: the type follows from the id), so
+ * large lists are matched through a Map instead of pairwise; undefined when identity needs more.
+ */
+const valueKey = (element: JsonValue, attribute: AttributeDefinition): string | undefined => {
+  const identity = identityOf(attribute);
+  if (!identity.value || identity.addressedByType || !identity.typeFollowsValue) return undefined;
+  if (!isJsonObject(element) || typeof element.value !== 'string') return undefined;
+  return identity.value.caseExact ? element.value : element.value.toLowerCase();
+};
+
+/** Adds `additions` to `list`, merging each into an element it designates instead of duplicating it. */
 const addElements = (
   list: readonly JsonValue[],
   additions: readonly JsonValue[],
@@ -176,11 +209,23 @@ const addElements = (
 ): { list: JsonValue[]; touched: Set<JsonValue> } => {
   const result = [...list];
   const touched = new Set<JsonValue>();
+  const byValue = new Map<string, number>();
+  result.forEach((element, index) => {
+    const key = valueKey(element, attribute);
+    if (key !== undefined && !byValue.has(key)) byValue.set(key, index);
+  });
   for (const addition of additions) {
-    const index = result.findIndex((element) => sameElement(element, addition, attribute));
+    const key = valueKey(addition, attribute);
+    const index =
+      key !== undefined
+        ? (byValue.get(key) ?? -1)
+        : result.findIndex((element) => sameElement(element, addition, attribute));
     const element = index >= 0 ? merged(result[index], addition) : addition;
     if (index >= 0) result[index] = element;
-    else result.push(element);
+    else {
+      if (key !== undefined) byValue.set(key, result.length);
+      result.push(element);
+    }
     touched.add(element);
   }
   return { list: result, touched };
