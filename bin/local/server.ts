@@ -4,7 +4,7 @@
  * (Users, Groups, everything else -> discovery). Storage is DynamoDB Local (embedded, or an existing
  * endpoint); tokens live in the file token store under the data directory.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -115,6 +115,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       admin.destroy();
     }
     const client = createDocumentClient({ dynamoDbEndpoint: dynamo.endpoint }, LOCAL_CLIENT_CONFIG);
+
+    // The tenant CLI (`npm run tenant -- create x`) finds the running server's table through this file.
+    await writeFile(
+      join(options.dataDir, 'endpoint.json'),
+      `${JSON.stringify({ endpoint: dynamo.endpoint, tableName }, null, 2)}\n`,
+    );
 
     const fileStore = new FileTokenStore(tokenDirectory(options.dataDir));
     const token = await ensureLocalTenant(fileStore, options.dataDir, options.tenantId, options.token);

@@ -32,13 +32,18 @@ export interface PageLimits {
   readonly maxCount: number;
 }
 
-/** Comma-separated attribute names, trimmed, empties dropped. */
+/**
+ * Comma-separated attribute names, trimmed, empties dropped. A value filter in a name
+ * (`emails[type eq "work"]`, sent by Microsoft's reference tests) is not part of the RFC grammar for these
+ * parameters; it is read as the attribute it filters (`emails`), which returns a superset of what was
+ * meant rather than nothing.
+ */
 export const splitAttributeList = (raw: string | undefined): string[] =>
   raw === undefined
     ? []
     : raw
-        .split(',')
-        .map((name) => name.trim())
+        .split(/,(?![^[]*\])/)
+        .map((name) => name.replace(/\[[^\]]*\]/g, '').trim())
         .filter((name) => name !== '');
 
 /** The last value of a query parameter, whatever the case of its name. */

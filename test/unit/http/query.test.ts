@@ -180,3 +180,13 @@ describe('parseSearchRequest', () => {
     expect(error.scimType).toBe(scimType);
   });
 });
+
+describe('attribute names with a value filter', () => {
+  it.each([
+    ['emails[type eq "work"]', ['emails']],
+    ['emails[type eq "work"].value,userName', ['emails.value', 'userName']],
+    ['emails[value eq "a,b"],name', ['emails', 'name']],
+  ])('%s -> %j', (raw, expected) => {
+    expect(splitAttributeList(raw)).toEqual(expected);
+  });
+});
