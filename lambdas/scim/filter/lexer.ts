@@ -21,16 +21,13 @@ export interface Token {
   /** 0-based offset of the token's first character in the input. */
   readonly offset: number;
   /** Decoded value of string and number tokens. */
-  readonly value?: string | number;
-  /** Words of up to 5 characters, lower-cased: the candidates for keywords and operators. */
-  readonly keyword?: string;
+  readonly value: string | number | undefined;
+  /** Words of up to 5 characters, lower-cased: the candidates for keywords and operators; else ''. */
+  readonly keyword: string;
 }
 
 /** Reports a syntax error at a 0-based offset; the caller decides the scimType (filter vs path). */
 export type SyntaxErrorFactory = (offset: number, message: string) => Error;
-
-const isWhitespace = (char: string): boolean =>
-  char === ' ' || char === '\t' || char === '\n' || char === '\r';
 
 /**
  * Characters of attribute names (ALPHA, DIGIT, "-", "_", "$" for `$ref`) and of schema URNs (":" "." and
@@ -70,6 +67,15 @@ export const describeToken = (token: Token): string => {
   }
 };
 
+/** Every token has the same shape (one hidden class): the parser's property reads stay monomorphic. */
+const makeToken = (
+  kind: TokenKind,
+  text: string,
+  offset: number,
+  value: string | number | undefined = undefined,
+  keyword = '',
+): Token => ({ kind, text, offset, value, keyword });
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
@@ -104,7 +110,7 @@ const readString = (input: string, start: number, fail: SyntaxErrorFactory): Tok
     chunkStart = index;
   }
   decoded += input.slice(chunkStart, index);
-  return { kind: 'string', text: input.slice(start, index + 1), offset: start, value: decoded };
+  return makeToken('string', input.slice(start, index + 1), start, decoded);
 };
 
 const readNumber = (input: string, start: number, fail: SyntaxErrorFactory): Token => {
@@ -117,50 +123,50 @@ const readNumber = (input: string, start: number, fail: SyntaxErrorFactory): Tok
   }
   const value = Number(text);
   if (!Number.isFinite(value)) throw fail(start, 'number out of range');
-  return { kind: 'number', text, offset: start, value };
+  return makeToken('number', text, start, value);
 };
 
-const PUNCTUATION: Readonly<Record<string, TokenKind>> = {
-  '(': 'lparen',
-  ')': 'rparen',
-  '[': 'lbracket',
-  ']': 'rbracket',
+const CODE_PUNCTUATION: Readonly<Record<number, TokenKind>> = {
+  0x28: 'lparen',
+  0x29: 'rparen',
+  0x5b: 'lbracket',
+  0x5d: 'rbracket',
 };
 
 export const tokenize = (input: string, fail: SyntaxErrorFactory): Token[] => {
   const tokens: Token[] = [];
   let index = 0;
   while (index < input.length) {
-    const char = input[index] ?? '';
-    if (isWhitespace(char)) {
+    const code = input.charCodeAt(index);
+    // space, tab, LF, CR
+    if (code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) {
       index += 1;
       continue;
     }
-    const punctuation = PUNCTUATION[char];
+    const punctuation = CODE_PUNCTUATION[code];
     let token: Token;
     if (punctuation !== undefined) {
-      token = { kind: punctuation, text: char, offset: index };
-    } else if (char === '"') {
+      token = makeToken(punctuation, input[index] ?? '', index);
+    } else if (code === QUOTE) {
       token = readString(input, index, fail);
-    } else if (char === '-' || (char >= '0' && char <= '9')) {
+    } else if (code === 0x2d || (code >= 0x30 && code <= 0x39)) {
       token = readNumber(input, index, fail);
-    } else if (isWordChar(char)) {
+    } else if (isWordCode(code)) {
       let end = index + 1;
       while (end < input.length && isWordCode(input.charCodeAt(end))) end += 1;
       const text = input.slice(index, end);
       token =
-        char === '.'
-          ? { kind: 'subAttr', text, offset: index }
-          : { kind: 'word', text, offset: index, keyword: text.length <= 5 ? text.toLowerCase() : '' };
+        code === 0x2e
+          ? makeToken('subAttr', text, index)
+          : makeToken('word', text, index, undefined, text.length <= 5 ? text.toLowerCase() : '');
     } else {
-      const shown = /^[\x21-\x7e]$/.test(char)
-        ? `"${char}"`
-        : `U+${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      const shown =
+        code >= 0x21 && code <= 0x7e ? `"${input[index] ?? ''}"` : `U+${code.toString(16).padStart(4, '0')}`;
       throw fail(index, `unexpected character ${shown}`);
     }
     tokens.push(token);
     index += token.text.length;
   }
-  tokens.push({ kind: 'end', text: '', offset: input.length });
+  tokens.push(makeToken('end', '', input.length));
   return tokens;
 };

@@ -48,7 +48,7 @@ const OPERATOR_LIST = 'eq, ne, co, sw, ew, gt, ge, lt, le or pr';
 const isKeyword = (token: Token, keyword: string): boolean => token.keyword === keyword;
 
 const isOperatorWord = (token: Token): boolean =>
-  token.keyword !== undefined && (COMPARE_OPERATORS.has(token.keyword) || token.keyword === 'pr');
+  COMPARE_OPERATORS.has(token.keyword) || token.keyword === 'pr';
 
 class Parser {
   private readonly tokens: Token[];
@@ -185,7 +185,7 @@ class Parser {
   private parseAttributeExpression(path: AttributePath): Filter {
     const operatorToken = this.next();
     if (operatorToken.kind !== 'word') throw this.expected(`an operator (${OPERATOR_LIST})`, operatorToken);
-    const op = operatorToken.keyword ?? '';
+    const op = operatorToken.keyword;
     if (op === 'pr') {
       const after = this.peek();
       if (after.kind === 'string' || after.kind === 'number' || this.isLiteralWord(after)) {
@@ -239,28 +239,29 @@ class Parser {
       );
     }
     if (uri === '') throw this.fail(token.offset, "expected a schema URN before ':'");
-    const nameOffset = token.offset + colon + 1;
-    const names = text.slice(colon + 1).split('.');
-    const [attribute = '', subAttribute, ...rest] = names;
-    if (relative && subAttribute !== undefined) {
+    const nameStart = colon + 1;
+    const nameOffset = token.offset + nameStart;
+    const dot = text.indexOf('.', nameStart);
+    const attribute = dot < 0 ? text.slice(nameStart) : text.slice(nameStart, dot);
+    const subAttribute = dot < 0 ? undefined : text.slice(dot + 1);
+    if (dot >= 0 && relative) {
       throw this.fail(
-        nameOffset + attribute.length,
+        token.offset + dot,
         'inside [...], paths are relative to the element: expected a sub-attribute name without "."',
       );
     }
-    if (rest.length > 0) {
+    const secondDot = dot < 0 ? -1 : text.indexOf('.', dot + 1);
+    if (secondDot >= 0) {
       throw this.fail(
-        nameOffset + attribute.length + 1 + (subAttribute ?? '').length,
+        token.offset + secondDot,
         'expected at most one sub-attribute ("attribute.subAttribute")',
       );
     }
     this.checkName(attribute, nameOffset);
-    if (subAttribute !== undefined) this.checkName(subAttribute, nameOffset + attribute.length + 1);
-    return {
-      ...(uri !== undefined ? { uri } : {}),
-      attribute,
-      ...(subAttribute !== undefined ? { subAttribute } : {}),
-    };
+    if (subAttribute !== undefined) this.checkName(subAttribute, token.offset + dot + 1);
+    // Optional keys are left out rather than set to undefined, so trees compare equal structurally.
+    if (uri === undefined) return subAttribute === undefined ? { attribute } : { attribute, subAttribute };
+    return subAttribute === undefined ? { uri, attribute } : { uri, attribute, subAttribute };
   }
 
   toSubAttributeName(token: Token): string {
