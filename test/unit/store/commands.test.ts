@@ -1,0 +1,186 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  MAX_BATCH_GET,
+  MAX_BATCH_WRITE,
+  NO_INDEX,
+  batchGetInputs,
+  batchWriteInputs,
+  chunk,
+  counterAction,
+  deleteMembershipRequests,
+  lookupActions,
+  partitionQuery,
+  putMembershipRequests,
+  putResourceAction,
+} from '../../../lambdas/store/commands';
+import { cancellationCause } from '../../../lambdas/store/dynamodb-errors';
+import { indexValues, toItem } from '../../../lambdas/store/items';
+
+const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+const GROUP = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const STAMP = { version: 3, created: '2024-01-01T00:00:00.000Z', lastModified: '2024-01-02T00:00:00.000Z' };
+
+describe('command builders', () => {
+  it('puts a new resource only if absent, and a replacement only over the version read', () => {
+    const item = toItem(
+      'acme',
+      'User',
+      ID,
+      { schemas: [], userName: 'a', meta: { version: 'x' }, id: 'forged' },
+      STAMP,
+    );
+    expect(item.data).toBe('{"schemas":[],"userName":"a"}');
+    expect(putResourceAction('t', item, undefined).action.Put).toMatchObject({
+      TableName: 't',
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(putResourceAction('t', item, 3).action.Put).toMatchObject({
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeValues: { ':expected': 3 },
+    });
+  });
+
+  it('claims every lookup of a new user, lower-casing userName and emails', () => {
+    const after = indexValues('User', {
+      userName: 'Bob@X.com',
+      externalId: 'Obj',
+      emails: [{ value: 'Bob@X.com', type: 'work' }, { value: 'bob@x.com' }, { value: 'home@x.com' }],
+    });
+    const actions = lookupActions('t', 'acme', 'User', ID, NO_INDEX, after);
+    expect(
+      actions.map(({ action, meaning }): unknown[] => [
+        meaning.kind,
+        action.Put?.Item?.pk as unknown,
+        action.Put?.ConditionExpression,
+      ]),
+    ).toEqual([
+      ['unique', 'T#acme#USER#USERNAME#bob@x.com', 'attribute_not_exists(pk)'],
+      ['unique', 'T#acme#USER#EXTERNALID#Obj', 'attribute_not_exists(pk)'],
+      ['other', 'T#acme#USER#EMAIL#bob@x.com', undefined],
+      ['other', 'T#acme#USER#EMAIL#home@x.com', undefined],
+    ]);
+  });
+
+  it('moves a renamed value atomically and leaves a case-only change alone', () => {
+    const before = indexValues('User', { userName: 'old', emails: [{ value: 'a@x.com' }] });
+    const renamed = lookupActions(
+      't',
+      'acme',
+      'User',
+      ID,
+      before,
+      indexValues('User', { userName: 'new', emails: [{ value: 'a@x.com' }] }),
+    );
+    expect(
+      renamed.map(({ action }) =>
+        action.Put ? `put ${action.Put.Item?.pk}` : `delete ${action.Delete?.Key?.pk}`,
+      ),
+    ).toEqual(['put T#acme#USER#USERNAME#new', 'delete T#acme#USER#USERNAME#old']);
+    expect(renamed[1]?.action.Delete).toMatchObject({
+      ConditionExpression: 'attribute_not_exists(pk) OR #id = :id',
+      ExpressionAttributeValues: { ':id': ID },
+    });
+    expect(
+      lookupActions(
+        't',
+        'acme',
+        'User',
+        ID,
+        before,
+        indexValues('User', { userName: 'OLD', emails: [{ value: 'A@x.com' }] }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('counts with a sharded ADD', () => {
+    expect(counterAction('t', 'acme', 'Group', 5, -1).action.Update).toEqual({
+      TableName: 't',
+      Key: { pk: 'T#acme', sk: 'COUNT#GROUP#05' },
+      UpdateExpression: 'ADD #count :delta',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':delta': -1 },
+    });
+  });
+
+  it('writes a membership as a member item and a reverse item', () => {
+    expect(putMembershipRequests('acme', GROUP, ID)).toEqual([
+      { PutRequest: { Item: { pk: `T#acme#GROUP#${GROUP}#MEMBERS`, sk: ID, userId: ID, groupId: GROUP } } },
+      { PutRequest: { Item: { pk: `T#acme#USER#${ID}#GROUPS`, sk: GROUP, userId: ID, groupId: GROUP } } },
+    ]);
+    expect(deleteMembershipRequests('acme', GROUP, ID).map((request) => request.DeleteRequest?.Key)).toEqual([
+      { pk: `T#acme#GROUP#${GROUP}#MEMBERS`, sk: ID },
+      { pk: `T#acme#USER#${ID}#GROUPS`, sk: GROUP },
+    ]);
+  });
+
+  it('chunks batch writes by 25 and batch gets by 100, strongly consistent', () => {
+    const requests = Array.from({ length: 51 }, (_, index) => ({
+      DeleteRequest: { Key: { pk: 'p', sk: String(index) } },
+    }));
+    const writes = batchWriteInputs('t', requests);
+    expect(writes.map((input) => input.RequestItems?.t?.length)).toEqual([
+      MAX_BATCH_WRITE,
+      MAX_BATCH_WRITE,
+      1,
+    ]);
+    const keys = Array.from({ length: 201 }, (_, index) => ({ pk: 'p', sk: String(index) }));
+    const gets = batchGetInputs('t', keys, 'sk');
+    expect(gets.map((input) => input.RequestItems?.t?.Keys?.length)).toEqual([
+      MAX_BATCH_GET,
+      MAX_BATCH_GET,
+      1,
+    ]);
+    expect(gets[0]?.RequestItems?.t).toMatchObject({ ConsistentRead: true, ProjectionExpression: 'sk' });
+    expect(chunk([], 3)).toEqual([]);
+  });
+
+  it('queries a partition strongly consistently, forwards or backwards from a key', () => {
+    expect(
+      partitionQuery('t', 'P', {
+        limit: 11,
+        after: { pk: 'P', sk: 'S' },
+        backwards: true,
+        projection: ['sk'],
+      }),
+    ).toEqual({
+      TableName: 't',
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'pk', '#p0': 'sk' },
+      ExpressionAttributeValues: { ':pk': 'P' },
+      ConsistentRead: true,
+      ProjectionExpression: '#p0',
+      Limit: 11,
+      ExclusiveStartKey: { pk: 'P', sk: 'S' },
+      ScanIndexForward: false,
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+  });
+});
+
+describe('cancellationCause', () => {
+  const cancelled = (...codes: string[]): Error =>
+    Object.assign(new Error('cancelled'), {
+      name: 'TransactionCanceledException',
+      CancellationReasons: codes.map((Code) => ({ Code })),
+    });
+  const meanings = [
+    { kind: 'resource' },
+    { kind: 'unique', attribute: 'userName' },
+    { kind: 'other' },
+  ] as const;
+
+  it.each([
+    [['None', 'ConditionalCheckFailed', 'None'], { kind: 'unique', attribute: 'userName' }],
+    [['ConditionalCheckFailed', 'ConditionalCheckFailed', 'None'], { kind: 'unique', attribute: 'userName' }],
+    [['ConditionalCheckFailed', 'None', 'None'], { kind: 'version' }],
+    [['None', 'None', 'TransactionConflict'], { kind: 'retry' }],
+    [['ThrottlingError', 'None', 'None'], { kind: 'retry' }],
+    [['ValidationError', 'None', 'None'], { kind: 'unavailable' }],
+  ])('%p -> %p', (codes, expected) => {
+    expect(cancellationCause(cancelled(...codes), meanings)).toEqual(expected);
+  });
+
+  it('is undefined for other errors', () => {
+    expect(cancellationCause(new Error('x'), meanings)).toBeUndefined();
+  });
+});

@@ -1,0 +1,373 @@
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ScimError } from '../../../lambdas/scim/errors';
+import { parseFilter } from '../../../lambdas/scim/filter/parser';
+import { CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
+import { DynamoDbScimRepository, ifMatchAccepts } from '../../../lambdas/store/dynamodb-repository';
+import { toItem } from '../../../lambdas/store/items';
+import { MAX_PAGE_SIZE } from '../../../lambdas/store/repository';
+
+const TABLE = 'scim';
+const TENANT = 'acme';
+const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+const GROUP = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const OTHER = '16fd2706-8baf-433b-82eb-8c7fada847da';
+const NOW = new Date('2024-05-01T10:00:00.000Z');
+
+const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' }));
+const ddb = mockClient(documentClient);
+
+const repository = (options: { maxFilterScanItems?: number } = {}): DynamoDbScimRepository =>
+  new DynamoDbScimRepository({
+    client: documentClient,
+    tableName: TABLE,
+    now: () => NOW,
+    newId: () => ID,
+    random: () => 0,
+    sleep: () => Promise.resolve(),
+    ...options,
+  });
+
+const userItem = (version: number, body: Record<string, unknown> = { userName: 'bob@x.com' }) =>
+  toItem(
+    TENANT,
+    'User',
+    ID,
+    { schemas: [CORE_USER_URN], ...body },
+    {
+      version,
+      created: '2024-01-01T00:00:00.000Z',
+      lastModified: '2024-01-01T00:00:00.000Z',
+    },
+  );
+const groupItem = (version: number) =>
+  toItem(
+    TENANT,
+    'Group',
+    GROUP,
+    { schemas: [], displayName: 'Sales' },
+    {
+      version,
+      created: '2024-01-01T00:00:00.000Z',
+      lastModified: '2024-01-01T00:00:00.000Z',
+    },
+  );
+
+const awsError = (name: string, extra: Record<string, unknown> = {}): Error =>
+  Object.assign(new Error(name), { name, $metadata: {}, ...extra });
+const cancelled = (...codes: string[]): Error =>
+  awsError('TransactionCanceledException', { CancellationReasons: codes.map((Code) => ({ Code })) });
+
+const errorOf = async (promise: Promise<unknown>): Promise<ScimError> => {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ScimError) return error;
+    throw error;
+  }
+  throw new Error('expected a ScimError');
+};
+
+beforeEach(() => {
+  ddb.reset();
+});
+
+describe('createUser', () => {
+  it('writes the user, its lookups and a counter in one transaction', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const created = await repository().createUser(TENANT, {
+      schemas: [CORE_USER_URN],
+      userName: 'Bob@X.com',
+      externalId: 'obj-1',
+      id: 'ignored',
+      meta: { version: 'W/"9"' },
+    });
+    expect(created).toEqual({
+      schemas: [CORE_USER_URN],
+      userName: 'Bob@X.com',
+      externalId: 'obj-1',
+      id: ID,
+      meta: {
+        resourceType: 'User',
+        created: NOW.toISOString(),
+        lastModified: NOW.toISOString(),
+        version: 'W/"1"',
+      },
+    });
+    const input = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input;
+    expect(input?.ReturnConsumedCapacity).toBe('TOTAL');
+    expect(input?.TransactItems?.map((item): unknown => item.Put?.Item?.pk ?? item.Update?.Key?.pk)).toEqual([
+      'T#acme#USERS',
+      'T#acme#USER#USERNAME#bob@x.com',
+      'T#acme#USER#EXTERNALID#obj-1',
+      'T#acme',
+    ]);
+  });
+
+  it.each([
+    [['None', 'ConditionalCheckFailed', 'None', 'None'], 'userName'],
+    [['None', 'None', 'ConditionalCheckFailed', 'None'], 'externalId'],
+  ])('maps a cancelled transaction %p to 409 uniqueness on %s', async (codes, attribute) => {
+    ddb.on(TransactWriteCommand).rejects(cancelled(...codes));
+    const error = await errorOf(
+      repository().createUser(TENANT, { schemas: [], userName: 'bob', externalId: 'obj-1' }),
+    );
+    expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
+    expect(error.detail).toContain(attribute);
+  });
+
+  it('retries a transaction conflict, then succeeds', async () => {
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('TransactionConflict', 'None', 'None'))
+      .resolves({});
+    await repository().createUser(TENANT, { schemas: [], userName: 'bob' });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
+  });
+
+  it.each([
+    'ProvisionedThroughputExceededException',
+    'ThrottlingException',
+    'RequestLimitExceeded',
+    'InternalServerError',
+    'TimeoutError',
+  ])('maps %s to a retryable 503, never 500', async (name) => {
+    ddb.on(TransactWriteCommand).rejects(awsError(name));
+    const error = await errorOf(repository().createUser(TENANT, { schemas: [], userName: 'bob' }));
+    expect(error.status).toBe(503);
+    expect(error.scimType).toBeUndefined();
+    expect(error.headers['Retry-After']).toBeDefined();
+  });
+
+  it('maps an oversized item to 400 invalidValue', async () => {
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(
+        awsError('ValidationException', { message: 'Item size has exceeded the maximum allowed size' }),
+      );
+    const error = await errorOf(repository().createUser(TENANT, { schemas: [], userName: 'bob' }));
+    expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
+  });
+
+  it('refuses more than 10 distinct emails with 400 invalidValue before writing', async () => {
+    const emails = Array.from({ length: 11 }, (_, index) => ({ value: `${index}@x.com` }));
+    const error = await errorOf(repository().createUser(TENANT, { schemas: [], userName: 'bob', emails }));
+    expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});
+
+describe('updateUser', () => {
+  const rename = { resource: { schemas: [CORE_USER_URN], id: ID, userName: 'new@x.com' }, changed: true };
+
+  it('writes conditionally on the version read and moves the userName lookup', async () => {
+    ddb.on(GetCommand).resolves({ Item: userItem(4) });
+    ddb.on(TransactWriteCommand).resolves({});
+    const updated = await repository().updateUser(TENANT, ID, () => rename);
+    expect(updated.meta).toMatchObject({ version: 'W/"5"', lastModified: NOW.toISOString() });
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.ConsistentRead).toBe(true);
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items[0]?.Put).toMatchObject({
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeValues: { ':expected': 4 },
+    });
+    expect(items[1]?.Put?.Item?.pk).toBe('T#acme#USER#USERNAME#new@x.com');
+    expect(items[2]?.Delete?.Key?.pk).toBe('T#acme#USER#USERNAME#bob@x.com');
+  });
+
+  it('re-reads and re-applies after a concurrent change (no lost update)', async () => {
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: userItem(4) })
+      .resolves({ Item: userItem(5, { userName: 'bob@x.com', title: 'CEO' }) });
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('ConditionalCheckFailed', 'None', 'None'))
+      .resolves({});
+    const seen: unknown[] = [];
+    const updated = await repository().updateUser(TENANT, ID, (current) => {
+      seen.push(current.title);
+      return { resource: { ...current, active: false }, changed: true };
+    });
+    expect(seen).toEqual([undefined, 'CEO']);
+    expect(updated).toMatchObject({ title: 'CEO', active: false, meta: { version: 'W/"6"' } });
+  });
+
+  it('gives up with 503 after maxAttempts conflicts', async () => {
+    ddb.on(GetCommand).resolves({ Item: userItem(4) });
+    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed'));
+    const error = await errorOf(repository().updateUser(TENANT, ID, () => rename, { maxAttempts: 3 }));
+    expect(error.status).toBe(503);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(3);
+  });
+
+  it('answers 412 when If-Match differs, without writing', async () => {
+    ddb.on(GetCommand).resolves({ Item: userItem(4) });
+    const error = await errorOf(repository().updateUser(TENANT, ID, () => rename, { ifMatch: 'W/"3"' }));
+    expect(error.status).toBe(412);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('writes nothing when the PATCH changed nothing', async () => {
+    ddb.on(GetCommand).resolves({ Item: userItem(4) });
+    const same = await repository().updateUser(TENANT, ID, (current) => ({
+      resource: current,
+      changed: false,
+    }));
+    expect(same.meta).toMatchObject({ version: 'W/"4"' });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it.each([ID, 'not-a-uuid'])('answers 404 for an unknown id %p', async (id) => {
+    ddb.on(GetCommand).resolves({});
+    const error = await errorOf(repository().updateUser(TENANT, id, () => rename));
+    expect(error.status).toBe(404);
+  });
+
+  it('maps a read that throttles to 503', async () => {
+    ddb.on(GetCommand).rejects(awsError('ProvisionedThroughputExceededException'));
+    const error = await errorOf(repository().getUser(TENANT, ID));
+    expect(error.status).toBe(503);
+  });
+});
+
+describe('ifMatchAccepts', () => {
+  it.each([
+    ['W/"3"', true],
+    ['"3"', true],
+    ['*', true],
+    ['W/"2", W/"3"', true],
+    ['W/"4"', false],
+    ['3', false],
+  ])('%s against version 3 -> %p', (header, expected) => {
+    expect(ifMatchAccepts(header, 3)).toBe(expected);
+  });
+});
+
+describe('group memberships', () => {
+  const addPlan =
+    (add: string[], remove: string[] = []) =>
+    () => ({
+      resource: { schemas: [], id: GROUP, displayName: 'Sales' },
+      changed: false,
+      members: { removeAll: false, add, remove },
+    });
+
+  it('checks that members exist in the tenant and names unknown ones, writing nothing', async () => {
+    ddb.on(GetCommand).resolves({ Item: groupItem(1) });
+    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ sk: `USER#${ID}` }] } });
+    const error = await errorOf(repository().updateGroup(TENANT, GROUP, addPlan([ID, OTHER, 'bogus'])));
+    expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
+    expect(error.detail).toContain(OTHER);
+    expect(error.detail).toContain('bogus');
+    expect(error.detail).not.toContain(ID);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    const keys = ddb.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.[TABLE]?.Keys;
+    expect(keys).toEqual([
+      { pk: 'T#acme#USERS', sk: `USER#${ID}` },
+      { pk: 'T#acme#USERS', sk: `USER#${OTHER}` },
+    ]);
+  });
+
+  it('writes two items per added member, bumps the group version, and retries unprocessed items', async () => {
+    ddb.on(GetCommand).resolves({ Item: groupItem(1) });
+    ddb
+      .on(BatchGetCommand)
+      .resolves({ Responses: { [TABLE]: [{ sk: `USER#${ID}` }, { sk: `USER#${OTHER}` }] } });
+    ddb.on(TransactWriteCommand).resolves({});
+    const leftover = { PutRequest: { Item: { pk: 'x', sk: 'y' } } };
+    ddb
+      .on(BatchWriteCommand)
+      .resolvesOnce({ UnprocessedItems: { [TABLE]: [leftover] } })
+      .resolves({});
+    const updated = await repository().updateGroup(TENANT, GROUP, addPlan([ID, OTHER]), {
+      memberIdsHint: [ID, OTHER],
+    });
+    expect(updated.meta).toMatchObject({ version: 'W/"2"' });
+    const writes = ddb
+      .commandCalls(BatchWriteCommand)
+      .map((call) => call.args[0].input.RequestItems?.[TABLE]);
+    expect(writes[0]).toHaveLength(4);
+    expect(writes[1]).toEqual([leftover]);
+    // Only the hinted ids were checked, in one BatchGet.
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
+  });
+
+  it('fails with 503 when unprocessed items never drain', async () => {
+    ddb.on(GetCommand).resolves({ Item: groupItem(1) });
+    ddb.on(TransactWriteCommand).resolves({});
+    ddb
+      .on(BatchWriteCommand)
+      .resolves({ UnprocessedItems: { [TABLE]: [{ DeleteRequest: { Key: { pk: 'x', sk: 'y' } } }] } });
+    const error = await errorOf(repository().updateGroup(TENANT, GROUP, addPlan([], [ID])));
+    expect(error.status).toBe(503);
+  });
+
+  it('never reads member items when members are excluded', async () => {
+    ddb.on(GetCommand).resolves({ Item: groupItem(1) });
+    const group = await repository().getGroup(TENANT, GROUP, { includeMembers: false });
+    expect(group?.members).toBeUndefined();
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+});
+
+describe('findUsers', () => {
+  it('serves userName eq from the lookup item and the user item, both strongly consistent', async () => {
+    ddb
+      .on(GetCommand, { Key: { pk: 'T#acme#USER#USERNAME#bob@x.com', sk: 'UNIQUE' } })
+      .resolves({ Item: { id: ID } });
+    ddb.on(GetCommand, { Key: { pk: 'T#acme#USERS', sk: `USER#${ID}` } }).resolves({ Item: userItem(1) });
+    const result = await repository().findUsers(TENANT, { filter: parseFilter('userName eq "BOB@x.com"') });
+    expect(result.totalResults).toBe(1);
+    expect(result.resources[0]?.id).toBe(ID);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(GetCommand).every((call) => call.args[0].input.ConsistentRead === true)).toBe(
+      true,
+    );
+  });
+
+  it('answers 400 tooMany when a filter would read more than the bound', async () => {
+    ddb.on(QueryCommand).resolves({
+      Items: [userItem(1), userItem(1), userItem(1)],
+      LastEvaluatedKey: { pk: 'T#acme#USERS', sk: 'USER#z' },
+    });
+    const error = await errorOf(
+      repository({ maxFilterScanItems: 2 }).findUsers(TENANT, { filter: parseFilter('title co "x"') }),
+    );
+    expect([error.status, error.scimType]).toEqual([400, 'tooMany']);
+  });
+
+  it('answers 400 invalidFilter for a filter the schema rejects', async () => {
+    const error = await errorOf(
+      repository().findUsers(TENANT, { filter: parseFilter('meta.created gt "yesterday"') }),
+    );
+    expect([error.status, error.scimType]).toEqual([400, 'invalidFilter']);
+  });
+
+  it('caps count at MAX_PAGE_SIZE and reads totalResults from the counter shards', async () => {
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'T#acme', ':prefix': 'COUNT#USER#' } })
+      .resolves({
+        Items: [{ count: 7 }, { count: -2 }],
+      });
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'T#acme#USERS' } })
+      .resolves({ Items: [userItem(1)] });
+    const result = await repository().findUsers(TENANT, { count: 10_000 });
+    expect(result.totalResults).toBe(5);
+    const pageQuery = ddb
+      .commandCalls(QueryCommand)
+      .find((call) => call.args[0].input.ExpressionAttributeValues?.[':pk'] === 'T#acme#USERS');
+    expect(pageQuery?.args[0].input.Limit).toBe(MAX_PAGE_SIZE);
+  });
+});

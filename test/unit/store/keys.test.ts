@@ -1,0 +1,97 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { ScimError } from '../../../lambdas/scim/errors';
+import {
+  counterKey,
+  emailKey,
+  idFromResourceSortKey,
+  memberKey,
+  pageMarkerKey,
+  resourceKey,
+  tenantKey,
+  uniqueKey,
+  userGroupKey,
+} from '../../../lambdas/store/keys';
+
+const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+const GROUP = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+
+describe('key builders', () => {
+  it.each([
+    ['user', resourceKey('acme', 'User', ID), { pk: 'T#acme#USERS', sk: `USER#${ID}` }],
+    ['group', resourceKey('acme', 'Group', GROUP), { pk: 'T#acme#GROUPS', sk: `GROUP#${GROUP}` }],
+    [
+      'userName lookup (lower-cased)',
+      uniqueKey('acme', 'User', 'userName', 'Bob@X.com'),
+      { pk: 'T#acme#USER#USERNAME#bob@x.com', sk: 'UNIQUE' },
+    ],
+    [
+      'externalId lookup (case kept)',
+      uniqueKey('acme', 'User', 'externalId', 'AbC'),
+      { pk: 'T#acme#USER#EXTERNALID#AbC', sk: 'UNIQUE' },
+    ],
+    [
+      'group externalId is per type',
+      uniqueKey('acme', 'Group', 'externalId', 'AbC'),
+      { pk: 'T#acme#GROUP#EXTERNALID#AbC', sk: 'UNIQUE' },
+    ],
+    [
+      'displayName lookup',
+      uniqueKey('acme', 'Group', 'displayName', 'Sales'),
+      { pk: 'T#acme#GROUP#DISPLAYNAME#sales', sk: 'UNIQUE' },
+    ],
+    ['email lookup', emailKey('acme', 'A@X.com', ID), { pk: 'T#acme#USER#EMAIL#a@x.com', sk: ID }],
+    ['member', memberKey('acme', GROUP, ID), { pk: `T#acme#GROUP#${GROUP}#MEMBERS`, sk: ID }],
+    ['reverse member', userGroupKey('acme', ID, GROUP), { pk: `T#acme#USER#${ID}#GROUPS`, sk: GROUP }],
+    ['tenant', tenantKey('acme'), { pk: 'T#acme', sk: 'TENANT' }],
+    ['counter shard', counterKey('acme', 'User', 3), { pk: 'T#acme', sk: 'COUNT#USER#03' }],
+    ['page marker', pageMarkerKey('acme', 'Group', 101), { pk: 'T#acme#PAGES', sk: 'GROUP#101' }],
+  ])('%s', (_name, key, expected) => {
+    expect(key).toEqual(expected);
+  });
+
+  it('recovers the id from a resource sort key', () => {
+    expect(idFromResourceSortKey('User', resourceKey('t', 'User', ID).sk)).toBe(ID);
+  });
+
+  it.each(['', 'a#b', 'a b', 'x'.repeat(129)])(
+    'refuses tenant id %p with 404 (no forged prefixes)',
+    (tenant) => {
+      expect(() => resourceKey(tenant, 'User', ID)).toThrow(ScimError);
+      try {
+        tenantKey(tenant);
+      } catch (error) {
+        expect((error as ScimError).status).toBe(404);
+      }
+    },
+  );
+
+  it('refuses a value too long for a partition key with 400 invalidValue', () => {
+    const error = (() => {
+      try {
+        uniqueKey('acme', 'User', 'userName', 'x'.repeat(3000));
+      } catch (caught) {
+        return caught as ScimError;
+      }
+      throw new Error('expected an error');
+    })();
+    expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
+  });
+
+  it('starts every key with its own tenant, so two tenants never share a key', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/),
+        fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/),
+        fc.string({ maxLength: 50 }),
+        (tenantA, tenantB, value) => {
+          fc.pre(tenantA !== tenantB);
+          const a = uniqueKey(tenantA, 'User', 'userName', value);
+          const b = uniqueKey(tenantB, 'User', 'userName', value);
+          expect(a.pk.startsWith(`T#${tenantA}#`)).toBe(true);
+          expect(a.pk).not.toBe(b.pk);
+        },
+      ),
+    );
+  });
+});
