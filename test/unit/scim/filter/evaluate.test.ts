@@ -8,7 +8,7 @@ import {
   matchesElement,
   validateFilter,
 } from '../../../../lambdas/scim/filter/evaluate';
-import { parseFilter } from '../../../../lambdas/scim/filter/parser';
+import { MAX_FILTER_LENGTH, parseFilter } from '../../../../lambdas/scim/filter/parser';
 import type { JsonObject } from '../../../../lambdas/scim/json';
 import { GROUP_SCHEMA, USER_SCHEMA } from '../../../../lambdas/scim/schema';
 import { findAttribute } from '../../../../lambdas/scim/schema/resolve';
@@ -292,6 +292,15 @@ describe('evaluateFilter errors are invalidFilter, raised from the schema alone'
 });
 
 describe('compileFilter', () => {
+  it('evaluates the longest chain the length cap allows without exhausting the stack', () => {
+    // "title pr" plus " or " is 12 characters per term.
+    const terms = Math.floor((MAX_FILTER_LENGTH + 4) / 12);
+    const chain = parseFilter(Array.from({ length: terms }, () => 'title pr').join(' or '));
+    const predicate = compileFilter(chain, TEST_SCHEMA);
+    expect(predicate(BJENSEN)).toBe(false);
+    expect(predicate({ ...BJENSEN, title: 'Boss' })).toBe(true);
+  });
+
   it('compiles once and filters many resources', () => {
     const predicate = compileFilter(
       parseFilter('emails[type eq "work"].value ew "@example.com"'),
