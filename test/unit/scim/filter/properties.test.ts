@@ -157,14 +157,12 @@ const operatorAndValue: fc.Arbitrary<{ op: CompareOperator; value: JsonPrimitive
 const filterGrammar = (path: fc.Arbitrary<AttributePath>, allowValuePath: boolean) =>
   fc.letrec<{ filter: Filter }>((tie) => {
     const leaves: fc.Arbitrary<Filter>[] = [
-      fc
-        .tuple(path, operatorAndValue)
-        .map(([attributePath, { op, value }]): Filter => ({
-          kind: 'compare',
-          path: attributePath,
-          op,
-          value,
-        })),
+      fc.tuple(path, operatorAndValue).map(([attributePath, { op, value }]): Filter => ({
+        kind: 'compare',
+        path: attributePath,
+        op,
+        value,
+      })),
       path.map((attributePath): Filter => ({ kind: 'present', path: attributePath })),
     ];
     const branches: fc.Arbitrary<Filter>[] = [
