@@ -6,7 +6,10 @@
  * Decisions where the RFC is silent or loose:
  * - Keywords and operators are case-insensitive (`EQ`, `And`, `TRUE`); whitespace (space, tab, CR, LF)
  *   between tokens is optional where the tokens are self-delimiting (`userName eq"x"`) and may repeat.
- * - `not` must be followed by a parenthesised filter, as the RFC grammar says (`not (a eq 1)`).
+ * - `not` must be followed by a parenthesised filter, as the RFC grammar says (`not (a eq 1)`); `not`
+ *   followed by an operator or '[' is an attribute named "not".
+ * - Values: JSON strings (all JSON escapes; raw control characters rejected), JSON numbers (no leading
+ *   zeros, no trailing '.', finite), true/false/null in any letter case. Unquoted words are rejected.
  * - `pr` takes no value; `gt`/`ge`/`lt`/`le` take a string or a number (null and booleans have no order,
  *   RFC: booleans "SHALL cause a failed response"); `co`/`sw`/`ew` take a string. `eq`/`ne` take any value,
  *   `eq null` meaning "not present" (see evaluate.ts).
