@@ -68,7 +68,7 @@ export const applyOperations = (
     applyOperation(draft, operation);
     if (operation.target.isExtension) touchedExtensions.add(operation.target.schema);
   }
-  syncExtensionSchemas(draft, touchedExtensions);
+  syncExtensionSchemas(resource, draft, touchedExtensions);
   return { resource: draft, changed: !jsonEqual(resource, draft) };
 };
 
@@ -424,19 +424,33 @@ const applyOperation = (draft: JsonObject, operation: PatchOperation): void => {
   else setMember(container, target.attribute.name, after);
 };
 
-/** Drops emptied extension objects and keeps `schemas` listing exactly the touched extensions present. */
-const syncExtensionSchemas = (draft: JsonObject, extensions: ReadonlySet<SchemaDefinition>): void => {
+const extensionObject = (resource: JsonObject, extension: SchemaDefinition): JsonObject | undefined => {
+  const key = findKey(resource, extension.id);
+  const value = key === undefined ? undefined : resource[key];
+  return isJsonObject(value) && !isEmptyObject(value) ? value : undefined;
+};
+
+const listsSchema = (schemas: JsonValue[], id: string): boolean =>
+  schemas.some((uri) => typeof uri === 'string' && uri.toLowerCase() === id.toLowerCase());
+
+/**
+ * Drops emptied extension objects, and for each extension whose attributes the request changed keeps
+ * `schemas` listing it exactly when it holds attributes. An extension the request touched without
+ * changing it (removing an absent manager) leaves `schemas` as it was.
+ */
+const syncExtensionSchemas = (
+  original: JsonObject,
+  draft: JsonObject,
+  extensions: ReadonlySet<SchemaDefinition>,
+): void => {
   for (const extension of extensions) {
-    const key = findKey(draft, extension.id);
-    const value = key === undefined ? undefined : draft[key];
-    const present = isJsonObject(value) && !isEmptyObject(value);
-    if (!present) deleteMember(draft, extension.id);
+    const after = extensionObject(draft, extension);
+    if (!after) deleteMember(draft, extension.id);
+    if (jsonEqual(extensionObject(original, extension), after)) continue;
     const schemas = Array.isArray(draft.schemas) ? draft.schemas : [];
-    const listed = schemas.some(
-      (uri) => typeof uri === 'string' && uri.toLowerCase() === extension.id.toLowerCase(),
-    );
-    if (present && !listed) draft.schemas = [...schemas, extension.id];
-    if (!present && listed) {
+    const listed = listsSchema(schemas, extension.id);
+    if (after && !listed) draft.schemas = [...schemas, extension.id];
+    if (!after && listed) {
       draft.schemas = schemas.filter(
         (uri) => !(typeof uri === 'string' && uri.toLowerCase() === extension.id.toLowerCase()),
       );

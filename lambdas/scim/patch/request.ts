@@ -39,7 +39,7 @@ export type PatchOpName = 'add' | 'replace' | 'remove';
 
 /** Where an operation points, resolved against the resource's schemas. */
 export interface PatchTarget {
-  /** The path as the client wrote it, for error messages. */
+  /** The path for error messages, with any filter elided: filter values may be personal data. */
   readonly text: string;
   readonly schema: SchemaDefinition;
   /** True when the attribute lives under its extension's URN key. */
@@ -110,6 +110,12 @@ export const parseEnvelope = (request: unknown): RawOperation[] => {
     throw ScimError.invalidSyntax(`Invalid PatchOp request: ${describeIssues(parsed.error)}.`);
   return parsed.data.Operations;
 };
+
+/** `emails[type eq "x@y.z"].value` -> `emails[...].value`: error messages never echo filter values. */
+export const describePath = (path: PatchPath): string =>
+  `${path.uri !== undefined ? `${path.uri}:` : ''}${path.attribute}${path.filter ? '[...]' : ''}${
+    path.subAttribute !== undefined ? `.${path.subAttribute}` : ''
+  }`;
 
 /** Filters inside a PATCH path name sub-attributes of the filtered attribute; check they exist. */
 const checkFilterPaths = (filter: Filter, attribute: AttributeDefinition, text: string): void => {
@@ -238,7 +244,8 @@ const compileTargeted = (
   schema: ResourceSchema,
   options: { readonly allowReadOnlyEcho?: boolean } = {},
 ): PatchOperation => {
-  const target = resolveTarget(parsePath(path), schema, path, options);
+  const parsed = parsePath(path);
+  const target = resolveTarget(parsed, schema, describePath(parsed), options);
   const hasValue = value !== undefined;
   return { op, target, value: hasValue ? normaliseForTarget(value, target) : undefined, hasValue };
 };
@@ -261,7 +268,15 @@ const compileWithoutPath = (
     if (key.toLowerCase() === 'schemas') continue;
     const namedSchema = schemaNamedBy(key, schema);
     if (namedSchema) {
-      if (item === null) continue;
+      if (item === null) {
+        // replace {"urn:...": null} clears that schema's attributes; add of no value adds nothing.
+        if (op === 'replace') {
+          for (const attribute of namedSchema.attributes) {
+            operations.push(compileTargeted(op, `${namedSchema.id}:${attribute.name}`, null, schema, ECHO));
+          }
+        }
+        continue;
+      }
       if (!isJsonObject(item)) {
         throw ScimError.invalidValue(`"${key}" must hold an object of that schema's attributes.`);
       }
@@ -282,7 +297,7 @@ const compileOperation = (raw: RawOperation, index: number, schema: ResourceSche
   const path = raw.path?.trim() === '' ? undefined : raw.path;
   if (path !== undefined) {
     if (raw.op !== 'remove' && raw.value === undefined) {
-      throw ScimError.invalidSyntax(`Operations[${index}] (${raw.op} "${path}") has no "value".`);
+      throw ScimError.invalidSyntax(`Operations[${index}] (${raw.op} with a path) has no "value".`);
     }
     return [compileTargeted(raw.op, path, raw.value, schema)];
   }

@@ -2,7 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 
 import { applyPatch } from '../../../../lambdas/scim/patch/apply';
 import type { ResourceSchema } from '../../../../lambdas/scim/schema/types';
-import { CORE_GROUP_URN, GROUP_SCHEMA, USER_SCHEMA } from '../../../../lambdas/scim/schema';
+import {
+  CORE_GROUP_URN,
+  CORE_USER_URN,
+  ENTERPRISE_USER_URN,
+  GROUP_SCHEMA,
+  USER_SCHEMA,
+} from '../../../../lambdas/scim/schema';
 import { expectScimError } from '../scim-error-matchers';
 import { deepFreeze } from './deep-freeze';
 import type { PatchFixture } from './fixtures';
@@ -16,6 +22,8 @@ import {
   patchRequest,
   RFC_FIXTURES,
   USER,
+  USER_WITH_MANAGER,
+  VALUE_REMOVAL_FIXTURES,
 } from './fixtures';
 
 const schemaOf = (fixture: PatchFixture): ResourceSchema =>
@@ -45,6 +53,7 @@ describe('applyPatch', () => {
     ['Entra, legacy dialect', ENTRA_LEGACY_FIXTURES],
     ['Entra, aadOptscim062020 dialect', ENTRA_FLAG_FIXTURES],
     ['Okta', OKTA_FIXTURES],
+    ['remove with a value', VALUE_REMOVAL_FIXTURES],
     ['errors', ERROR_FIXTURES],
   ])('%s', (_title, fixtures) => {
     it.each(fixtures.map((fixture) => [fixture.name, fixture] as const))('%s', (_name, fixture) => {
@@ -206,5 +215,49 @@ describe('applyPatch', () => {
       400,
       'invalidPath',
     );
+  });
+
+  it('clears every attribute of an extension on replace with {"<urn>": null}', () => {
+    const result = applyPatch(
+      USER_WITH_MANAGER,
+      patchRequest([{ op: 'replace', value: { [ENTERPRISE_USER_URN]: null } }]),
+      USER_SCHEMA,
+    );
+    expect(result.resource).toEqual(USER);
+  });
+
+  it('adds nothing for add with {"<urn>": null}', () => {
+    const result = applyPatch(
+      USER,
+      patchRequest([{ op: 'add', value: { [ENTERPRISE_USER_URN]: null } }]),
+      USER_SCHEMA,
+    );
+    expect(result.changed).toBe(false);
+  });
+
+  it('leaves schemas alone when an extension is touched without being changed', () => {
+    const source = { ...USER, schemas: [CORE_USER_URN, ENTERPRISE_USER_URN] };
+    const result = applyPatch(
+      source,
+      patchRequest([{ op: 'Remove', path: `${ENTERPRISE_USER_URN}:manager` }]),
+      USER_SCHEMA,
+    );
+    expect(result.changed).toBe(false);
+    expect(result.resource).toEqual(source);
+  });
+
+  it('never echoes filter values (personal data) in error details', () => {
+    const error = expectScimError(
+      () =>
+        applyPatch(
+          USER,
+          patchRequest([{ op: 'replace', path: 'emails[value eq "secret@example.com"].nope', value: 'x' }]),
+          USER_SCHEMA,
+        ),
+      400,
+      'invalidPath',
+    );
+    expect(error.detail).not.toContain('secret@example.com');
+    expect(error.detail).toContain('emails[...].nope');
   });
 });

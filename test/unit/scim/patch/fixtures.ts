@@ -601,6 +601,46 @@ export const OKTA_FIXTURES: readonly PatchFixture[] = [
   },
 ];
 
+/** remove with a `value` on a multi-valued attribute removes only what the value designates. */
+export const VALUE_REMOVAL_FIXTURES: readonly PatchFixture[] = [
+  {
+    name: 'remove emails with a value and type removes that email',
+    source: USER,
+    ops: [{ op: 'remove', path: 'emails', value: [{ value: 'ALEX@example.com', type: 'work' }] }],
+    target: user({ emails: undefined }),
+  },
+  {
+    name: 'remove emails with the right value but another type keeps the email',
+    source: USER,
+    ops: [{ op: 'remove', path: 'emails', value: [{ value: 'alex@example.com', type: 'home' }] }],
+    target: USER,
+  },
+  {
+    name: 'remove emails with the right type but another value keeps the email',
+    source: USER,
+    ops: [{ op: 'remove', path: 'emails', value: [{ value: 'other@example.com', type: 'work' }] }],
+    target: USER,
+  },
+  {
+    name: 'remove addresses with a value without "value" matches on the given sub-attributes',
+    source: user({ addresses: [WORK_ADDRESS, { type: 'home', locality: 'Paris' }] }),
+    ops: [{ op: 'remove', path: 'addresses', value: [{ locality: 'paris', type: 'home' }] }],
+    target: USER_WITH_ADDRESS,
+  },
+  {
+    name: 'remove a simple attribute with a value that is not the current one keeps it',
+    source: USER,
+    ops: [{ op: 'remove', path: 'title', value: 'Janitor' }],
+    target: USER,
+  },
+  {
+    name: 'remove a simple attribute with its current value (any case) removes it',
+    source: USER,
+    ops: [{ op: 'remove', path: 'title', value: 'ENGINEER' }],
+    target: user({ title: undefined }),
+  },
+];
+
 /** Every error path of the interpreter. */
 export const ERROR_FIXTURES: readonly PatchFixture[] = [
   {
@@ -787,5 +827,6 @@ export const ALL_FIXTURES: readonly PatchFixture[] = [
   ...ENTRA_LEGACY_FIXTURES,
   ...ENTRA_FLAG_FIXTURES,
   ...OKTA_FIXTURES,
+  ...VALUE_REMOVAL_FIXTURES,
   ...ERROR_FIXTURES,
 ];
