@@ -322,17 +322,11 @@ export class DynamoDbScimRepository implements ScimRepository {
   }
 
   async deleteGroup(tenantId: string, id: string): Promise<void> {
-    await this.deleteResource(
-      tenantId,
-      'Group',
-      id,
-      async () => {
-        // Member clean-up grows with the group (documented); it runs after the group item is gone.
-        const memberIds = await this.memberIdsOfGroup(tenantId, id, Number.POSITIVE_INFINITY);
-        return memberIds.flatMap((userId) => deleteMembershipRequests(tenantId, id, userId));
-      },
-      true,
-    );
+    await this.deleteResource(tenantId, 'Group', id, async () => {
+      // Member clean-up grows with the group (documented); it runs alongside the group's own delete.
+      const memberIds = await this.memberIdsOfGroup(tenantId, id, Number.POSITIVE_INFINITY);
+      return memberIds.flatMap((userId) => deleteMembershipRequests(tenantId, id, userId));
+    });
   }
 
   findGroups(tenantId: string, query: FindGroupsQuery): Promise<FindResult> {
@@ -463,14 +457,10 @@ export class DynamoDbScimRepository implements ScimRepository {
     type: ResourceTypeName,
     id: string,
     cleanUp: () => Promise<WriteRequest[]>,
-    cleanUpAfter = false,
   ): Promise<void> {
     if (!isResourceId(id)) throw ScimError.notFound(`${type} ${id} not found.`);
     for (let attempt = 1; attempt <= DEFAULT_MAX_ATTEMPTS; attempt += 1) {
-      const [stored, requests] = await Promise.all([
-        this.getResourceItem(tenantId, type, id),
-        cleanUpAfter ? Promise.resolve([]) : cleanUp(),
-      ]);
+      const [stored, requests] = await Promise.all([this.getResourceItem(tenantId, type, id), cleanUp()]);
       if (stored === undefined) throw ScimError.notFound(`${type} ${id} not found.`);
       const actions = [
         deleteResourceAction(this.tableName, stored, stored.version),
@@ -479,7 +469,6 @@ export class DynamoDbScimRepository implements ScimRepository {
       ];
       try {
         await Promise.all([this.transact(actions), this.writeMemberships(requests)]);
-        if (cleanUpAfter) await this.writeMemberships(await cleanUp());
         return;
       } catch (error) {
         if (error instanceof TransactionCancelled && error.reason.kind === 'version') {
