@@ -144,6 +144,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         );
       } catch (error) {
         if (error instanceof RequestTooLargeError) {
+          // The rest of the body is never read: Node closes the connection after this answer.
+          response.setHeader('Connection', 'close');
           writeError(response, ScimError.payloadTooLarge('The request body is too large.'));
           return;
         }

@@ -1,0 +1,164 @@
+/** Entra's group provisioning flow over real HTTP, in both dialects (entra-behaviour.md, "Groups"). */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
+import type { E2eServer } from './harness';
+import { CORE_GROUP, ScimClient, entraUser, idOf, inBatches, resourcesOf, startE2eServer } from './harness';
+
+const ADSCIM = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
+
+let e2e: E2eServer;
+
+beforeAll(async () => {
+  e2e = await startE2eServer();
+}, 60_000);
+
+afterAll(async () => {
+  await e2e.stop();
+});
+
+const memberIds = (group: Record<string, unknown> | undefined): string[] =>
+  ((group?.members as { value: string }[] | undefined) ?? []).map((member) => member.value).sort();
+
+describe.each([
+  { name: 'legacy (no flag)', flag: '', add: 'Add', remove: 'Remove', replace: 'Replace' },
+  { name: 'aadOptscim062020', flag: 'aadOptscim062020', add: 'add', remove: 'remove', replace: 'replace' },
+])('Entra groups, $name', (dialect) => {
+  let scim: ScimClient;
+  const displayName = `Engineering ${dialect.name}`;
+  let groupId = '';
+  let users: string[] = [];
+
+  beforeAll(async () => {
+    scim = new ScimClient(e2e.client.baseUrl, e2e.client.token, dialect.flag);
+    const names = Array.from(
+      { length: 7 },
+      (_, index) => `member${index}.${dialect.flag || 'legacy'}@contoso.example`,
+    );
+    users = await inBatches(names, 7, async (name) => idOf(await scim.post('/Users', entraUser(name))));
+  });
+
+  it('matches with excludedAttributes=members, then creates with the ADSCIM schema URN', async () => {
+    const match = await scim.filter(
+      'Groups',
+      `displayName eq "${displayName}"`,
+      'excludedAttributes=members',
+    );
+    expect(match.status).toBe(200);
+    expect(match.body?.totalResults).toBe(0);
+
+    const created = await scim.post('/Groups', {
+      schemas: [CORE_GROUP, ADSCIM],
+      externalId: `object-${dialect.add}`,
+      displayName,
+    });
+    expect(created.status).toBe(201);
+    groupId = idOf(created);
+    expect(created.headers.get('location')).toBe(`${e2e.client.baseUrl}/Groups/${groupId}`);
+    expect(created.body).toMatchObject({
+      schemas: [CORE_GROUP],
+      displayName,
+      externalId: `object-${dialect.add}`,
+    });
+
+    const duplicate = await scim.post('/Groups', {
+      schemas: [CORE_GROUP],
+      displayName: displayName.toUpperCase(),
+    });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body?.scimType).toBe('uniqueness');
+  });
+
+  it('adds members in batches (idempotently) and answers 204', async () => {
+    const batches = [users.slice(0, 3), users.slice(2, 7)];
+    for (const batch of batches) {
+      const patched = await scim.patch(`/Groups/${groupId}`, [
+        { op: dialect.add, path: 'members', value: batch.map((value) => ({ $ref: null, value })) },
+      ]);
+      expect(patched.status).toBe(204);
+    }
+    expect(memberIds((await scim.get(`/Groups/${groupId}`)).body)).toEqual([...users].sort());
+  });
+
+  it('never returns members when excluded, by id or by filter', async () => {
+    const byId = await scim.get(`/Groups/${groupId}?excludedAttributes=members`);
+    expect(byId.status).toBe(200);
+    expect(byId.body).not.toHaveProperty('members');
+    expect(byId.body?.displayName).toBe(displayName);
+
+    const match = await scim.filter(
+      'Groups',
+      `displayName eq "${displayName}"`,
+      'excludedAttributes=members',
+    );
+    expect(resourcesOf(match)).toHaveLength(1);
+    expect(resourcesOf(match)[0]).not.toHaveProperty('members');
+    expect(resourcesOf(match)[0]?.id).toBe(groupId);
+  });
+
+  it('rejects unknown member ids with 400 invalidValue and changes nothing', async () => {
+    const rejected = await scim.patch(`/Groups/${groupId}`, [
+      { op: dialect.add, path: 'members', value: [{ value: 'no-such-user' }] },
+    ]);
+    expect(rejected.status).toBe(400);
+    expect(rejected.body?.scimType).toBe('invalidValue');
+    expect(memberIds((await scim.get(`/Groups/${groupId}`)).body)).toHaveLength(users.length);
+  });
+
+  it('removes only the listed members (value list), and by a value filter path', async () => {
+    const [first, second, third] = users;
+    const byList = await scim.patch(`/Groups/${groupId}`, [
+      { op: dialect.remove, path: 'members', value: [{ value: first }, { value: second }] },
+    ]);
+    expect(byList.status).toBe(204);
+    const byFilter = await scim.patch(`/Groups/${groupId}`, [
+      { op: dialect.remove, path: `members[value eq "${third}"]` },
+    ]);
+    expect(byFilter.status).toBe(204);
+    expect(memberIds((await scim.get(`/Groups/${groupId}`)).body)).toEqual(users.slice(3).sort());
+  });
+
+  it('renames with a path and with a no-path replace', async () => {
+    const renamed = `${displayName} (renamed)`;
+    expect(
+      (await scim.patch(`/Groups/${groupId}`, [{ op: dialect.replace, path: 'displayName', value: renamed }]))
+        .status,
+    ).toBe(204);
+    expect(
+      (await scim.filter('Groups', `displayName eq "${renamed}"`, 'excludedAttributes=members')).body
+        ?.totalResults,
+    ).toBe(1);
+
+    const final = `${displayName} (final)`;
+    const noPath = await scim.patch(`/Groups/${groupId}`, [
+      { op: dialect.replace, value: { displayName: final, externalId: `object2-${dialect.add}` } },
+    ]);
+    expect(noPath.status).toBe(204);
+    const group = await scim.get(`/Groups/${groupId}?excludedAttributes=members`);
+    expect(group.body).toMatchObject({ displayName: final, externalId: `object2-${dialect.add}` });
+    expect((await scim.filter('Groups', `displayName eq "${renamed}"`)).body?.totalResults).toBe(0);
+  });
+
+  it('removes all members with a path and no value', async () => {
+    expect((await scim.patch(`/Groups/${groupId}`, [{ op: dialect.remove, path: 'members' }])).status).toBe(
+      204,
+    );
+    expect(memberIds((await scim.get(`/Groups/${groupId}`)).body)).toEqual([]);
+  });
+
+  it('deleting a user removes it from its groups', async () => {
+    const [kept, deleted] = users.slice(5);
+    await scim.patch(`/Groups/${groupId}`, [
+      { op: dialect.add, path: 'members', value: [{ value: kept }, { value: deleted }] },
+    ]);
+    expect((await scim.delete(`/Users/${deleted}`)).status).toBe(204);
+    expect(memberIds((await scim.get(`/Groups/${groupId}`)).body)).toEqual([kept]);
+  });
+
+  it('deletes the group: 204, then 404', async () => {
+    expect((await scim.delete(`/Groups/${groupId}`)).status).toBe(204);
+    const gone = await scim.get(`/Groups/${groupId}`);
+    expect(gone.status).toBe(404);
+    expect(gone.body?.status).toBe('404');
+    expect((await scim.delete(`/Groups/${groupId}`)).status).toBe(404);
+  });
+});
