@@ -35,13 +35,17 @@ export function createGroupService(repository: ScimRepository): ResourceService 
   return {
     schema: GROUP_SCHEMA,
 
-    list: (tenantId, query) =>
-      repository.findGroups(tenantId, {
+    // Every method is async so that validation errors reject the promise instead of throwing.
+    async list(tenantId, query) {
+      return repository.findGroups(tenantId, {
         ...toFindQuery(query, GROUP_SCHEMA),
         includeMembers: projectionReturns(GROUP_SCHEMA, query, 'members'),
-      }),
+      });
+    },
 
-    create: (tenantId, body) => repository.createGroup(tenantId, normaliseResource(body, GROUP_SCHEMA)),
+    async create(tenantId, body) {
+      return repository.createGroup(tenantId, normaliseResource(body, GROUP_SCHEMA));
+    },
 
     async get(tenantId, id, projection) {
       const group = await repository.getGroup(tenantId, id, {
@@ -51,15 +55,17 @@ export function createGroupService(repository: ScimRepository): ResourceService 
       return group;
     },
 
-    replace: (tenantId, id, body, options) =>
+    async replace(tenantId, id, body, options) {
       // members.value is immutable per element, which a whole-list replace (Okta) does not violate.
-      repository.replaceGroup(tenantId, id, normaliseResource(body, GROUP_SCHEMA), options),
+      return repository.replaceGroup(tenantId, id, normaliseResource(body, GROUP_SCHEMA), options);
+    },
 
-    patch: (tenantId, id, body, options) =>
-      repository.updateGroup(tenantId, id, (current) => planGroupPatch(current, body, GROUP_SCHEMA), {
+    async patch(tenantId, id, body, options) {
+      return repository.updateGroup(tenantId, id, (current) => planGroupPatch(current, body, GROUP_SCHEMA), {
         ...options,
         memberIdsHint: memberIdsToAdd(body),
-      }),
+      });
+    },
 
     async remove(tenantId, id, options) {
       if (options.ifMatch !== undefined) {

@@ -38,9 +38,14 @@ export function createUserService(repository: ScimRepository): ResourceService {
   return {
     schema: USER_SCHEMA,
 
-    list: (tenantId, query) => repository.findUsers(tenantId, toFindQuery(query, USER_SCHEMA)),
+    // Every method is async so that validation errors reject the promise instead of throwing.
+    async list(tenantId, query) {
+      return repository.findUsers(tenantId, toFindQuery(query, USER_SCHEMA));
+    },
 
-    create: (tenantId, body) => repository.createUser(tenantId, normaliseResource(body, USER_SCHEMA)),
+    async create(tenantId, body) {
+      return repository.createUser(tenantId, normaliseResource(body, USER_SCHEMA));
+    },
 
     async get(tenantId, id, projection) {
       const user = await repository.getUser(tenantId, id, {
@@ -50,7 +55,7 @@ export function createUserService(repository: ScimRepository): ResourceService {
       return user;
     },
 
-    replace(tenantId, id, body, options) {
+    async replace(tenantId, id, body, options) {
       // The User schema has no immutable attributes, so PUT needs no read of the current state here:
       // readOnly attributes are dropped by normalisation and the store keeps id and meta.created.
       const user = normaliseResource(body, USER_SCHEMA);
@@ -58,8 +63,8 @@ export function createUserService(repository: ScimRepository): ResourceService {
       return repository.replaceUser(tenantId, id, user, options);
     },
 
-    patch: (tenantId, id, body, options) =>
-      repository.updateUser(
+    async patch(tenantId, id, body, options) {
+      return repository.updateUser(
         tenantId,
         id,
         (current) => {
@@ -68,7 +73,8 @@ export function createUserService(repository: ScimRepository): ResourceService {
           return result;
         },
         options,
-      ),
+      );
+    },
 
     async remove(tenantId, id, options) {
       // The store's delete takes no If-Match: check it against a fresh read (a narrow race remains

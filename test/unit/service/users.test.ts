@@ -1,0 +1,190 @@
+import { describe, expect, it } from '@jest/globals';
+
+import { ScimError } from '../../../lambdas/scim/errors';
+import type { ScimResource } from '../../../lambdas/scim/resource';
+import { createUserService } from '../../../lambdas/service/users';
+import { mockRepository, storedUser } from './fake-repository';
+
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const NO_PROJECTION = { attributes: [], excludedAttributes: [] };
+const LIST = { ...NO_PROJECTION, startIndex: 1, count: 100 };
+
+async function scimErrorOf(promise: Promise<unknown>): Promise<ScimError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ScimError) return error;
+    throw error;
+  }
+  throw new Error('expected a ScimError');
+}
+
+describe('user service', () => {
+  it('create normalises the body (Entra string booleans, nulls, flat extension keys) before the store', async () => {
+    const repository = mockRepository();
+    repository.createUser.mockImplementation((_tenant, user) =>
+      Promise.resolve({ ...user, id: 'u1' } as ScimResource),
+    );
+    await createUserService(repository).create('acme', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'ada@example.com',
+      active: 'True',
+      nickName: null,
+      'urn:ietf:params:scim:schemas:extension:profile:2.0:User:managementLevel': 'Director',
+    });
+    expect(repository.createUser.mock.calls[0] as unknown).toEqual([
+      'acme',
+      {
+        schemas: [
+          'urn:ietf:params:scim:schemas:core:2.0:User',
+          'urn:ietf:params:scim:schemas:extension:profile:2.0:User',
+        ],
+        userName: 'ada@example.com',
+        active: true,
+        'urn:ietf:params:scim:schemas:extension:profile:2.0:User': { managementLevel: 'Director' },
+      },
+    ]);
+  });
+
+  it('create rejects a body without userName with 400 invalidValue, writing nothing', async () => {
+    const repository = mockRepository();
+    const error = await scimErrorOf(createUserService(repository).create('acme', { schemas: [] }));
+    expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
+    expect(repository.createUser).not.toHaveBeenCalled();
+  });
+
+  it('list parses and checks the filter before the store sees it', async () => {
+    const repository = mockRepository();
+    await createUserService(repository).list('acme', { ...LIST, filter: 'userName eq "a@b.c"' });
+    expect(repository.findUsers).toHaveBeenCalledWith('acme', {
+      filter: { kind: 'compare', path: { attribute: 'userName' }, op: 'eq', value: 'a@b.c' },
+      startIndex: 1,
+      count: 100,
+    });
+  });
+
+  it.each(['userName eq', 'active gt true', 'userName eq "x" and'])(
+    'list with filter %s is 400 invalidFilter',
+    async (filter) => {
+      const repository = mockRepository();
+      const error = await scimErrorOf(createUserService(repository).list('acme', { ...LIST, filter }));
+      expect([error.status, error.scimType]).toEqual([400, 'invalidFilter']);
+      expect(repository.findUsers).not.toHaveBeenCalled();
+    },
+  );
+
+  it('list passes an RFC 9865 cursor through', async () => {
+    const repository = mockRepository();
+    await createUserService(repository).list('acme', { ...LIST, cursor: '' });
+    expect(repository.findUsers).toHaveBeenCalledWith('acme', { startIndex: 1, count: 100, cursor: '' });
+  });
+
+  it.each([
+    [NO_PROJECTION, true],
+    [{ attributes: [], excludedAttributes: ['groups'] }, false],
+    [{ attributes: ['userName'], excludedAttributes: [] }, false],
+    [{ attributes: ['groups.value'], excludedAttributes: [] }, true],
+  ])('get with %j reads groups: %s', async (projection, includeGroups) => {
+    const repository = mockRepository();
+    repository.getUser.mockResolvedValue(storedUser('u1'));
+    await createUserService(repository).get('acme', 'u1', projection);
+    expect(repository.getUser).toHaveBeenCalledWith('acme', 'u1', { includeGroups });
+  });
+
+  it('get of an unknown id is 404', async () => {
+    const repository = mockRepository();
+    repository.getUser.mockResolvedValue(undefined);
+    const error = await scimErrorOf(createUserService(repository).get('acme', 'nope', NO_PROJECTION));
+    expect([error.status, error.scimType]).toEqual([404, undefined]);
+  });
+
+  it('replace normalises and passes If-Match to the store', async () => {
+    const repository = mockRepository();
+    repository.replaceUser.mockResolvedValue(storedUser('u1'));
+    await createUserService(repository).replace(
+      'acme',
+      'u1',
+      { userName: 'x@y.z', id: 'ignored' },
+      { ifMatch: 'W/"3"' },
+    );
+    expect(repository.replaceUser.mock.calls[0] as unknown).toEqual([
+      'acme',
+      'u1',
+      { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'x@y.z' },
+      { ifMatch: 'W/"3"' },
+    ]);
+  });
+
+  it('replace naming the user as its own manager is 400 invalidValue', async () => {
+    const repository = mockRepository();
+    const error = await scimErrorOf(
+      createUserService(repository).replace(
+        'acme',
+        'u1',
+        { userName: 'x', [ENTERPRISE]: { manager: { value: 'u1' } } },
+        {},
+      ),
+    );
+    expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
+    expect(repository.replaceUser).not.toHaveBeenCalled();
+  });
+
+  it('patch applies the PatchOp inside the store update, with If-Match', async () => {
+    const repository = mockRepository();
+    let applied: ScimResource | undefined;
+    repository.updateUser.mockImplementation((_tenant, _id, mutate) => {
+      applied = mutate(storedUser('u1')).resource;
+      return Promise.resolve(applied);
+    });
+    const body = { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] };
+    await createUserService(repository).patch('acme', 'u1', body, { ifMatch: '*' });
+    expect(applied?.active).toBe(false);
+    expect(repository.updateUser.mock.calls[0]?.[3]).toEqual({ ifMatch: '*' });
+  });
+
+  it('patch setting the user as its own manager is 400 invalidValue', async () => {
+    const repository = mockRepository();
+    repository.updateUser.mockImplementation((_tenant, _id, mutate) =>
+      Promise.resolve(mutate(storedUser('u1')).resource),
+    );
+    const body = {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'add', path: `${ENTERPRISE}:manager`, value: 'u1' }],
+    };
+    const error = await scimErrorOf(createUserService(repository).patch('acme', 'u1', body, {}));
+    expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
+  });
+
+  it('remove without If-Match deletes at once', async () => {
+    const repository = mockRepository();
+    await createUserService(repository).remove('acme', 'u1', {});
+    expect(repository.getUser).not.toHaveBeenCalled();
+    expect(repository.deleteUser).toHaveBeenCalledWith('acme', 'u1');
+  });
+
+  it.each(['W/"3"', '"3"', '*', 'W/"1", W/"3"'])(
+    'remove with matching If-Match %s deletes',
+    async (ifMatch) => {
+      const repository = mockRepository();
+      repository.getUser.mockResolvedValue(storedUser('u1'));
+      await createUserService(repository).remove('acme', 'u1', { ifMatch });
+      expect(repository.deleteUser).toHaveBeenCalledWith('acme', 'u1');
+    },
+  );
+
+  it('remove with a stale If-Match is 412 and deletes nothing', async () => {
+    const repository = mockRepository();
+    repository.getUser.mockResolvedValue(storedUser('u1'));
+    const error = await scimErrorOf(createUserService(repository).remove('acme', 'u1', { ifMatch: 'W/"2"' }));
+    expect(error.status).toBe(412);
+    expect(repository.deleteUser).not.toHaveBeenCalled();
+  });
+
+  it('remove with If-Match of an unknown id is 404', async () => {
+    const repository = mockRepository();
+    repository.getUser.mockResolvedValue(undefined);
+    const error = await scimErrorOf(createUserService(repository).remove('acme', 'u1', { ifMatch: '*' }));
+    expect(error.status).toBe(404);
+  });
+});
