@@ -4,7 +4,8 @@
  */
 import { createTokenStore } from './auth/token-store-factory';
 import { loadBaseConfig } from './config';
-import { createDiscoveryHandler, createLogger } from './http/handlers';
+import { createDiscoveryHandler } from './http/discovery-handler';
+import { createLogger } from './http/logger';
 
 const config = loadBaseConfig();
 

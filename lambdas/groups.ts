@@ -1,7 +1,8 @@
 /** The Groups Lambda: configuration and clients once per container, then the shared handler factory. */
 import { createTokenStore } from './auth/token-store-factory';
 import { loadConfig } from './config';
-import { createDocumentClient, createGroupsHandler, createLogger } from './http/handlers';
+import { createDocumentClient, createGroupsHandler } from './http/handlers';
+import { createLogger } from './http/logger';
 import { DynamoDbScimRepository } from './store/dynamodb-repository';
 
 const config = loadConfig();

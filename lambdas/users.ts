@@ -1,7 +1,8 @@
 /** The Users Lambda: configuration and clients once per container, then the shared handler factory. */
 import { createTokenStore } from './auth/token-store-factory';
 import { loadConfig } from './config';
-import { createDocumentClient, createLogger, createUsersHandler } from './http/handlers';
+import { createDocumentClient, createUsersHandler } from './http/handlers';
+import { createLogger } from './http/logger';
 import { DynamoDbScimRepository } from './store/dynamodb-repository';
 
 const config = loadConfig();

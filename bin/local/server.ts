@@ -16,13 +16,9 @@ import { CachedTokenStore } from '../../lambdas/auth/cached-token-store';
 import { FileTokenStore } from '../../lambdas/auth/file-token-store';
 import { tokenDirectory } from '../../lambdas/auth/token-store-factory';
 import type { LogLevel } from '../../lambdas/config';
-import {
-  createDiscoveryHandler,
-  createDocumentClient,
-  createGroupsHandler,
-  createLogger,
-  createUsersHandler,
-} from '../../lambdas/http/handlers';
+import { createDiscoveryHandler } from '../../lambdas/http/discovery-handler';
+import { createDocumentClient, createGroupsHandler, createUsersHandler } from '../../lambdas/http/handlers';
+import { createLogger } from '../../lambdas/http/logger';
 import type { LambdaHandler } from '../../lambdas/http/node-adapter';
 import {
   RequestTooLargeError,

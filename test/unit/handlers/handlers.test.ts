@@ -7,11 +7,8 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 
 import type { TokenStore } from '../../../lambdas/auth/token-store';
 import { hashToken } from '../../../lambdas/auth/tokens';
-import {
-  createDiscoveryHandler,
-  createGroupsHandler,
-  createUsersHandler,
-} from '../../../lambdas/http/handlers';
+import { createDiscoveryHandler } from '../../../lambdas/http/discovery-handler';
+import { createGroupsHandler, createUsersHandler } from '../../../lambdas/http/handlers';
 import type { ScimLambdaHandler, ScimResult } from '../../../lambdas/middleware';
 import type { ScimResource } from '../../../lambdas/scim/resource';
 import { makeContext, makeEvent } from '../middleware/helpers';

@@ -1,0 +1,213 @@
+/**
+ * HTTP benchmark:
+ * 1. The local server (same handlers as the Lambdas, DynamoDB Local in memory) under autocannon on
+ *    loopback, ~5 s per scenario: Entra's filter-by-userName, GET by id, and PATCH (replace title).
+ *    DynamoDB Local is much slower than DynamoDB, so these figures bound our own overhead from above.
+ * 2. Per handler: the minified bundle (esbuild, bundle + minify, platform node, target node22, AWS SDK
+ *    inside, as the CDK stack bundles it) and the time to import it in a fresh Node process, next to a
+ *    bundle of only the AWS SDK clients that handler uses. The difference is our own cold-start cost;
+ *    the target is under 20% added.
+ */
+import autocannon from 'autocannon';
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { startLocalServer } from '../../bin/local/server';
+
+const DURATION_SECONDS = 5;
+const IMPORT_RUNS = 5;
+
+interface Scenario {
+  readonly name: string;
+  readonly method: 'GET' | 'PATCH';
+  readonly path: string;
+  readonly body?: string;
+  readonly connections: number;
+}
+
+async function runScenario(baseUrl: string, token: string, scenario: Scenario): Promise<string[]> {
+  const result = await autocannon({
+    url: `${baseUrl}${scenario.path}`,
+    method: scenario.method,
+    connections: scenario.connections,
+    duration: DURATION_SECONDS,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+    ...(scenario.body !== undefined ? { body: scenario.body } : {}),
+  });
+  return [
+    scenario.name,
+    String(scenario.connections),
+    result.requests.average.toFixed(0),
+    `${result.latency.p50} ms`,
+    `${result.latency.p99} ms`,
+    String(result.non2xx + result.errors),
+  ];
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+async function throughput(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'scim-bench-'));
+  const server = await startLocalServer({
+    port: 0,
+    dataDir,
+    tenantId: 'bench',
+    logLevel: 'SILENT',
+    inMemory: true,
+  });
+  try {
+    const headers = { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' };
+    const post = async (userName: string): Promise<string> => {
+      const response = await fetch(`${server.tenantUrl}/Users`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ userName, name: { givenName: 'Bench', familyName: 'User' }, active: true }),
+      });
+      const body = (await response.json()) as { id: string };
+      return body.id;
+    };
+    // A tenant of a few hundred users; the lookups must not depend on its size.
+    for (let start = 0; start < 300; start += 25) {
+      await Promise.all(Array.from({ length: 25 }, (_, index) => post(`seed${start + index}@bench.example`)));
+    }
+    const id = await post('target@bench.example');
+    const base = `${server.url}/tenants/bench/scim/v2`;
+    const scenarios: Scenario[] = [
+      {
+        name: 'GET /Users?filter=userName eq',
+        method: 'GET',
+        path: '/Users?filter=userName+eq+%22target%40bench.example%22',
+        connections: 10,
+      },
+      { name: 'GET /Users/{id}', method: 'GET', path: `/Users/${id}`, connections: 10 },
+      {
+        name: 'PATCH /Users/{id} (one user)',
+        method: 'PATCH',
+        path: `/Users/${id}`,
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'Replace', path: 'title', value: 'Bench' }],
+        }),
+        // Every request updates the same item: few connections, or version conflicts dominate.
+        connections: 2,
+      },
+    ];
+    const rows: string[][] = [];
+    for (const scenario of scenarios) rows.push(await runScenario(base, server.token, scenario));
+    console.log(
+      `Local server on DynamoDB Local (in memory), loopback, ${DURATION_SECONDS} s per scenario:\n`,
+    );
+    printTable(['scenario', 'connections', 'req/s', 'p50', 'p99', 'non-2xx'], rows);
+  } finally {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+interface HandlerEntry {
+  readonly name: string;
+  readonly entry: string;
+  /** The SDK clients the handler creates, as a module that creates them too. */
+  readonly sdkOnly: string;
+}
+
+const DYNAMODB_AND_SECRETS = `
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+export const clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new SecretsManagerClient({})];
+`;
+const SECRETS_ONLY = `
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+export const clients = [new SecretsManagerClient({})];
+`;
+
+const HANDLERS: HandlerEntry[] = [
+  { name: 'users', entry: 'lambdas/users.ts', sdkOnly: DYNAMODB_AND_SECRETS },
+  { name: 'groups', entry: 'lambdas/groups.ts', sdkOnly: DYNAMODB_AND_SECRETS },
+  { name: 'discovery', entry: 'lambdas/discovery.ts', sdkOnly: SECRETS_ONLY },
+];
+
+const ROOT = resolve(__dirname, '../..');
+
+async function bundle(outfile: string, source: { entry: string } | { contents: string }): Promise<number> {
+  const result = await build({
+    ...('entry' in source
+      ? { entryPoints: [join(ROOT, source.entry)] }
+      : { stdin: { contents: source.contents, resolveDir: ROOT, loader: 'ts' } }),
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    outfile,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return Object.values(result.metafile.outputs).reduce((total, output) => total + output.bytes, 0);
+}
+
+/** Median milliseconds to require `file` in a fresh Node process (the cold-start import cost). */
+function importMilliseconds(file: string): number {
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
+  const env = { ...process.env, TABLE_NAME: 'bench-table', AWS_REGION: 'eu-west-1', LOG_LEVEL: 'SILENT' };
+  const times = Array.from({ length: IMPORT_RUNS }, () =>
+    Number(
+      execFileSync(process.execPath, ['-e', script], { env, stdio: ['ignore', 'pipe', 'ignore'] }).toString(),
+    ),
+  ).sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+}
+
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
+const added = (ours: number, sdk: number): string => `${(((ours - sdk) / sdk) * 100).toFixed(1)}%`;
+
+async function coldStart(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'scim-bundles-'));
+  try {
+    const rows: string[][] = [];
+    for (const handler of HANDLERS) {
+      const oursFile = join(dir, `${handler.name}.js`);
+      const sdkFile = join(dir, `${handler.name}-sdk-only.js`);
+      const oursBytes = await bundle(oursFile, { entry: handler.entry });
+      const sdkBytes = await bundle(sdkFile, { contents: handler.sdkOnly });
+      const oursMs = importMilliseconds(oursFile);
+      const sdkMs = importMilliseconds(sdkFile);
+      rows.push([
+        handler.name,
+        kib(oursBytes),
+        kib(sdkBytes),
+        added(oursBytes, sdkBytes),
+        `${oursMs.toFixed(0)} ms`,
+        `${sdkMs.toFixed(0)} ms`,
+        added(oursMs, sdkMs),
+      ]);
+    }
+    await writeFile(join(dir, '.done'), '');
+    console.log(
+      `\nBundles (esbuild bundle + minify, node22, AWS SDK inside); import = median of ${IMPORT_RUNS} fresh processes:\n`,
+    );
+    printTable(['handler', 'bundle', 'SDK-only bundle', 'added', 'import', 'SDK-only import', 'added'], rows);
+    console.log('\nTarget: under 20% added over the SDK clients alone.');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<void> {
+  await coldStart();
+  console.log('');
+  await throughput();
+}
