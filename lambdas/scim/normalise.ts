@@ -9,7 +9,7 @@ import type { JsonObject, JsonValue } from './json';
 import { isJsonObject } from './json';
 import { findAttribute } from './schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './schema/types';
-import { attributeValidator, formatIssuePath } from './validate';
+import { attributeValidator, fastNormaliser, formatIssuePath, UNHANDLED } from './validate';
 
 /** At most this many problems are named in one error detail. */
 const MAX_REPORTED_ISSUES = 3;
@@ -25,6 +25,9 @@ export function normaliseValue(
   attribute: AttributeDefinition,
   path: string,
 ): JsonValue | undefined {
+  // The plain-code twin handles the common valid forms; zod decides the rest and words the errors.
+  const fast = fastNormaliser(attribute)(value);
+  if (fast !== UNHANDLED) return fast;
   const result = attributeValidator(attribute).safeParse(value);
   if (result.success) return result.data;
   const problems = result.error.issues

@@ -248,3 +248,146 @@ export const formatIssuePath = (path: string, issuePath: readonly PropertyKey[])
     (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`),
     path,
   );
+
+// ---------------------------------------------------------------------------------------------------
+// Fast path
+
+/** What a fast normaliser returns for input outside its fast path: the zod validator decides. */
+export const UNHANDLED: unique symbol = Symbol('unhandled');
+
+/**
+ * A plain-code twin of attributeValidator for the common, valid inputs (strings, booleans, objects of
+ * them, lists of those): the same output as the zod validator, several times faster. Anything else,
+ * including every input zod would reject, returns UNHANDLED, so zod stays the authority for unusual
+ * forms and for error messages. test/unit/scim/validate-fast-path.test.ts checks both agree.
+ */
+export type FastNormaliser = (input: unknown) => JsonValue | undefined | typeof UNHANDLED;
+
+const unhandled: FastNormaliser = () => UNHANDLED;
+
+const fastBoolean = (attribute: AttributeDefinition): FastNormaliser => {
+  const [trueWords, falseWords] = YES_NO_BOOLEANS.has(attribute)
+    ? [YES_NO_TRUE_WORDS, YES_NO_FALSE_WORDS]
+    : [TRUE_WORDS, FALSE_WORDS];
+  return (input) => {
+    if (typeof input === 'boolean') return input;
+    if (typeof input !== 'string') return UNHANDLED;
+    const word = input.trim().toLowerCase();
+    if (trueWords.has(word)) return true;
+    if (falseWords.has(word)) return false;
+    return UNHANDLED;
+  };
+};
+
+/** Strings only: numbers (made strings by zod) are rare enough to leave to zod. */
+const fastString = (attribute: AttributeDefinition): FastNormaliser => {
+  const canonical = attribute.canonicalValues;
+  if (!canonical?.length) return (input) => (typeof input === 'string' ? input : UNHANDLED);
+  const byLowerCase = new Map(canonical.map((value) => [value.toLowerCase(), value]));
+  return (input) => (typeof input === 'string' ? (byLowerCase.get(input.toLowerCase()) ?? input) : UNHANDLED);
+};
+
+const fastPrimitive = (attribute: AttributeDefinition): FastNormaliser => {
+  switch (attribute.type) {
+    case 'boolean':
+      return fastBoolean(attribute);
+    case 'string':
+    case 'reference':
+      return fastString(attribute);
+    default:
+      return unhandled;
+  }
+};
+
+/** complexValidator: keys canonicalised, sub-attributes in schema order, empty objects are no value. */
+const fastComplex = (attribute: AttributeDefinition): FastNormaliser => {
+  const subAttributes = attribute.subAttributes ?? [];
+  const hasValue = subAttributes.some((sub) => sub.name === 'value');
+  const indexByLowerCase = new Map(subAttributes.map((sub, index) => [sub.name.toLowerCase(), index]));
+  const subNormalisers = subAttributes.map((sub) => fastNormaliser(sub));
+  return (input) => {
+    let object: JsonObject;
+    if (isJsonObject(input)) object = input;
+    else if (typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean') {
+      if (!hasValue) return UNHANDLED;
+      object = { value: input };
+    } else return UNHANDLED;
+    const given: unknown[] = new Array<unknown>(subAttributes.length);
+    for (const key of Object.keys(object)) {
+      const index = indexByLowerCase.get(key.toLowerCase());
+      const value = object[key];
+      if (index === undefined || isEmptyValue(value)) continue;
+      // The same sub-attribute in two casings: zod reports it.
+      if (given[index] !== undefined) return UNHANDLED;
+      given[index] = value;
+    }
+    let output: JsonObject | undefined;
+    for (let index = 0; index < subAttributes.length; index += 1) {
+      if (given[index] === undefined) continue;
+      const value = subNormalisers[index](given[index]);
+      if (value === UNHANDLED) return UNHANDLED;
+      if (value === undefined) continue;
+      output ??= {};
+      output[subAttributes[index].name] = value;
+    }
+    return output;
+  };
+};
+
+/** valueValidator: null, undefined and "" are no value. */
+const fastValue = (attribute: AttributeDefinition): FastNormaliser => {
+  const inner = attribute.type === 'complex' ? fastComplex(attribute) : fastPrimitive(attribute);
+  return (input) => (isEmptyValue(input) ? undefined : inner(input));
+};
+
+/** multiValuedValidator, with checkElements' violations left to zod. */
+const fastMultiValued = (attribute: AttributeDefinition): FastNormaliser => {
+  const element = fastValue(attribute);
+  const addressedByType = isAddressedByType(attribute);
+  return (input) => {
+    const list: readonly unknown[] = Array.isArray(input) ? input : isEmptyValue(input) ? [] : [input];
+    const kept: JsonValue[] = [];
+    let primaries = 0;
+    let types: Set<string> | undefined;
+    for (let index = 0; index < list.length; index += 1) {
+      const value = element(list[index]);
+      if (value === UNHANDLED) return UNHANDLED;
+      if (value === undefined || !carriesData(value)) continue;
+      if (isJsonObject(value)) {
+        if (value.primary === true && ++primaries > 1) return UNHANDLED;
+        if (addressedByType && typeof value.type === 'string') {
+          types ??= new Set();
+          const type = value.type.toLowerCase();
+          if (types.has(type)) return UNHANDLED;
+          types.add(type);
+        }
+      }
+      kept.push(value);
+    }
+    return kept.length ? kept : undefined;
+  };
+};
+
+/** singularValidator: `[]` is no value, a one-element list of a complex value is its element. */
+const fastSingular = (attribute: AttributeDefinition): FastNormaliser => {
+  const value = fastValue(attribute);
+  const complex = attribute.type === 'complex';
+  return (input) => {
+    if (!Array.isArray(input)) return value(input);
+    if (input.length === 0) return undefined;
+    if (input.length === 1 && complex) return value(input[0]);
+    return UNHANDLED;
+  };
+};
+
+const fastNormalisers = new WeakMap<AttributeDefinition, FastNormaliser>();
+
+/** The fast normaliser for one attribute (see FastNormaliser), built from its definition and cached. */
+export function fastNormaliser(attribute: AttributeDefinition): FastNormaliser {
+  let normaliser = fastNormalisers.get(attribute);
+  if (!normaliser) {
+    normaliser = attribute.multiValued ? fastMultiValued(attribute) : fastSingular(attribute);
+    fastNormalisers.set(attribute, normaliser);
+  }
+  return normaliser;
+}
