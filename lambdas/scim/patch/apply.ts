@@ -33,13 +33,13 @@ import type { ScimResource } from '../resource';
 import { findAttribute } from '../schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from '../schema/types';
 import {
-  cloneJson,
   deleteMember,
   findKey,
   getMember,
   isEmptyObject,
   jsonEqual,
   setMember,
+  shallowCopy,
 } from './json-tools';
 import type { PatchOperation, PatchTarget } from './request';
 import { compilePatchRequest } from './request';
@@ -57,19 +57,24 @@ export interface PatchResult {
 export const applyPatch = (resource: ScimResource, request: unknown, schema: ResourceSchema): PatchResult =>
   applyOperations(resource, compilePatchRequest(request, schema));
 
-/** Applies already compiled operations in order to a copy of `resource`. */
+/**
+ * Applies already compiled operations in order to a copy of `resource`. Copy-on-write: the resource
+ * object and each extension object an operation writes to are copied, every attribute value is replaced,
+ * never modified in place, so untouched branches are shared with the input (which is why comparing the
+ * result with the input is cheap). Treat both as immutable.
+ */
 export const applyOperations = (
   resource: ScimResource,
   operations: readonly PatchOperation[],
 ): PatchResult => {
-  const draft = cloneJson(resource);
+  const draft: Draft = { root: shallowCopy(resource), copied: new Set() };
   const touchedExtensions = new Set<SchemaDefinition>();
   for (const operation of operations) {
     applyOperation(draft, operation);
     if (operation.target.isExtension) touchedExtensions.add(operation.target.schema);
   }
-  syncExtensionSchemas(resource, draft, touchedExtensions);
-  return { resource: draft, changed: !jsonEqual(resource, draft) };
+  syncExtensionSchemas(resource, draft.root, touchedExtensions);
+  return { resource: draft.root as ScimResource, changed: !jsonEqual(resource, draft.root) };
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -395,18 +400,32 @@ const applyToFiltered = (before: JsonValue | undefined, operation: PatchOperatio
 // ---------------------------------------------------------------------------------------------------
 // Applying one operation to the draft
 
-/** The object that holds the target attribute: the resource, or its extension's URN object. */
-const containerFor = (draft: JsonObject, target: PatchTarget): JsonObject => {
-  if (!target.isExtension) return draft;
-  const key = findKey(draft, target.schema.id);
-  const existing = key === undefined ? undefined : draft[key];
-  if (isJsonObject(existing)) return existing;
+/** The copied resource, and the extension objects in it that are copies too (so writable). */
+interface Draft {
+  readonly root: JsonObject;
+  readonly copied: Set<JsonObject>;
+}
+
+/** The object that holds the target attribute: the resource, or (a copy of) its extension's URN object. */
+const containerFor = (draft: Draft, target: PatchTarget): JsonObject => {
+  const { root, copied } = draft;
+  if (!target.isExtension) return root;
+  const key = findKey(root, target.schema.id);
+  const existing = key === undefined ? undefined : root[key];
+  if (isJsonObject(existing)) {
+    if (copied.has(existing)) return existing;
+    const copy = shallowCopy(existing);
+    root[key as string] = copy;
+    copied.add(copy);
+    return copy;
+  }
   const created: JsonObject = {};
-  setMember(draft, target.schema.id, created);
+  setMember(root, target.schema.id, created);
+  copied.add(created);
   return created;
 };
 
-const applyOperation = (draft: JsonObject, operation: PatchOperation): void => {
+const applyOperation = (draft: Draft, operation: PatchOperation): void => {
   const { target } = operation;
   const container = containerFor(draft, target);
   const before = getMember(container, target.attribute.name);

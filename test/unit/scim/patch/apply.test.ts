@@ -73,6 +73,35 @@ describe('applyPatch', () => {
     expect(result.resource).not.toBe(source);
   });
 
+  it('copies only what it writes: untouched branches are shared, the input stays as it was', () => {
+    const source = deepFreeze(structuredClone(USER_WITH_MANAGER));
+    const result = applyPatch(
+      source,
+      patchRequest([
+        { op: 'replace', path: 'title', value: 'CTO' },
+        { op: 'replace', path: `${ENTERPRISE_USER_URN}:department`, value: 'Sales' },
+        { op: 'add', path: `${ENTERPRISE_USER_URN}:employeeNumber`, value: '7' },
+      ]),
+      USER_SCHEMA,
+    );
+    const before = source[ENTERPRISE_USER_URN] as Record<string, unknown>;
+    const after = result.resource[ENTERPRISE_USER_URN] as Record<string, unknown>;
+    expect(result.resource.meta).toBe(source.meta);
+    expect(result.resource.emails).toBe(source.emails);
+    expect(after).not.toBe(before);
+    expect(after).toEqual({ ...before, department: 'Sales', employeeNumber: '7' });
+    expect(after.manager).toBe(before.manager);
+    expect(source).toEqual(USER_WITH_MANAGER);
+    // A second PATCH of the result writes to its own copies, never to the first input.
+    const again = applyPatch(
+      result.resource,
+      patchRequest([{ op: 'remove', path: `${ENTERPRISE_USER_URN}:manager` }]),
+      USER_SCHEMA,
+    );
+    expect(again.resource[ENTERPRISE_USER_URN]).toEqual({ department: 'Sales', employeeNumber: '7' });
+    expect(after.manager).toEqual({ value: 'm-1' });
+  });
+
   it('never touches meta, even when other attributes change', () => {
     const result = applyPatch(
       USER,
