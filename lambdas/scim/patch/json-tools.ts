@@ -37,12 +37,29 @@ export const jsonEqual = (a: JsonValue | undefined, b: JsonValue | undefined): b
   return false;
 };
 
+/**
+ * Whether `key` names `name` case-insensitively; `lower` is `name.toLowerCase()`. For an ASCII name (every
+ * schema name and URN) only a key of the same length can match, since no character lower-cases to ASCII
+ * through a change of length, so most keys are told apart without allocating a lower-cased copy.
+ */
+const namesSameIgnoringCase = (key: string, name: string, lower: string, ascii: boolean): boolean =>
+  key === name || ((!ascii || key.length === name.length) && key.toLowerCase() === lower);
+
+const isAscii = (text: string): boolean => {
+  for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) > 0x7f) return false;
+  return true;
+};
+
 /** The key of `object` that names `name` case-insensitively (RFC 7643 §2.1), if any. */
 export const findKey = (object: JsonObject, name: string): string | undefined => {
   // Own properties only: `constructor` or `__proto__` must never reach Object.prototype.
   if (Object.hasOwn(object, name) && object[name] !== undefined) return name;
   const lower = name.toLowerCase();
-  return Object.keys(object).find((key) => key.toLowerCase() === lower && object[key] !== undefined);
+  const ascii = isAscii(name);
+  for (const key of Object.keys(object)) {
+    if (namesSameIgnoringCase(key, name, lower, ascii) && object[key] !== undefined) return key;
+  }
+  return undefined;
 };
 
 export const getMember = (object: JsonObject, name: string): JsonValue | undefined => {
@@ -56,11 +73,17 @@ export const setMember = (object: JsonObject, name: string, value: JsonValue): v
   object[name] = value;
 };
 
+/** Deletes every key naming `name` case-insensitively that holds a value. */
 export const deleteMember = (object: JsonObject, name: string): void => {
-  for (let key = findKey(object, name); key !== undefined; key = findKey(object, name)) {
-    delete object[key];
+  const lower = name.toLowerCase();
+  const ascii = isAscii(name);
+  for (const key of Object.keys(object)) {
+    if (namesSameIgnoringCase(key, name, lower, ascii) && object[key] !== undefined) delete object[key];
   }
 };
 
-export const isEmptyObject = (value: JsonValue | undefined): boolean =>
-  isJsonObject(value) && Object.values(value).every((item) => item === undefined);
+export const isEmptyObject = (value: JsonValue | undefined): boolean => {
+  if (!isJsonObject(value)) return false;
+  for (const key in value) if (Object.hasOwn(value, key) && value[key] !== undefined) return false;
+  return true;
+};
