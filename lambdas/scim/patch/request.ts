@@ -237,6 +237,42 @@ const normaliseForTarget = (value: unknown, target: PatchTarget): JsonValue | un
   return isNoValue(normalised) ? undefined : normalised;
 };
 
+/** Resolved targets by path text, per schema and echo option. Only successes are kept. */
+interface TargetCache {
+  readonly strict: Map<string, PatchTarget>;
+  readonly echo: Map<string, PatchTarget>;
+}
+
+/**
+ * Parsing and resolving a path is pure and clients send the same few paths over and over, so targets
+ * are cached. Bounded, because paths come from clients (and may hold filter values): when full, the
+ * oldest entry goes; long paths are not kept at all.
+ */
+const MAX_CACHED_TARGETS = 512;
+const MAX_CACHED_PATH_LENGTH = 256;
+const targetCaches = new WeakMap<ResourceSchema, TargetCache>();
+
+const targetFor = (path: string, schema: ResourceSchema, allowReadOnlyEcho: boolean): PatchTarget => {
+  let caches = targetCaches.get(schema);
+  if (!caches) {
+    caches = { strict: new Map(), echo: new Map() };
+    targetCaches.set(schema, caches);
+  }
+  const cache = allowReadOnlyEcho ? caches.echo : caches.strict;
+  const cached = cache.get(path);
+  if (cached) return cached;
+  const parsed = parsePath(path);
+  const target = resolveTarget(parsed, schema, describePath(parsed), { allowReadOnlyEcho });
+  if (path.length <= MAX_CACHED_PATH_LENGTH) {
+    if (cache.size >= MAX_CACHED_TARGETS) {
+      const oldest = cache.keys().next();
+      if (oldest.done !== true) cache.delete(oldest.value);
+    }
+    cache.set(path, target);
+  }
+  return target;
+};
+
 const compileTargeted = (
   op: PatchOpName,
   path: string,
@@ -244,8 +280,7 @@ const compileTargeted = (
   schema: ResourceSchema,
   options: { readonly allowReadOnlyEcho?: boolean } = {},
 ): PatchOperation => {
-  const parsed = parsePath(path);
-  const target = resolveTarget(parsed, schema, describePath(parsed), options);
+  const target = targetFor(path, schema, options.allowReadOnlyEcho === true);
   const hasValue = value !== undefined;
   return { op, target, value: hasValue ? normaliseForTarget(value, target) : undefined, hasValue };
 };

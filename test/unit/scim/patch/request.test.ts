@@ -1,8 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { ScimError } from '../../../../lambdas/scim/errors';
+import { applyPatch } from '../../../../lambdas/scim/patch/apply';
 import { compilePatchRequest, MAX_OPERATIONS, parseEnvelope } from '../../../../lambdas/scim/patch/request';
-import { ENTERPRISE_USER_URN, PATCH_OP_URN, USER_SCHEMA } from '../../../../lambdas/scim/schema';
+import {
+  CORE_USER_URN,
+  ENTERPRISE_USER_URN,
+  PATCH_OP_URN,
+  USER_SCHEMA,
+} from '../../../../lambdas/scim/schema';
+import type { ResourceSchema } from '../../../../lambdas/scim/schema/types';
 import { expectScimError } from '../scim-error-matchers';
 import { patchRequest } from './fixtures';
 
@@ -126,5 +133,48 @@ describe('compilePatchRequest', () => {
     );
     expect(element?.value).toEqual({ value: 'a@b.c', type: 'work' });
     expect(list?.value).toEqual([{ value: 'd@e.f' }]);
+  });
+});
+
+describe('resolved target cache', () => {
+  const targetOf = (op: Record<string, unknown>, schema: ResourceSchema = USER_SCHEMA) =>
+    compilePatchRequest(patchRequest([op]), schema)[0]?.target;
+
+  it('resolves a repeated path once per schema', () => {
+    const path = 'emails[type eq "work"].value';
+    const first = targetOf({ op: 'replace', path, value: 'a@b.c' });
+    expect(targetOf({ op: 'add', path, value: 'd@e.f' })).toBe(first);
+    expect(first?.subAttribute?.name).toBe('value');
+    const otherSchema: ResourceSchema = { ...USER_SCHEMA };
+    const other = targetOf({ op: 'replace', path, value: 'a@b.c' }, otherSchema);
+    expect(other).not.toBe(first);
+    expect(other?.attribute).toBe(first?.attribute);
+    expect(other?.text).toBe('emails[...].value');
+  });
+
+  it('never lends a no-path readOnly echo to a path operation', () => {
+    const user = { schemas: [CORE_USER_URN], id: 'u-1', userName: 'a' };
+    // The no-path form may restate id; the path form never writes it, cached or not.
+    expect(
+      applyPatch(user, patchRequest([{ op: 'replace', value: { id: 'u-1' } }]), USER_SCHEMA).changed,
+    ).toBe(false);
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      expectScimError(
+        () => compilePatchRequest(patchRequest([{ op: 'replace', path: 'id', value: 'u-1' }]), USER_SCHEMA),
+        400,
+        'mutability',
+      );
+    }
+  });
+
+  it('keeps answering errors for bad paths, and stays correct past its bound', () => {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      expectScimError(() => targetOf({ op: 'remove', path: 'nickName.x' }), 400, 'invalidPath');
+    }
+    for (let index = 0; index < 600; index += 1) {
+      const target = targetOf({ op: 'remove', path: `emails[value eq "user${index}@example.com"]` });
+      expect(target?.matches?.({ value: `USER${index}@example.com` })).toBe(true);
+      expect(target?.matches?.({ value: `user${index + 1}@example.com` })).toBe(false);
+    }
   });
 });
