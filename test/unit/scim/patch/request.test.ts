@@ -1,8 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 
 import { ScimError } from '../../../../lambdas/scim/errors';
 import { applyPatch } from '../../../../lambdas/scim/patch/apply';
-import { compilePatchRequest, MAX_OPERATIONS, parseEnvelope } from '../../../../lambdas/scim/patch/request';
+import {
+  compilePatchRequest,
+  envelopeSchema,
+  MAX_OPERATIONS,
+  parseEnvelope,
+  wellFormedOperations,
+} from '../../../../lambdas/scim/patch/request';
 import {
   CORE_USER_URN,
   ENTERPRISE_USER_URN,
@@ -10,6 +17,7 @@ import {
   USER_SCHEMA,
 } from '../../../../lambdas/scim/schema';
 import type { ResourceSchema } from '../../../../lambdas/scim/schema/types';
+import type { JsonObject } from '../../../../lambdas/scim/json';
 import { expectScimError } from '../scim-error-matchers';
 import { patchRequest } from './fixtures';
 
@@ -137,7 +145,7 @@ describe('compilePatchRequest', () => {
 });
 
 describe('resolved target cache', () => {
-  const targetOf = (op: Record<string, unknown>, schema: ResourceSchema = USER_SCHEMA) =>
+  const targetOf = (op: JsonObject, schema: ResourceSchema = USER_SCHEMA) =>
     compilePatchRequest(patchRequest([op]), schema)[0]?.target;
 
   it('resolves a repeated path once per schema', () => {
@@ -176,5 +184,72 @@ describe('resolved target cache', () => {
       expect(target?.matches?.({ value: `USER${index}@example.com` })).toBe(true);
       expect(target?.matches?.({ value: `user${index + 1}@example.com` })).toBe(false);
     }
+  });
+});
+
+describe('envelope fast check', () => {
+  const op = fc.oneof(
+    fc.constantFrom<unknown>('add', 'Add', 'REPLACE', 'Remove', 'copy', '', 1, null),
+    fc.string({ maxLength: 8 }),
+  );
+  const operation = fc.oneof(
+    fc.record(
+      {
+        op,
+        path: fc.oneof(fc.constantFrom<unknown>('title', '', undefined, null, 3, ['title'])),
+        value: fc.jsonValue(),
+      },
+      { requiredKeys: [] },
+    ),
+    fc.jsonValue({ maxDepth: 1 }),
+  );
+  const envelope = fc.oneof(
+    fc.record(
+      {
+        schemas: fc.oneof(
+          fc.constant<unknown>([PATCH_OP_URN]),
+          fc.constantFrom(PATCH_OP_URN.toUpperCase(), 'urn:other', 7).map((uri) => [uri, PATCH_OP_URN]),
+          fc
+            .constantFrom(PATCH_OP_URN.toLowerCase(), 'urn:ietf:params:scim:api:messages:2.0:Other')
+            .map((uri) => [uri]),
+          fc.constant<unknown>(PATCH_OP_URN),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
+        Operations: fc.oneof(fc.array(operation, { maxLength: 4 }), fc.jsonValue({ maxDepth: 1 })),
+        id: fc.jsonValue({ maxDepth: 1 }),
+      },
+      { requiredKeys: [] },
+    ),
+    fc.jsonValue({ maxDepth: 2 }),
+  );
+
+  it('accepts exactly what zod accepts from the envelopes it handles, with the same output', () => {
+    fc.assert(
+      fc.property(envelope, (request) => {
+        const fast = wellFormedOperations(request);
+        const parsed = envelopeSchema.safeParse(request);
+        if (!parsed.success) {
+          expect(fast).toBeUndefined();
+          return;
+        }
+        if (fast === undefined) return;
+        expect(fast).toStrictEqual(parsed.data.Operations);
+        expect(fast.map((raw) => Object.keys(raw))).toEqual(
+          parsed.data.Operations.map((raw) => Object.keys(raw)),
+        );
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('handles the Entra envelope itself', () => {
+    const request = patchRequest([
+      { op: 'Replace', path: 'active', value: 'False' },
+      { op: 'remove', path: 'members' },
+    ]);
+    expect(wellFormedOperations(request)).toStrictEqual([
+      { op: 'replace', path: 'active', value: 'False' },
+      { op: 'remove', path: 'members' },
+    ]);
   });
 });
