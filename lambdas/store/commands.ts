@@ -11,7 +11,15 @@ import type {
 import type { ResourceTypeName } from '../scim/schema/types';
 import type { IndexValues, ResourceItem } from './items';
 import type { TableKey, UniqueAttribute } from './keys';
-import { counterKey, emailKey, memberKey, normaliseUniqueValue, uniqueKey, userGroupKey } from './keys';
+import {
+  counterKey,
+  emailKey,
+  externalIdKey,
+  memberKey,
+  normaliseUniqueValue,
+  uniqueKey,
+  userGroupKey,
+} from './keys';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -138,6 +146,34 @@ export const deleteEmailAction = (
   action: { Delete: { TableName: tableName, Key: emailKey(tenantId, email, userId) } },
 });
 
+/**
+ * externalId lookups are not unique: the put has no condition (another resource may share the value) and
+ * its key holds this resource's id, so the delete can only ever remove this resource's own item.
+ */
+export const putExternalIdAction = (
+  tableName: string,
+  tenantId: string,
+  type: ResourceTypeName,
+  externalId: string,
+  id: string,
+): TaggedAction => ({
+  meaning: { kind: 'other' },
+  action: {
+    Put: { TableName: tableName, Item: { ...externalIdKey(tenantId, type, externalId, id), id } },
+  },
+});
+
+export const deleteExternalIdAction = (
+  tableName: string,
+  tenantId: string,
+  type: ResourceTypeName,
+  externalId: string,
+  id: string,
+): TaggedAction => ({
+  meaning: { kind: 'other' },
+  action: { Delete: { TableName: tableName, Key: externalIdKey(tenantId, type, externalId, id) } },
+});
+
 export const counterAction = (
   tableName: string,
   tenantId: string,
@@ -158,12 +194,13 @@ export const counterAction = (
 });
 
 const uniqueKeyOf = (attribute: UniqueAttribute, value: string): string =>
-  `${attribute}:${normaliseUniqueValue(attribute, value)}`;
+  `${attribute}:${normaliseUniqueValue(value)}`;
 
 /**
  * The lookup actions that move a resource from `before` to `after` index values: only changed values are
  * touched, so a rename claims the new value and releases the old one in the same transaction, and a
- * change of letter case only (same lower-cased key) touches nothing.
+ * change of letter case only of userName/displayName (same lower-cased key) touches nothing. externalId is
+ * case-exact: any change, letter case included, moves its item.
  */
 export const lookupActions = (
   tableName: string,
@@ -175,6 +212,8 @@ export const lookupActions = (
 ): TaggedAction[] => {
   const beforeUnique = new Set(before.unique.map(({ attribute, value }) => uniqueKeyOf(attribute, value)));
   const afterUnique = new Set(after.unique.map(({ attribute, value }) => uniqueKeyOf(attribute, value)));
+  const beforeExternalIds = new Set(before.externalIds);
+  const afterExternalIds = new Set(after.externalIds);
   const beforeEmails = new Set(before.emails);
   const afterEmails = new Set(after.emails);
   return [
@@ -184,6 +223,12 @@ export const lookupActions = (
     ...before.unique
       .filter(({ attribute, value }) => !afterUnique.has(uniqueKeyOf(attribute, value)))
       .map(({ attribute, value }) => releaseUniqueAction(tableName, tenantId, type, attribute, value, id)),
+    ...after.externalIds
+      .filter((externalId) => !beforeExternalIds.has(externalId))
+      .map((externalId) => putExternalIdAction(tableName, tenantId, type, externalId, id)),
+    ...before.externalIds
+      .filter((externalId) => !afterExternalIds.has(externalId))
+      .map((externalId) => deleteExternalIdAction(tableName, tenantId, type, externalId, id)),
     ...after.emails
       .filter((email) => !beforeEmails.has(email))
       .map((email) => putEmailAction(tableName, tenantId, email, id)),
@@ -193,7 +238,7 @@ export const lookupActions = (
   ];
 };
 
-export const NO_INDEX: IndexValues = { unique: [], emails: [] };
+export const NO_INDEX: IndexValues = { unique: [], externalIds: [], emails: [] };
 
 export const transactInput = (actions: readonly TaggedAction[]): TransactWriteCommandInput => ({
   TransactItems: actions.map(({ action }) => action),

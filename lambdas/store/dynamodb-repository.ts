@@ -50,6 +50,7 @@ import {
   counterPartition,
   counterSortKeyPrefix,
   emailPartition,
+  externalIdPartition,
   idFromResourceSortKey,
   isResourceId,
   memberPartition,
@@ -933,6 +934,19 @@ export class DynamoDbScimRepository implements ScimRepository {
       case 'unique': {
         const item = await this.getItem(uniqueKey(tenantId, type, plan.attribute, plan.value));
         return typeof item?.id === 'string' ? [item.id] : [];
+      }
+      case 'externalId': {
+        // Reads `id`, not `sk`: a lookup item of the earlier unique layout (sk UNIQUE) is still found; a
+        // stale one only adds a candidate that the filter then rejects.
+        const items = await this.queryAll(
+          partitionQuery(this.tableName, externalIdPartition(tenantId, type, plan.value), {
+            projection: ['id'],
+          }),
+          this.maxFilterScanItems,
+          () =>
+            ScimError.tooMany(`This filter matches more than ${this.maxFilterScanItems} ${type} resources.`),
+        );
+        return items.flatMap((item) => (typeof item.id === 'string' ? [item.id] : []));
       }
       case 'email': {
         const items = await this.queryAll(

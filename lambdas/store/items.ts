@@ -93,6 +93,8 @@ export const fromItem = (item: ResourceItem): ScimResource => {
 export interface IndexValues {
   /** Unique lookups, value as given (keys.ts normalises case). */
   readonly unique: readonly { readonly attribute: UniqueAttribute; readonly value: string }[];
+  /** The externalId, case kept (not unique: at most one value per resource, shared by any number). */
+  readonly externalIds: readonly string[];
   /** Distinct lower-cased email values (users only). */
   readonly emails: readonly string[];
 }
@@ -117,15 +119,13 @@ const emailValues = (user: JsonObject): string[] => {
 
 /** What a resource is findable by in O(1): the lookups behind Entra's matching filters. */
 export const indexValues = (type: ResourceTypeName, resource: JsonObject): IndexValues => {
-  const uniqueNames: readonly UniqueAttribute[] =
-    type === 'User' ? ['userName', 'externalId'] : ['displayName', 'externalId'];
-  const unique = uniqueNames.flatMap((attribute) => {
-    const value = stringMember(resource, attribute);
-    return value === undefined ? [] : [{ attribute, value }];
-  });
+  const uniqueAttribute: UniqueAttribute = type === 'User' ? 'userName' : 'displayName';
+  const uniqueValue = stringMember(resource, uniqueAttribute);
+  const unique = uniqueValue === undefined ? [] : [{ attribute: uniqueAttribute, value: uniqueValue }];
+  const externalId = stringMember(resource, 'externalId');
   const emails = type === 'User' ? emailValues(resource) : [];
   if (emails.length > MAX_INDEXED_EMAILS) {
     throw ScimError.invalidValue(`A user may have at most ${MAX_INDEXED_EMAILS} distinct email addresses.`);
   }
-  return { unique, emails };
+  return { unique, externalIds: externalId === undefined ? [] : [externalId], emails };
 };

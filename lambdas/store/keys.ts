@@ -51,15 +51,13 @@ export const resourceKey = (tenantId: string, type: ResourceTypeName, id: string
 export const idFromResourceSortKey = (type: ResourceTypeName, sk: string): string =>
   sk.slice(RESOURCE_LABEL[type].length + 1);
 
-/** Unique attributes: one lookup item per value, whose existence is the uniqueness constraint. */
-export type UniqueAttribute = 'userName' | 'externalId' | 'displayName';
-
 /**
- * userName and group displayName are case-insensitive (RFC 7643 caseExact false), so their lookups are
- * lower-cased; externalId is case-exact.
+ * Unique attributes: one lookup item per value, whose existence is the uniqueness constraint. userName and
+ * group displayName are case-insensitive (RFC 7643 caseExact false), so their lookups are lower-cased.
  */
-export const normaliseUniqueValue = (attribute: UniqueAttribute, value: string): string =>
-  attribute === 'externalId' ? value : value.toLowerCase();
+export type UniqueAttribute = 'userName' | 'displayName';
+
+export const normaliseUniqueValue = (value: string): string => value.toLowerCase();
 
 export const uniqueKey = (
   tenantId: string,
@@ -68,10 +66,25 @@ export const uniqueKey = (
   value: string,
 ): TableKey =>
   checkedKey(
-    `${tenantPrefix(tenantId)}#${RESOURCE_LABEL[type]}#${attribute.toUpperCase()}#${normaliseUniqueValue(attribute, value)}`,
+    `${tenantPrefix(tenantId)}#${RESOURCE_LABEL[type]}#${attribute.toUpperCase()}#${normaliseUniqueValue(value)}`,
     'UNIQUE',
     attribute,
   );
+
+/**
+ * externalId is the client's identifier and NOT unique (RFC 7643 §3.1: uniqueness none), so, like email,
+ * it gets one lookup item per (resource type, externalId, resource id), read with a Query of its
+ * partition: O(matches). Case-exact (caseExact true), so the value is kept as given.
+ */
+export const externalIdPartition = (tenantId: string, type: ResourceTypeName, externalId: string): string =>
+  `${tenantPrefix(tenantId)}#${RESOURCE_LABEL[type]}#EXTERNALID#${externalId}`;
+
+export const externalIdKey = (
+  tenantId: string,
+  type: ResourceTypeName,
+  externalId: string,
+  id: string,
+): TableKey => checkedKey(externalIdPartition(tenantId, type, externalId), id, 'externalId');
 
 /** Email lookups are not unique (two users may share an address): one item per (email, user). */
 export const emailPartition = (tenantId: string, email: string): string =>

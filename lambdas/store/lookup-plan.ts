@@ -1,8 +1,9 @@
 /**
- * Decides whether a filter can be answered from a lookup (O(1) reads, strongly consistent) instead of
- * reading the tenant's items: Entra's matching filters `userName eq`, `externalId eq`, `id eq`,
- * `displayName eq` (groups) and `emails[type eq "work"].value eq`. Lookups only narrow the candidates; the
- * core evaluator still tests the whole filter on them, so `and` with any other condition stays exact.
+ * Decides whether a filter can be answered from a lookup (strongly consistent base-table reads) instead of
+ * reading the tenant's items: Entra's matching filters `id eq`, `userName eq`, `displayName eq` (groups),
+ * which cost O(1), and `externalId eq` and `emails[type eq "work"].value eq`, which are not unique and cost
+ * O(matches). Lookups only narrow the candidates; the core evaluator still tests the whole filter on them,
+ * so `and` with any other condition stays exact.
  */
 import type { AttributePath, Filter } from '../scim/filter/ast';
 import { CORE_GROUP_URN, CORE_USER_URN } from '../scim/schema/urns';
@@ -12,6 +13,8 @@ import type { UniqueAttribute } from './keys';
 export type LookupPlan =
   | { readonly kind: 'id'; readonly value: string }
   | { readonly kind: 'unique'; readonly attribute: UniqueAttribute; readonly value: string }
+  /** Not unique, case-exact: every resource of the type with this externalId. */
+  | { readonly kind: 'externalId'; readonly value: string }
   | { readonly kind: 'email'; readonly value: string }
   /** Groups that have this user as a member (reverse membership items). */
   | { readonly kind: 'memberOf'; readonly userId: string };
@@ -33,9 +36,9 @@ const isCorePath = (
     ? path.subAttribute === undefined
     : path.subAttribute !== undefined && same(path.subAttribute, subAttribute));
 
-const UNIQUE_BY_TYPE: Readonly<Record<ResourceTypeName, readonly UniqueAttribute[]>> = {
-  User: ['userName', 'externalId'],
-  Group: ['displayName', 'externalId'],
+const UNIQUE_BY_TYPE: Readonly<Record<ResourceTypeName, UniqueAttribute>> = {
+  User: 'userName',
+  Group: 'displayName',
 };
 
 const compareLookup = (
@@ -44,8 +47,9 @@ const compareLookup = (
   value: string,
 ): LookupPlan | undefined => {
   if (isCorePath(type, path, 'id')) return { kind: 'id', value };
-  const unique = UNIQUE_BY_TYPE[type].find((attribute) => isCorePath(type, path, attribute));
-  if (unique !== undefined) return { kind: 'unique', attribute: unique, value };
+  const unique = UNIQUE_BY_TYPE[type];
+  if (isCorePath(type, path, unique)) return { kind: 'unique', attribute: unique, value };
+  if (isCorePath(type, path, 'externalId')) return { kind: 'externalId', value };
   if (type === 'User' && isCorePath(type, path, 'emails', 'value')) return { kind: 'email', value };
   if (type === 'Group' && (isCorePath(type, path, 'members') || isCorePath(type, path, 'members', 'value'))) {
     return { kind: 'memberOf', userId: value };
@@ -80,10 +84,26 @@ export const lookupPlan = (type: ResourceTypeName, filter: Filter): LookupPlan |
       return undefined;
     }
     case 'and':
-      return lookupPlan(type, filter.left) ?? lookupPlan(type, filter.right);
+      return cheaper(lookupPlan(type, filter.left), lookupPlan(type, filter.right));
     default:
       return undefined;
   }
+};
+
+/** Lower is cheaper: one item (id, unique lookups) before O(matches) lookups. */
+const PLAN_COST: Readonly<Record<LookupPlan['kind'], number>> = {
+  id: 0,
+  unique: 1,
+  externalId: 2,
+  email: 2,
+  memberOf: 2,
+};
+
+/** Of the two conjuncts of an `and`, the lookup that reads least (the left one on a tie). */
+const cheaper = (left: LookupPlan | undefined, right: LookupPlan | undefined): LookupPlan | undefined => {
+  if (left === undefined) return right;
+  if (right === undefined) return left;
+  return PLAN_COST[right.kind] < PLAN_COST[left.kind] ? right : left;
 };
 
 /** True when evaluating `filter` needs the computed membership attribute (Group.members, User.groups). */

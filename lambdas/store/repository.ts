@@ -1,10 +1,10 @@
 /**
  * The repository port: everything the handlers need from storage, tenant-scoped. Every method takes the
  * tenant id first and never sees another tenant's data. Every failure is a ScimError:
- * 404 unknown id, 409 `uniqueness` (userName, externalId, group displayName), 412 If-Match mismatch,
- * 400 `invalidValue` (unknown member ids, values too long to index), 400 `tooMany` (filter or group too
- * large to serve), 400 `invalidValue` (bad cursor), 503 + Retry-After (throttling, DynamoDB faults,
- * network errors, contention that outlasted the retries). Never a 500.
+ * 404 unknown id, 409 `uniqueness` (userName, group displayName; externalId is not unique), 412 If-Match
+ * mismatch, 400 `invalidValue` (unknown member ids, values too long to index), 400 `tooMany` (filter or
+ * group too large to serve), 400 `invalidValue` (bad cursor), 503 + Retry-After (throttling, DynamoDB
+ * faults, network errors, contention that outlasted the retries). Never a 500.
  *
  * Resources go in as canonical SCIM JSON (see lambdas/scim/resource.ts). `id`, `meta`, and the computed
  * `groups` (User) and `members` (Group) of the input are ignored: the store owns ids and versions, and
@@ -89,7 +89,10 @@ export interface TenantMetadata {
 }
 
 export interface ScimRepository {
-  /** POST /Users: a new id and meta (version W/"1"); 409 `uniqueness` on a userName/externalId clash. */
+  /**
+   * POST /Users: a new id and meta (version W/"1"); 409 `uniqueness` on a userName clash (any letter
+   * case). externalId is not unique (RFC 7643 §3.1): users may share one.
+   */
   createUser(tenantId: string, user: JsonObject): Promise<ScimResource>;
   /** undefined when absent. `includeGroups` adds the computed `groups` from reverse membership items. */
   getUser(
@@ -116,7 +119,8 @@ export interface ScimRepository {
 
   /**
    * POST /Groups: `members` of the input (ids of users of this tenant) are added; unknown ids -> 400
-   * `invalidValue` naming them, nothing written. 409 `uniqueness` on a displayName/externalId clash.
+   * `invalidValue` naming them, nothing written. 409 `uniqueness` on a displayName clash (any letter
+   * case); externalId is not unique.
    */
   createGroup(tenantId: string, group: JsonObject): Promise<ScimResource>;
   /**

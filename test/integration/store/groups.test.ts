@@ -145,6 +145,15 @@ describe('groups and memberships on DynamoDB Local', () => {
     await expect(repository.createGroup(TENANT, group('Sales'))).resolves.toBeDefined();
   });
 
+  it('lets groups share an externalId (not unique) and finds each by it', async () => {
+    const first = await repository.createGroup(TENANT, group('Shared one', { externalId: 'obj-shared' }));
+    const second = await repository.createGroup(TENANT, group('Shared two', { externalId: 'obj-shared' }));
+    const found = await repository.findGroups(TENANT, { filter: parseFilter('externalId eq "obj-shared"') });
+    expect(found.resources.map((resource) => resource.id)).toEqual([first.id, second.id].sort());
+    const other = await repository.findGroups(OTHER, { filter: parseFilter('externalId eq "obj-shared"') });
+    expect(other.totalResults).toBe(0);
+  });
+
   it('replaces the whole member list with PUT, writing only the difference', async () => {
     const created = await repository.createGroup(
       TENANT,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { parseFilter } from '../../../lambdas/scim/filter/parser';
 import type { JsonObject } from '../../../lambdas/scim/json';
@@ -157,6 +158,89 @@ describe('users on DynamoDB Local', () => {
     expect(none).toEqual({ resources: [], totalResults: 0, startIndex: 1 });
   });
 
+  it('lets users share an externalId (not unique): all created, all found by one lookup, never a scan', async () => {
+    const tenant = 'tenant-shared-ext';
+    const shared = '22fbc523-6032-4c5f-939d-5d4850cf3e52';
+    // As Microsoft's reference collection does: many users posted with one externalId, concurrently.
+    const created = await Promise.all(
+      Array.from({ length: 13 }, (_, index) =>
+        repository.createUser(tenant, user(`shared-${index}@example.com`, { externalId: shared })),
+      ),
+    );
+    await repository.createUser(tenant, user('case@example.com', { externalId: shared.toUpperCase() }));
+    await Promise.all(
+      Array.from({ length: 5 }, (_, index) =>
+        repository.createUser(tenant, user(`other-${index}@example.com`)),
+      ),
+    );
+    // 19 users in the tenant but a bound of 13: a scan would answer 400 tooMany, the lookup does not.
+    const bounded = table.repository({ maxFilterScanItems: 13 });
+    const found = await bounded.findUsers(tenant, { filter: parseFilter(`externalId eq "${shared}"`) });
+    expect(found.totalResults).toBe(13);
+    expect(found.resources.map((resource) => resource.id)).toEqual(created.map((u) => u.id).sort());
+    const scan = await scimErrorOf(bounded.findUsers(tenant, { filter: parseFilter('title pr') }));
+    expect([scan.status, scan.scimType]).toEqual([400, 'tooMany']);
+    // Case-exact: the upper-case variant is another value.
+    const upper = await bounded.findUsers(tenant, {
+      filter: parseFilter(`externalId eq "${shared.toUpperCase()}"`),
+    });
+    expect(upper.resources.map((resource) => resource.userName)).toEqual(['case@example.com']);
+    // userName stays unique even when the externalId is shared.
+    const clash = await scimErrorOf(
+      repository.createUser(tenant, user('SHARED-0@example.com', { externalId: shared })),
+    );
+    expect([clash.status, clash.scimType]).toEqual([409, 'uniqueness']);
+  });
+
+  it('moves the externalId lookup on PUT and PATCH, and removes it on delete', async () => {
+    const tenant = 'tenant-ext-moves';
+    const lookupItems = async (externalId: string): Promise<unknown[]> =>
+      (
+        await table.documentClient.send(
+          new QueryCommand({
+            TableName: table.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `T#${tenant}#USER#EXTERNALID#${externalId}` },
+            ConsistentRead: true,
+          }),
+        )
+      ).Items?.map((item): unknown => item.sk) ?? [];
+    const findIds = async (externalId: string): Promise<string[]> =>
+      (
+        await repository.findUsers(tenant, { filter: parseFilter(`externalId eq "${externalId}"`) })
+      ).resources.map((resource) => resource.id);
+
+    const first = await repository.createUser(tenant, user('first@example.com', { externalId: 'obj-a' }));
+    const second = await repository.createUser(tenant, user('second@example.com', { externalId: 'obj-a' }));
+    expect(await findIds('obj-a')).toEqual([first.id, second.id].sort());
+
+    // PATCH rename: the item moves with the version-conditioned write; the other user keeps its item.
+    await repository.updateUser(tenant, first.id, (current) => ({
+      resource: { ...current, externalId: 'obj-b' },
+      changed: true,
+    }));
+    expect(await findIds('obj-a')).toEqual([second.id]);
+    expect(await findIds('obj-b')).toEqual([first.id]);
+    expect(await lookupItems('obj-a')).toEqual([second.id]);
+    expect(await lookupItems('obj-b')).toEqual([first.id]);
+
+    // PUT onto a value another user holds: allowed, and both are found.
+    await repository.replaceUser(tenant, first.id, user('first@example.com', { externalId: 'obj-a' }));
+    expect(await findIds('obj-a')).toEqual([first.id, second.id].sort());
+    expect(await lookupItems('obj-b')).toEqual([]);
+
+    // A PUT without externalId drops the item; a delete drops the user's own item only.
+    await repository.replaceUser(tenant, second.id, user('second@example.com'));
+    expect(await lookupItems('obj-a')).toEqual([first.id]);
+    await repository.updateUser(tenant, second.id, (current) => ({
+      resource: { ...current, externalId: 'obj-a' },
+      changed: true,
+    }));
+    await repository.deleteUser(tenant, first.id);
+    expect(await lookupItems('obj-a')).toEqual([second.id]);
+    expect(await findIds('obj-a')).toEqual([second.id]);
+  });
+
   it('keeps tenants apart: ids, lookups and listings of tenant B are invisible from tenant A', async () => {
     const bob = await repository.createUser(OTHER, user('bob@example.com', { externalId: 'obj-bob' }));
     expect(await repository.getUser(TENANT, bob.id)).toBeUndefined();
@@ -167,6 +251,14 @@ describe('users on DynamoDB Local', () => {
     expect(
       (await repository.findUsers(TENANT, { filter: parseFilter('externalId eq "obj-bob"') })).totalResults,
     ).toBe(0);
+    // A shared externalId across tenants: each tenant sees only its own user.
+    const bobInA = await repository.createUser(TENANT, user('bob-a@example.com', { externalId: 'obj-bob' }));
+    const byExternalId = async (tenant: string): Promise<string[]> =>
+      (await repository.findUsers(tenant, { filter: parseFilter('externalId eq "obj-bob"') })).resources.map(
+        (resource) => resource.id,
+      );
+    expect(await byExternalId(TENANT)).toEqual([bobInA.id]);
+    expect(await byExternalId(OTHER)).toEqual([bob.id]);
     const error = await scimErrorOf(repository.deleteUser(TENANT, bob.id));
     expect(error.status).toBe(404);
     // The same userName is free in tenant A.

@@ -40,7 +40,7 @@ describe('command builders', () => {
     });
   });
 
-  it('claims every lookup of a new user, lower-casing userName and emails', () => {
+  it('claims the unique userName of a new user and adds its non-unique externalId and email items', () => {
     const after = indexValues('User', {
       userName: 'Bob@X.com',
       externalId: 'Obj',
@@ -51,13 +51,67 @@ describe('command builders', () => {
       actions.map(({ action, meaning }): unknown[] => [
         meaning.kind,
         action.Put?.Item?.pk as unknown,
+        action.Put?.Item?.sk as unknown,
         action.Put?.ConditionExpression,
       ]),
     ).toEqual([
-      ['unique', 'T#acme#USER#USERNAME#bob@x.com', 'attribute_not_exists(pk)'],
-      ['unique', 'T#acme#USER#EXTERNALID#Obj', 'attribute_not_exists(pk)'],
-      ['other', 'T#acme#USER#EMAIL#bob@x.com', undefined],
-      ['other', 'T#acme#USER#EMAIL#home@x.com', undefined],
+      ['unique', 'T#acme#USER#USERNAME#bob@x.com', 'UNIQUE', 'attribute_not_exists(pk)'],
+      // externalId is not unique (RFC 7643 §3.1): no condition, one item per user, case kept.
+      ['other', 'T#acme#USER#EXTERNALID#Obj', ID, undefined],
+      ['other', 'T#acme#USER#EMAIL#bob@x.com', ID, undefined],
+      ['other', 'T#acme#USER#EMAIL#home@x.com', ID, undefined],
+    ]);
+    expect(actions[1]?.action.Put?.Item).toEqual({ pk: 'T#acme#USER#EXTERNALID#Obj', sk: ID, id: ID });
+  });
+
+  it('claims a new group displayName (unique) and adds its externalId item under the group type', () => {
+    const actions = lookupActions(
+      't',
+      'acme',
+      'Group',
+      GROUP,
+      NO_INDEX,
+      indexValues('Group', { displayName: 'Sales', externalId: 'Obj' }),
+    );
+    expect(
+      actions.map(({ action, meaning }): unknown[] => [
+        meaning,
+        action.Put?.Item?.pk as unknown,
+        action.Put?.ConditionExpression,
+      ]),
+    ).toEqual([
+      [
+        { kind: 'unique', attribute: 'displayName' },
+        'T#acme#GROUP#DISPLAYNAME#sales',
+        'attribute_not_exists(pk)',
+      ],
+      [{ kind: 'other' }, 'T#acme#GROUP#EXTERNALID#Obj', undefined],
+    ]);
+  });
+
+  it('moves a changed externalId (letter case included) in the same transaction, unconditionally', () => {
+    const before = indexValues('User', { userName: 'a', externalId: 'obj-1' });
+    const movesTo = (after: Record<string, string>): string[] =>
+      lookupActions('t', 'acme', 'User', ID, before, indexValues('User', after)).map(({ action }) =>
+        action.Put
+          ? `put ${action.Put.Item?.pk}|${action.Put.Item?.sk} ${action.Put.ConditionExpression ?? '-'}`
+          : `delete ${action.Delete?.Key?.pk}|${action.Delete?.Key?.sk} ${action.Delete?.ConditionExpression ?? '-'}`,
+      );
+    expect(movesTo({ userName: 'a', externalId: 'obj-2' })).toEqual([
+      `put T#acme#USER#EXTERNALID#obj-2|${ID} -`,
+      `delete T#acme#USER#EXTERNALID#obj-1|${ID} -`,
+    ]);
+    expect(movesTo({ userName: 'a', externalId: 'OBJ-1' })).toEqual([
+      `put T#acme#USER#EXTERNALID#OBJ-1|${ID} -`,
+      `delete T#acme#USER#EXTERNALID#obj-1|${ID} -`,
+    ]);
+    expect(movesTo({ userName: 'a' })).toEqual([`delete T#acme#USER#EXTERNALID#obj-1|${ID} -`]);
+    expect(movesTo({ userName: 'a', externalId: 'obj-1' })).toEqual([]);
+    expect(
+      lookupActions('t', 'acme', 'User', ID, before, NO_INDEX).map(({ action }) => action.Delete?.Key),
+    ).toEqual([
+      { pk: 'T#acme#USER#USERNAME#a', sk: 'UNIQUE' },
+      { pk: 'T#acme#USER#EXTERNALID#obj-1', sk: ID },
     ]);
   });
 

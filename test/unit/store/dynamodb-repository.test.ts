@@ -111,18 +111,37 @@ describe('createUser', () => {
       'T#acme#USER#EXTERNALID#obj-1',
       'T#acme',
     ]);
+    // userName is claimed (unique); externalId is not unique: one item per user, no condition.
+    expect(input?.TransactItems?.[1]?.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(input?.TransactItems?.[2]?.Put).toEqual({
+      TableName: TABLE,
+      Item: { pk: 'T#acme#USER#EXTERNALID#obj-1', sk: ID, id: ID },
+    });
   });
 
-  it.each([
-    [['None', 'ConditionalCheckFailed', 'None', 'None'], 'userName'],
-    [['None', 'None', 'ConditionalCheckFailed', 'None'], 'externalId'],
-  ])('maps a cancelled transaction %p to 409 uniqueness on %s', async (codes, attribute) => {
-    ddb.on(TransactWriteCommand).rejects(cancelled(...codes));
+  it('maps a cancelled transaction to 409 uniqueness on userName', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None', 'None'));
     const error = await errorOf(
       repository().createUser(TENANT, { schemas: [], userName: 'bob', externalId: 'obj-1' }),
     );
     expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
-    expect(error.detail).toContain(attribute);
+    expect(error.detail).toContain('userName');
+  });
+
+  it('maps a cancelled group transaction to 409 uniqueness on displayName, with externalId unconditioned', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None', 'None'));
+    const error = await errorOf(
+      repository().createGroup(TENANT, { schemas: [], displayName: 'Sales', externalId: 'obj-1' }),
+    );
+    expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
+    expect(error.detail).toContain('displayName');
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items.map((item) => [item.Put?.Item?.pk as unknown, item.Put?.ConditionExpression])).toEqual([
+      ['T#acme#GROUPS', 'attribute_not_exists(pk)'],
+      ['T#acme#GROUP#DISPLAYNAME#sales', 'attribute_not_exists(pk)'],
+      ['T#acme#GROUP#EXTERNALID#obj-1', undefined],
+      [undefined, undefined],
+    ]);
   });
 
   it('retries a transaction conflict, then succeeds', async () => {
@@ -184,6 +203,30 @@ describe('updateUser', () => {
     expect(items[2]?.Delete?.Key?.pk).toBe('T#acme#USER#USERNAME#bob@x.com');
   });
 
+  it('moves the externalId item in the same transaction as the version-conditioned write', async () => {
+    ddb.on(GetCommand).resolves({ Item: userItem(4, { userName: 'bob@x.com', externalId: 'obj-1' }) });
+    ddb.on(TransactWriteCommand).resolves({});
+    await repository().updateUser(TENANT, ID, (current) => ({
+      resource: { ...current, externalId: 'obj-2' },
+      changed: true,
+    }));
+    const calls = ddb.commandCalls(TransactWriteCommand);
+    expect(calls).toHaveLength(1);
+    const items = calls[0]?.args[0].input.TransactItems ?? [];
+    expect(items).toHaveLength(3);
+    expect(items[0]?.Put).toMatchObject({
+      Item: { pk: 'T#acme#USERS', sk: `USER#${ID}`, version: 5 },
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeValues: { ':expected': 4 },
+    });
+    expect(items[1]).toEqual({
+      Put: { TableName: TABLE, Item: { pk: 'T#acme#USER#EXTERNALID#obj-2', sk: ID, id: ID } },
+    });
+    expect(items[2]).toEqual({
+      Delete: { TableName: TABLE, Key: { pk: 'T#acme#USER#EXTERNALID#obj-1', sk: ID } },
+    });
+  });
+
   it('re-reads and re-applies after a concurrent change (no lost update)', async () => {
     ddb
       .on(GetCommand)
@@ -237,6 +280,25 @@ describe('updateUser', () => {
     ddb.on(GetCommand).rejects(awsError('ProvisionedThroughputExceededException'));
     const error = await errorOf(repository().getUser(TENANT, ID));
     expect(error.status).toBe(503);
+  });
+});
+
+describe('deleteUser', () => {
+  it('deletes the user, its userName and externalId items and counts down, in one transaction', async () => {
+    ddb.on(GetCommand).resolves({ Item: userItem(3, { userName: 'Bob@x.com', externalId: 'obj-1' }) });
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(TransactWriteCommand).resolves({});
+    await repository().deleteUser(TENANT, ID);
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items.map((item): unknown => item.Delete?.Key ?? item.Update?.Key)).toEqual([
+      { pk: 'T#acme#USERS', sk: `USER#${ID}` },
+      { pk: 'T#acme#USER#USERNAME#bob@x.com', sk: 'UNIQUE' },
+      { pk: 'T#acme#USER#EXTERNALID#obj-1', sk: ID },
+      { pk: 'T#acme', sk: 'COUNT#USER#00' },
+    ]);
+    expect(items[0]?.Delete?.ConditionExpression).toBe('#version = :expected');
+    // Its own externalId item only (the key holds the id): other users sharing obj-1 keep theirs.
+    expect(items[2]?.Delete?.ConditionExpression).toBeUndefined();
   });
 });
 
@@ -334,6 +396,69 @@ describe('findUsers', () => {
     expect(ddb.commandCalls(GetCommand).every((call) => call.args[0].input.ConsistentRead === true)).toBe(
       true,
     );
+  });
+
+  it('serves externalId eq with one strongly consistent Query of its lookup partition, never a scan', async () => {
+    const second = toItem(
+      TENANT,
+      'User',
+      OTHER,
+      { schemas: [CORE_USER_URN], userName: 'carol@x.com', externalId: 'obj-1' },
+      { version: 1, created: '2024-01-01T00:00:00.000Z', lastModified: '2024-01-01T00:00:00.000Z' },
+    );
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'T#acme#USER#EXTERNALID#obj-1' } })
+      .resolves({ Items: [{ id: OTHER }, { id: ID }] });
+    ddb.on(BatchGetCommand).resolves({
+      Responses: { [TABLE]: [userItem(1, { userName: 'bob@x.com', externalId: 'obj-1' }), second] },
+    });
+    const result = await repository().findUsers(TENANT, { filter: parseFilter('externalId eq "obj-1"') });
+    expect(result.totalResults).toBe(2);
+    expect(result.resources.map((resource) => resource.id)).toEqual([ID, OTHER].sort());
+    const queries = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(queries).toEqual([
+      expect.objectContaining({
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'T#acme#USER#EXTERNALID#obj-1' },
+        ConsistentRead: true,
+        ProjectionExpression: '#p0',
+        ExpressionAttributeNames: { '#pk': 'pk', '#p0': 'id' },
+      }),
+    ]);
+    const keys = ddb.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.[TABLE];
+    expect(keys).toMatchObject({ ConsistentRead: true });
+    expect(keys?.Keys).toHaveLength(2);
+  });
+
+  it('keeps externalId case-exact: another letter case queries another partition and finds nothing', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const result = await repository().findUsers(TENANT, { filter: parseFilter('externalId eq "OBJ-1"') });
+    expect(result).toEqual({ resources: [], totalResults: 0, startIndex: 1 });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.ExpressionAttributeValues).toEqual({
+      ':pk': 'T#acme#USER#EXTERNALID#OBJ-1',
+    });
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(0);
+  });
+
+  it('reads one shared externalId match with a GetItem and drops a lookup whose user has changed', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [{ id: ID }] });
+    ddb.on(GetCommand).resolves({ Item: userItem(2, { userName: 'bob@x.com', externalId: 'obj-9' }) });
+    const result = await repository().findUsers(TENANT, { filter: parseFilter('externalId eq "obj-1"') });
+    expect(result.totalResults).toBe(0);
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+      Key: { pk: 'T#acme#USERS', sk: `USER#${ID}` },
+      ConsistentRead: true,
+    });
+  });
+
+  it('answers 400 tooMany when more resources share an externalId than the bound', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [{ id: ID }, { id: OTHER }, { id: GROUP }] });
+    const error = await errorOf(
+      repository({ maxFilterScanItems: 2 }).findUsers(TENANT, { filter: parseFilter('externalId eq "x"') }),
+    );
+    expect([error.status, error.scimType]).toEqual([400, 'tooMany']);
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(0);
   });
 
   it('answers 400 tooMany when a filter would read more than the bound', async () => {

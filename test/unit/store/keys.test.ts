@@ -4,6 +4,8 @@ import { ScimError } from '../../../lambdas/scim/errors';
 import {
   counterKey,
   emailKey,
+  externalIdKey,
+  externalIdPartition,
   idFromResourceSortKey,
   memberKey,
   pageMarkerKey,
@@ -26,14 +28,14 @@ describe('key builders', () => {
       { pk: 'T#acme#USER#USERNAME#bob@x.com', sk: 'UNIQUE' },
     ],
     [
-      'externalId lookup (case kept)',
-      uniqueKey('acme', 'User', 'externalId', 'AbC'),
-      { pk: 'T#acme#USER#EXTERNALID#AbC', sk: 'UNIQUE' },
+      'externalId lookup (not unique: one per resource, case kept)',
+      externalIdKey('acme', 'User', 'AbC', ID),
+      { pk: 'T#acme#USER#EXTERNALID#AbC', sk: ID },
     ],
     [
-      'group externalId is per type',
-      uniqueKey('acme', 'Group', 'externalId', 'AbC'),
-      { pk: 'T#acme#GROUP#EXTERNALID#AbC', sk: 'UNIQUE' },
+      'group externalId lookup is per type',
+      externalIdKey('acme', 'Group', 'AbC', GROUP),
+      { pk: 'T#acme#GROUP#EXTERNALID#AbC', sk: GROUP },
     ],
     [
       'displayName lookup',
@@ -48,6 +50,16 @@ describe('key builders', () => {
     ['page marker', pageMarkerKey('acme', 'Group', 101), { pk: 'T#acme#PAGES', sk: 'GROUP#101' }],
   ])('%s', (_name, key, expected) => {
     expect(key).toEqual(expected);
+  });
+
+  it('gives two resources sharing an externalId distinct items in one partition, and case-variants none', () => {
+    const first = externalIdKey('acme', 'User', 'obj-1', ID);
+    const second = externalIdKey('acme', 'User', 'obj-1', GROUP);
+    expect(first.pk).toBe(second.pk);
+    expect(first.pk).toBe(externalIdPartition('acme', 'User', 'obj-1'));
+    expect(first.sk).not.toBe(second.sk);
+    expect(externalIdPartition('acme', 'User', 'OBJ-1')).not.toBe(first.pk);
+    expect(externalIdPartition('acme', 'Group', 'obj-1')).not.toBe(first.pk);
   });
 
   it('recovers the id from a resource sort key', () => {
@@ -66,10 +78,13 @@ describe('key builders', () => {
     },
   );
 
-  it('refuses a value too long for a partition key with 400 invalidValue', () => {
+  it.each([
+    ['userName', () => uniqueKey('acme', 'User', 'userName', 'x'.repeat(3000))],
+    ['externalId', () => externalIdKey('acme', 'User', 'x'.repeat(3000), ID)],
+  ])('refuses a %s too long for a partition key with 400 invalidValue', (_name, build) => {
     const error = (() => {
       try {
-        uniqueKey('acme', 'User', 'userName', 'x'.repeat(3000));
+        build();
       } catch (caught) {
         return caught as ScimError;
       }
@@ -90,6 +105,9 @@ describe('key builders', () => {
           const b = uniqueKey(tenantB, 'User', 'userName', value);
           expect(a.pk.startsWith(`T#${tenantA}#`)).toBe(true);
           expect(a.pk).not.toBe(b.pk);
+          const externalA = externalIdKey(tenantA, 'User', value, ID);
+          expect(externalA.pk.startsWith(`T#${tenantA}#`)).toBe(true);
+          expect(externalA.pk).not.toBe(externalIdKey(tenantB, 'User', value, ID).pk);
         },
       ),
     );
