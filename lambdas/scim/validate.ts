@@ -12,8 +12,10 @@
  *   (RFC 7643 §2.1, RFC 7644 §3.3); a bare primitive for an attribute with a `value` sub-attribute means
  *   `{ value }` (Entra sends the manager as a bare id); an object with nothing left is no value.
  * - multi-valued: a single non-array value is wrapped in an array (lenient reading of RFC 7643 §2.4);
- *   elements without a value are dropped; at most one `primary: true` (RFC 7643 §2.4); no two elements
- *   with the same canonical `type` for email-like attributes (so `emails[type eq "work"]` is one element).
+ *   elements without a value are dropped; at most one `primary: true` (RFC 7643 §2.4). Several values
+ *   of one `type` are kept (two "work" emails): RFC 7643 does not forbid them, Microsoft's reference
+ *   client sends them, and rejecting the user would fail the admin's sync. Readers that need one value
+ *   of a type take the primary one, else the first (lambdas/scim/profile/read.ts#findOfType).
  * - singular: a one-element array is unwrapped (Entra's legacy `[{"value": "<manager id>"}]`).
  *
  * Messages never echo the value: it may be personal data.
@@ -165,28 +167,10 @@ const LABELS = new Set(['type', 'primary', 'display']);
 const carriesData = (element: JsonValue): boolean =>
   !isJsonObject(element) || Object.keys(element).some((key) => !LABELS.has(key));
 
-/** Email-like attributes (a `primary` flag and a `type` with canonical values) are addressed by type. */
-const isAddressedByType = (attribute: AttributeDefinition): boolean => {
-  const subs = attribute.subAttributes ?? [];
-  return (
-    subs.some((sub) => sub.name === 'primary') &&
-    subs.some((sub) => sub.name === 'type' && (sub.canonicalValues?.length ?? 0) > 0)
-  );
-};
-
-const checkElements = (attribute: AttributeDefinition, elements: JsonValue[], ctx: z.RefinementCtx): void => {
+const checkElements = (elements: JsonValue[], ctx: z.RefinementCtx): void => {
   const primaries = elements.filter((element) => isJsonObject(element) && element.primary === true);
   if (primaries.length > 1)
     ctx.addIssue({ code: 'custom', message: 'more than one value has "primary": true' });
-  if (!isAddressedByType(attribute)) return;
-  const seen = new Set<string>();
-  for (const element of elements) {
-    if (!isJsonObject(element) || typeof element.type !== 'string') continue;
-    const type = element.type.toLowerCase();
-    if (seen.has(type))
-      ctx.addIssue({ code: 'custom', message: `more than one value has type "${element.type}"` });
-    seen.add(type);
-  }
 };
 
 /** One value of the attribute (an element, for a multi-valued one); empty input means no value. */
@@ -208,7 +192,7 @@ const multiValuedValidator = (attribute: AttributeDefinition): ValueValidator =>
     .pipe(z.array(valueValidator(attribute)))
     .transform((elements, ctx): JsonValue[] | undefined => {
       const kept = elements.filter((value): value is JsonValue => value !== undefined && carriesData(value));
-      checkElements(attribute, kept, ctx);
+      checkElements(kept, ctx);
       return kept.length ? kept : undefined;
     });
 
@@ -343,24 +327,16 @@ const fastValue = (attribute: AttributeDefinition): FastNormaliser => {
 /** multiValuedValidator, with checkElements' violations left to zod. */
 const fastMultiValued = (attribute: AttributeDefinition): FastNormaliser => {
   const element = fastValue(attribute);
-  const addressedByType = isAddressedByType(attribute);
   return (input) => {
     const list: readonly unknown[] = Array.isArray(input) ? input : isEmptyValue(input) ? [] : [input];
     const kept: JsonValue[] = [];
     let primaries = 0;
-    let types: Set<string> | undefined;
     for (let index = 0; index < list.length; index += 1) {
       const value = element(list[index]);
       if (value === UNHANDLED) return UNHANDLED;
       if (value === undefined || !carriesData(value)) continue;
       if (isJsonObject(value)) {
         if (value.primary === true && ++primaries > 1) return UNHANDLED;
-        if (addressedByType && typeof value.type === 'string') {
-          types ??= new Set();
-          const type = value.type.toLowerCase();
-          if (types.has(type)) return UNHANDLED;
-          types.add(type);
-        }
       }
       kept.push(value);
     }

@@ -313,6 +313,26 @@ describe('normaliseResource: Entra request shapes', () => {
       [PROFILE_USER_URN]: { office: 'Paris' },
     });
   });
+
+  it('keeps two work emails (Microsoft reference collection, "Post emp1"), still at most one primary', () => {
+    const body = {
+      userName: 'emp1',
+      active: 'True',
+      emails: [
+        { type: 'work', primary: true, value: 'anna33@gmail.com' },
+        { type: 'work', primary: false, value: 'anna33@example.com' },
+      ],
+    };
+    expect(normaliseResource(body, USER_SCHEMA)).toEqual({
+      schemas: [CORE_USER_URN],
+      userName: 'emp1',
+      active: true,
+      emails: [
+        { value: 'anna33@gmail.com', type: 'work', primary: true },
+        { value: 'anna33@example.com', type: 'work', primary: false },
+      ],
+    });
+  });
 });
 
 describe('normaliseResource: errors', () => {
@@ -350,17 +370,6 @@ describe('normaliseResource: errors', () => {
       'an extension block that is a list',
       { userName: 'a', [ENTERPRISE_USER_URN]: [{ department: 'x' }] },
       ENTERPRISE_USER_URN,
-    ],
-    [
-      'two work emails',
-      {
-        userName: 'a',
-        emails: [
-          { value: 'a', type: 'work' },
-          { value: 'b', type: 'work' },
-        ],
-      },
-      'emails',
     ],
     [
       'two primary phone numbers',
