@@ -2,11 +2,16 @@
  * Tokeniser for RFC 7644 §3.4.2.2 filters and §3.5.2 PATCH paths. Keywords (and, or, not, eq, ..., true,
  * false, null) are lexed as words and recognised by the parser from context, because an attribute may
  * legally be called `not` or `type`.
+ *
+ * Tokens are read on demand, because what a token is depends on where the parser is: after a comparison
+ * operator the parser asks for a value (`nextValue`), which also accepts unquoted text such as
+ * `2015-10-10T14:38:21.8617979-07:00` or `example.com` (sent by Microsoft's own SCIM test collection) that
+ * the ordinary rules would split into a number and garbage.
  */
 export type TokenKind =
   | 'word' //     attribute path or keyword: userName, urn:...:2.0:User:name.givenName, eq, and
   | 'subAttr' //  `.value` directly after `]`
-  | 'string' //   "JSON string", value already unescaped
+  | 'string' //   "JSON string" (value already unescaped), or unquoted text in value position
   | 'number' //   JSON number
   | 'lparen'
   | 'rparen'
@@ -16,7 +21,7 @@ export type TokenKind =
 
 export interface Token {
   readonly kind: TokenKind;
-  /** The source text of the token (for strings: including the quotes). */
+  /** The source text of the token (for quoted strings: including the quotes). */
   readonly text: string;
   /** 0-based offset of the token's first character in the input. */
   readonly offset: number;
@@ -41,6 +46,8 @@ const isWordCode = (code: number): boolean => code < 128 && WORD_CHARS[code] ===
 const isWordChar = (char: string): boolean => char.length === 1 && isWordCode(char.charCodeAt(0));
 
 const NUMBER_PATTERN = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+/** The same JSON number, as the whole of an unquoted value. */
+const WHOLE_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
@@ -133,40 +140,110 @@ const CODE_PUNCTUATION: Readonly<Record<number, TokenKind>> = {
   0x5d: 'rbracket',
 };
 
-export const tokenize = (input: string, fail: SyntaxErrorFactory): Token[] => {
-  const tokens: Token[] = [];
-  let index = 0;
-  while (index < input.length) {
-    const code = input.charCodeAt(index);
-    // space, tab, LF, CR
-    if (code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) {
-      index += 1;
-      continue;
-    }
+// space, tab, LF, CR: the whitespace allowed between tokens.
+const isSpaceCode = (code: number): boolean =>
+  code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+
+const APOSTROPHE = 0x27;
+/** Words that stay keywords in value position; the parser accepts true/false/null and rejects the rest. */
+const VALUE_KEYWORDS: ReadonlySet<string> = new Set(['true', 'false', 'null', 'and', 'or', 'not']);
+
+export class Lexer {
+  private index = 0;
+
+  constructor(
+    private readonly input: string,
+    private readonly fail: SyntaxErrorFactory,
+  ) {}
+
+  private skipSpace(): void {
+    while (this.index < this.input.length && isSpaceCode(this.input.charCodeAt(this.index))) this.index += 1;
+  }
+
+  private take(token: Token): Token {
+    this.index = token.offset + token.text.length;
+    return token;
+  }
+
+  /** Brackets and "strings", which read the same whether or not a value is expected; else undefined. */
+  private delimited(index: number, code: number): Token | undefined {
     const punctuation = CODE_PUNCTUATION[code];
-    let token: Token;
-    if (punctuation !== undefined) {
-      token = makeToken(punctuation, input[index] ?? '', index);
-    } else if (code === QUOTE) {
-      token = readString(input, index, fail);
-    } else if (code === 0x2d || (code >= 0x30 && code <= 0x39)) {
-      token = readNumber(input, index, fail);
-    } else if (isWordCode(code)) {
+    if (punctuation !== undefined) return this.take(makeToken(punctuation, this.input[index] ?? '', index));
+    if (code === QUOTE) return this.take(readString(this.input, index, this.fail));
+    return undefined;
+  }
+
+  /** The next token by the ordinary rules: words, "strings", numbers, brackets. Repeats 'end' at the end. */
+  next(): Token {
+    this.skipSpace();
+    const { input, index } = this;
+    if (index >= input.length) return makeToken('end', '', input.length);
+    const code = input.charCodeAt(index);
+    const delimited = this.delimited(index, code);
+    if (delimited !== undefined) return delimited;
+    if (code === 0x2d || (code >= 0x30 && code <= 0x39))
+      return this.take(readNumber(input, index, this.fail));
+    if (isWordCode(code)) {
       let end = index + 1;
       while (end < input.length && isWordCode(input.charCodeAt(end))) end += 1;
       const text = input.slice(index, end);
-      token =
+      return this.take(
         code === 0x2e
           ? makeToken('subAttr', text, index)
-          : makeToken('word', text, index, undefined, text.length <= 5 ? text.toLowerCase() : '');
-    } else {
-      const shown =
-        code >= 0x21 && code <= 0x7e ? `"${input[index] ?? ''}"` : `U+${code.toString(16).padStart(4, '0')}`;
-      throw fail(index, `unexpected character ${shown}`);
+          : makeToken('word', text, index, undefined, text.length <= 5 ? text.toLowerCase() : ''),
+      );
     }
-    tokens.push(token);
-    index += token.text.length;
+    const shown =
+      code >= 0x21 && code <= 0x7e ? `"${input[index] ?? ''}"` : `U+${code.toString(16).padStart(4, '0')}`;
+    throw this.fail(index, `unexpected character ${shown}`);
   }
-  tokens.push(makeToken('end', '', input.length));
-  return tokens;
-};
+
+  /**
+   * The token after a comparison operator, read from `from` (default: where the last token ended). A
+   * "string" is read as usual. Anything else up to whitespace, ')' or ']' is one unquoted value: a
+   * 'number' when all of it is a JSON number, a 'word' for true/false/null/and/or/not in any letter case
+   * (the parser decides), otherwise a 'string'. Brackets and the end of input come back as they are, for
+   * the parser to report a missing value.
+   */
+  nextValue(from: number = this.index): Token {
+    this.index = from;
+    this.skipSpace();
+    const { input, index } = this;
+    if (index >= input.length) return makeToken('end', '', input.length);
+    const code = input.charCodeAt(index);
+    const delimited = this.delimited(index, code);
+    if (delimited !== undefined) return delimited;
+    const end = this.unquotedEnd(index);
+    const text = input.slice(index, end);
+    if (WHOLE_NUMBER.test(text)) return this.take(readNumber(input, index, this.fail));
+    if (text.length > 1 && code === APOSTROPHE && text.charCodeAt(text.length - 1) === APOSTROPHE) {
+      throw this.fail(index, 'single quotes do not delimit strings: expected a "double-quoted" string');
+    }
+    const keyword = text.length <= 5 ? text.toLowerCase() : '';
+    return this.take(
+      VALUE_KEYWORDS.has(keyword)
+        ? makeToken('word', text, index, undefined, keyword)
+        : makeToken('string', text, index, text),
+    );
+  }
+
+  /** Where an unquoted value starting at `start` ends; rejects characters that suggest a malformed value. */
+  private unquotedEnd(start: number): number {
+    const input = this.input;
+    let end = start;
+    for (; end < input.length; end += 1) {
+      const code = input.charCodeAt(end);
+      if (isSpaceCode(code) || code === 0x29 || code === 0x5d) break;
+      if (code === QUOTE || code === 0x28 || code === 0x5b) {
+        throw this.fail(
+          end,
+          `unexpected '${input[end] ?? ''}' in an unquoted value: expected the whole value in double quotes`,
+        );
+      }
+      if (code < 0x20) {
+        throw this.fail(end, 'control characters are not allowed in an unquoted value');
+      }
+    }
+    return end;
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * Recursive-descent parser for RFC 7644 §3.4.2.2 filters (`parseFilter`) and §3.5.2 PATCH paths
  * (`parsePath`). Both only ever throw ScimError: invalidFilter for filters, invalidPath for paths, with a
- * 1-based character position and what was expected. Messages never echo string values (personal data).
+ * 1-based character position and what was expected. Messages never echo string values (personal data),
+ * quoted or not, nor a word found after a complete expression (likely the rest of an unquoted value).
  *
  * Decisions where the RFC is silent or loose:
  * - Keywords and operators are case-insensitive (`EQ`, `And`, `TRUE`); whitespace (space, tab, CR, LF)
@@ -9,7 +10,18 @@
  * - `not` must be followed by a parenthesised filter, as the RFC grammar says (`not (a eq 1)`); `not`
  *   followed by an operator or '[' is an attribute named "not".
  * - Values: JSON strings (all JSON escapes; raw control characters rejected), JSON numbers (no leading
- *   zeros, no trailing '.', finite), true/false/null in any letter case. Unquoted words are rejected.
+ *   zeros, no trailing '.', finite), true/false/null in any letter case.
+ * - Unquoted values are tolerated, because Microsoft's SCIM test collection sends them and expects matches
+ *   (`userName sw O`, `meta.Created gt 2015-10-10T14:38:21.8617979-07:00`, `emails.Value co example.com`),
+ *   and RFC 7644 §3.4.2.2 shows `meta.resourceType eq User`. After a comparison operator, text that does
+ *   not start with '"' runs up to whitespace, ')' or ']'; all of it is one value: a number only when the
+ *   WHOLE run is a JSON number (`2015-10-10T...`, `01` and `12abc` are strings), true/false/null as
+ *   literals, anything else a string kept exactly as written (no unescaping). A quoted string is read as
+ *   before, so `"x"y` is still an error. Rejected as ambiguous or likely mistakes: `and`, `or` and `not` as
+ *   an unquoted value (`userName eq and` usually means a forgotten value; write `"and"`), a value wrapped
+ *   in single quotes (`'x'`: single quotes are not delimiters, O'Malley is fine), and '"', '(', '[' or
+ *   control characters inside an unquoted value. An unquoted number stays a number: `employeeNumber eq
+ *   701984` never equals the string "701984" (quote it), and `userName sw 2015` is invalidFilter.
  * - `pr` takes no value; `gt`/`ge`/`lt`/`le` take a string or a number (null and booleans have no order,
  *   RFC: booleans "SHALL cause a failed response"); `co`/`sw`/`ew` take a string. `eq`/`ne` take any value,
  *   `eq null` meaning "not present" (see evaluate.ts).
@@ -25,7 +37,7 @@
 import { ScimError } from '../errors';
 import type { JsonPrimitive } from '../json';
 import type { AttributePath, CompareOperator, Filter, PatchPath } from './ast';
-import { describeToken, tokenize } from './lexer';
+import { Lexer, describeToken } from './lexer';
 import type { SyntaxErrorFactory, Token } from './lexer';
 
 export const MAX_FILTER_LENGTH = 10_000;
@@ -54,30 +66,58 @@ const isOperatorWord = (token: Token): boolean =>
   COMPARE_OPERATORS.has(token.keyword) || token.keyword === 'pr';
 
 class Parser {
-  private readonly tokens: Token[];
-  private position = 0;
+  private readonly lexer: Lexer;
+  /** Lexed but not yet consumed: at most two tokens of lookahead, read on demand. */
+  private first: Token | undefined;
+  private second: Token | undefined;
   private depth = 0;
 
   constructor(
     input: string,
     private readonly fail: SyntaxErrorFactory,
   ) {
-    this.tokens = tokenize(input, fail);
+    this.lexer = new Lexer(input, fail);
   }
 
-  private peek(ahead = 0): Token {
-    // tokenize always ends with an 'end' token, and we never move past it.
-    return this.tokens[Math.min(this.position + ahead, this.tokens.length - 1)];
+  private peek(): Token {
+    return (this.first ??= this.lexer.next());
   }
 
+  private peekSecond(): Token {
+    this.peek();
+    return (this.second ??= this.lexer.next());
+  }
+
+  /** Consumes a token; at the end of input the 'end' token repeats. */
   private next(): Token {
     const token = this.peek();
-    if (token.kind !== 'end') this.position += 1;
+    this.first = this.second;
+    this.second = undefined;
     return token;
+  }
+
+  /** Consumes a value (see Lexer.nextValue); any lookahead lexed by the ordinary rules is read again. */
+  private nextValue(): Token {
+    const from = this.first?.offset;
+    this.first = undefined;
+    this.second = undefined;
+    return this.lexer.nextValue(from);
   }
 
   private expected(what: string, token: Token = this.peek()): Error {
     return this.fail(token.offset, `expected ${what} but found ${describeToken(token)}`);
+  }
+
+  /**
+   * After a complete expression. A word here is most often the rest of an unquoted value with a space in
+   * it (`displayName eq Jane Doe`): personal data, so it is not echoed, and the message says how to fix it.
+   */
+  private expectedAfterExpression(what: string, token: Token): Error {
+    if (token.kind !== 'word') return this.expected(what, token);
+    return this.fail(
+      token.offset,
+      `expected ${what} but found more text: a value containing spaces must be in double quotes ("...")`,
+    );
   }
 
   private enter(token: Token): void {
@@ -96,7 +136,7 @@ class Parser {
     if (token.kind === 'end') return;
     if (token.kind === 'rparen') throw this.fail(token.offset, "unbalanced ')': no matching '('");
     if (token.kind === 'rbracket') throw this.fail(token.offset, "unbalanced ']': no matching '['");
-    throw this.expected("'and', 'or' or the end of the filter");
+    throw this.expectedAfterExpression("'and', 'or' or the end of the filter", token);
   }
 
   /** filter = orExpr; precedence not > and > or, both binary operators left-associative. */
@@ -125,7 +165,7 @@ class Parser {
       return this.parseParenthesised(token, relative);
     }
     // `not` followed by an operator or '[' is an attribute called "not".
-    const afterNot = this.peek(1);
+    const afterNot = this.peekSecond();
     if (isKeyword(token, 'not') && afterNot.kind !== 'lbracket' && !isOperatorWord(afterNot)) {
       this.next();
       const open = this.next();
@@ -146,7 +186,7 @@ class Parser {
     if (close.kind !== 'rparen') {
       throw close.kind === 'end'
         ? this.fail(open.offset, "unbalanced '(': expected a matching ')'")
-        : this.expected("'and', 'or' or ')'", close);
+        : this.expectedAfterExpression("'and', 'or' or ')'", close);
     }
     this.leave();
     return inner;
@@ -179,7 +219,7 @@ class Parser {
     if (close.kind !== 'rbracket') {
       throw close.kind === 'end'
         ? this.fail(open.offset, "unbalanced '[': expected a matching ']'")
-        : this.expected("'and', 'or' or ']'", close);
+        : this.expectedAfterExpression("'and', 'or' or ']'", close);
     }
     this.leave();
     return inner;
@@ -197,7 +237,7 @@ class Parser {
       return { kind: 'present', path };
     }
     if (!COMPARE_OPERATORS.has(op)) throw this.expected(`an operator (${OPERATOR_LIST})`, operatorToken);
-    const valueToken = this.next();
+    const valueToken = this.nextValue();
     const value = this.toValue(valueToken);
     this.checkOperand(op as CompareOperator, value, valueToken);
     return { kind: 'compare', path, op: op as CompareOperator, value };
@@ -213,9 +253,13 @@ class Parser {
     if (isKeyword(token, 'false')) return false;
     if (isKeyword(token, 'null')) return null;
     if (token.kind === 'word') {
-      throw this.fail(token.offset, 'expected a value: strings must be in double quotes ("...")');
+      // Only and/or/not reach here (Lexer.nextValue): as a value they are most likely a forgotten one.
+      throw this.fail(
+        token.offset,
+        `expected a value but found "${token.text}": write "${token.text}" in double quotes to compare with that text`,
+      );
     }
-    throw this.expected('a value (a "string", a number, true, false or null)', token);
+    throw this.expected('a value (a "string", a number, true, false, null or unquoted text)', token);
   }
 
   private checkOperand(op: CompareOperator, value: JsonPrimitive, token: Token): void {

@@ -231,14 +231,156 @@ describe('parseFilter: case, whitespace, values', () => {
   });
 });
 
+describe("parseFilter: unquoted values (Microsoft's SCIM test collection, RFC 7644 example)", () => {
+  const created = '2015-10-10T14:38:21.8617979-07:00';
+  // Every filter= of AzureAD/SCIMReferenceCode's PostmanCollection.json, and RFC 7644 §3.4.2.2's
+  // `meta.resourceType eq User`. Attribute names keep the letter case sent (resolution ignores it).
+  it.each<[string, Filter]>([
+    ['DisplayName eq "BobIsAmazing"', cmp('DisplayName', 'eq', 'BobIsAmazing')],
+    [
+      'name.FamilyName eq Employee and (emails.Value co example.com or emails.Value co example.org)',
+      and(
+        cmp('name.FamilyName', 'eq', 'Employee'),
+        or(cmp('emails.Value', 'co', 'example.com'), cmp('emails.Value', 'co', 'example.org')),
+      ),
+    ],
+    ['userName sw O', cmp('userName', 'sw', 'O')],
+    [`meta.Created gt ${created}`, cmp('meta.Created', 'gt', created)],
+    ['meta.resourceType eq User', cmp('meta.resourceType', 'eq', 'User')],
+  ])('%s', (input, expected) => {
+    expect(parseFilter(input)).toEqual(expected);
+  });
+
+  it.each([
+    'name.FamilyName eq Employee and (emails.Value co example.com or emails.Value co example.org)',
+    'userName sw O',
+    `meta.Created gt ${created}`,
+  ])('reads %s exactly as its quoted form', (input) => {
+    const quoted = input.replace(
+      / (eq|co|sw|gt) ([^ )]+)/g,
+      (_, op: string, value: string) => ` ${op} "${value}"`,
+    );
+    expect(quoted).not.toBe(input);
+    expect(parseFilter(input)).toEqual(parseFilter(quoted));
+  });
+
+  it.each<[string, JsonPrimitive]>([
+    // The whole run up to whitespace, ')' or ']' is one value: a number only if all of it is one.
+    [created, created],
+    ['2011-05-13T04:42:34Z', '2011-05-13T04:42:34Z'],
+    ['2015', 2015],
+    ['01', '01'],
+    ['1.', '1.'],
+    ['-', '-'],
+    ['12abc', '12abc'],
+    ['1e3x', '1e3x'],
+    ['-7', -7],
+    ['2.5E-2', 0.025],
+    ['example.com', 'example.com'],
+    ['a@b.com', 'a@b.com'],
+    ["O'Malley", "O'Malley"],
+    ["'s-Hertogenbosch", "'s-Hertogenbosch"],
+    ["'", "'"],
+    ['jürgen😀', 'jürgen😀'],
+    ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', ENTERPRISE],
+    // No unescaping outside quotes: backslashes are kept as written.
+    ['a\\nb', 'a\\nb'],
+    // Literals stay typed in any letter case; longer words that start like them are text.
+    ['True', true],
+    ['FALSE', false],
+    ['Null', null],
+    ['truex', 'truex'],
+    ['nullable', 'nullable'],
+    // Operator words are fine as values (`preferredLanguage eq ne`, `addresses.country eq co`).
+    ['ne', 'ne'],
+    ['co', 'co'],
+    ['pr', 'pr'],
+    ['and_more', 'and_more'],
+    ['ornament', 'ornament'],
+  ])('value %s', (literal, expected) => {
+    expect(parseFilter(`x eq ${literal}`)).toEqual(cmp('x', 'eq', expected));
+  });
+
+  it.each<[string, Filter]>([
+    ['(userName eq bjensen)', cmp('userName', 'eq', 'bjensen')],
+    [
+      'userName eq bjensen\tor userName eq jsmith',
+      or(cmp('userName', 'eq', 'bjensen'), cmp('userName', 'eq', 'jsmith')),
+    ],
+    [
+      'userName eq bjensen\r\nand active eq TRUE',
+      and(cmp('userName', 'eq', 'bjensen'), cmp('active', 'eq', true)),
+    ],
+    ['emails[type eq work]', vp('emails', cmp('type', 'eq', 'work'))],
+    [
+      'emails[type eq work].value eq a@b.com',
+      vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'a@b.com'))),
+    ],
+    ['not (title eq Intern)', not(cmp('title', 'eq', 'Intern'))],
+    // A quoted value still ends at its closing quote; an unquoted one after it is the next operand.
+    ['a eq "x y" or b eq x', or(cmp('a', 'eq', 'x y'), cmp('b', 'eq', 'x'))],
+    // `not` as an attribute name, followed by an unquoted value.
+    ['not eq x', cmp('not', 'eq', 'x')],
+  ])('an unquoted value ends at whitespace, ")" or "]": %j', (input, expected) => {
+    expect(parseFilter(input)).toEqual(expected);
+  });
+
+  it.each<[string, string]>([
+    ['userName co 1', "'co' compares text"],
+    ['userName sw 2015', "'sw' compares text"],
+    ['active gt TRUE', "'gt' compares order"],
+  ])('unquoted numbers and literals keep their type, so %j is still invalidFilter', (input, message) => {
+    const error = scimErrorFrom(() => parseFilter(input));
+    expect(error.status).toBe(400);
+    expect(error.scimType).toBe('invalidFilter');
+    expect(error.detail).toContain(message);
+  });
+
+  it.each<[string, number, string]>([
+    ['displayName eq Jane Doe', 21, "expected 'and', 'or' or the end of the filter"],
+    ['(displayName eq Jane Doe)', 22, "expected 'and', 'or' or ')'"],
+    ['emails[value eq jane doe]', 22, "expected 'and', 'or' or ']'"],
+    ['userName eq jane.doe@example.com jane.doe@example.com', 34, "expected 'and', 'or' or the end"],
+  ])(
+    'an unquoted value with a space: %j -> position %d, a hint, and no echo of the text (personal data)',
+    (input, position, expected) => {
+      const error = scimErrorFrom(() => parseFilter(input));
+      expect(error.status).toBe(400);
+      expect(error.scimType).toBe('invalidFilter');
+      expect(error.detail).toContain(`position ${position}:`);
+      expect(error.detail).toContain(expected);
+      expect(error.detail).toContain('a value containing spaces must be in double quotes');
+      expect(error.detail.toLowerCase()).not.toMatch(/jane|doe/);
+    },
+  );
+
+  it('parsePath accepts unquoted values inside brackets too', () => {
+    expect(parsePath('members[value eq 2819c223-7f76-453a-919d-413861904646]')).toEqual({
+      attribute: 'members',
+      filter: cmp('value', 'eq', '2819c223-7f76-453a-919d-413861904646'),
+    });
+    expect(parsePath('addresses[type eq work].locality')).toEqual({
+      attribute: 'addresses',
+      filter: cmp('type', 'eq', 'work'),
+      subAttribute: 'locality',
+    });
+  });
+});
+
 describe('parseFilter: errors are invalidFilter with a position and what was expected', () => {
   it.each<[string, number, string]>([
     ['', 1, 'empty filter'],
     ['   ', 1, 'empty filter'],
     ['userName', 9, 'expected an operator'],
     ['userName eq', 12, 'expected a value'],
+    ['userName eq   ', 15, 'expected a value'],
+    ['(userName eq )', 14, 'expected a value'],
+    ['userName eq (x)', 13, 'expected a value'],
     ['userName xx "a"', 10, 'expected an operator'],
-    ['userName eq bjensen', 13, 'strings must be in double quotes'],
+    // and/or/not as an unquoted value most likely mean a forgotten value.
+    ['userName eq and active eq true', 13, 'expected a value but found "and": write "and" in double quotes'],
+    ['userName eq OR', 13, 'expected a value but found "OR": write "OR" in double quotes'],
+    ['emails[type eq not]', 16, 'expected a value but found "not"'],
     ['userName eq "x" extra', 17, "expected 'and', 'or' or the end of the filter"],
     ['userName eq "x" and', 20, 'expected an attribute path'],
     ['and userName eq "x"', 5, 'expected an operator'],
@@ -253,12 +395,15 @@ describe('parseFilter: errors are invalidFilter with a position and what was exp
     ['userName eq "a\\qb"', 15, 'invalid escape'],
     ['userName eq "\\u12G4"', 14, 'four hex digits'],
     ['userName eq "a\nb"', 15, 'control characters'],
-    ['userName eq 01', 13, 'invalid number'],
-    ['userName eq 1.', 13, 'invalid number'],
-    ['userName eq -', 13, 'invalid number'],
-    ['userName eq 12abc', 13, 'invalid number'],
     ['userName eq 1e999', 13, 'number out of range'],
-    ["userName eq 'x'", 13, `unexpected character "'"`],
+    ["userName eq 'x'", 13, 'single quotes do not delimit strings'],
+    ["userName eq ''", 13, 'single quotes do not delimit strings'],
+    ['userName eq ab"c"', 15, `unexpected '"' in an unquoted value`],
+    ['userName eq f(x)', 14, `unexpected '(' in an unquoted value`],
+    ['userName eq a[1]', 14, `unexpected '[' in an unquoted value`],
+    ['userName eq a\u0001b', 14, 'control characters are not allowed in an unquoted value'],
+    ['userName eq x y', 15, "expected 'and', 'or' or the end of the filter"],
+    ['userName eq x)', 14, "unbalanced ')'"],
     ['userName eq "x" && a pr', 17, 'unexpected character "&"'],
     ['userName\u00a0eq "x"', 9, 'unexpected character U+00a0'],
     ['title pr "x"', 10, "'pr' (present) takes no value"],
@@ -398,6 +543,8 @@ describe('parsePath: RFC 7644 §3.5.2 and Entra PATCH paths', () => {
     ['emails[type eq "work"] value', 24, 'expected the end of the path'],
     ['emails[type eq "work"', 7, "unbalanced '['"],
     ['emails[type eq]', 15, 'expected a value'],
+    ['emails[type eq and]', 16, 'expected a value but found "and"'],
+    ['emails[type eq wo"rk"]', 18, `unexpected '"' in an unquoted value`],
     ['emails[type.x eq "work"]', 12, 'relative to the element'],
     ['name.givenName[value eq "x"]', 1, 'not to a sub-attribute'],
     ['"userName"', 1, 'expected an attribute path'],

@@ -77,6 +77,15 @@ const FRAGMENTS = [
   '\t',
   '\u00a0',
   '😀',
+  // Unquoted values (Microsoft's test collection sends them).
+  'O',
+  'example.com',
+  '2015-10-10T14:38:21.8617979-07:00',
+  "O'Malley",
+  "'",
+  '01',
+  '12abc',
+  '\u0001',
 ];
 const soup = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 25 }).map((parts) => parts.join(''));
 
@@ -230,6 +239,57 @@ const foldCase = (filter: Filter): Filter => {
       return { ...filter, left: foldCase(filter.left), right: foldCase(filter.right) };
   }
 };
+
+// ---- Unquoted values ----------------------------------------------------------------------------------
+
+const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+const VALUE_KEYWORDS = new Set(['true', 'false', 'null', 'and', 'or', 'not']);
+
+/** Text the parser reads as a string without quotes (parser.ts header): one run, not a number or keyword. */
+const isUnquotable = (value: string): boolean =>
+  value !== '' &&
+  !/[\s"()[\]]/.test(value) &&
+  ![...value].some((char) => char.charCodeAt(0) < 0x20) &&
+  !JSON_NUMBER.test(value) &&
+  !VALUE_KEYWORDS.has(value.toLowerCase()) &&
+  !(value.length > 1 && value.startsWith("'") && value.endsWith("'"));
+
+const unquotableText = fc
+  .oneof(
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 16 }),
+    fc.stringMatching(/^[A-Za-z0-9@._:+'-]{1,24}$/),
+    fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+    fc.constantFrom('O', 'example.com', '2015-10-10T14:38:21.8617979-07:00', '01', '1.', '-', 'truex', 'co'),
+  )
+  .filter(isUnquotable);
+
+describe('unquoted values', () => {
+  it('parse exactly like the same text in double quotes, at the top level and inside [...]', () => {
+    fc.assert(
+      fc.property(
+        unquotableText,
+        fc.constantFrom<CompareOperator>('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'),
+        (value, op) => {
+          const quoted = JSON.stringify(value);
+          expect(parseFilter(`userName ${op} ${value}`)).toEqual(parseFilter(`userName ${op} ${quoted}`));
+          expect(parseFilter(`(a pr or emails[value ${op} ${value}])`)).toEqual(
+            parseFilter(`(a pr or emails[value ${op} ${quoted}])`),
+          );
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('any text after an operator gives a Filter or invalidFilter, never another exception', () => {
+    fc.assert(
+      fc.property(anyText, (value) =>
+        onlyScimErrors('invalidFilter', () => parseFilter(`userName eq ${value}`)),
+      ),
+      RUNS,
+    );
+  });
+});
 
 // ---- Evaluation --------------------------------------------------------------------------------------
 
