@@ -148,54 +148,49 @@ const APOSTROPHE = 0x27;
 /** Words that stay keywords in value position; the parser accepts true/false/null and rejects the rest. */
 const VALUE_KEYWORDS: ReadonlySet<string> = new Set(['true', 'false', 'null', 'and', 'or', 'not']);
 
+/** Reads tokens on demand. The two read methods are written out in full: this is the parser's hot path. */
 export class Lexer {
   private index = 0;
+  private endToken: Token | undefined;
 
   constructor(
     private readonly input: string,
     private readonly fail: SyntaxErrorFactory,
   ) {}
 
-  private skipSpace(): void {
-    while (this.index < this.input.length && isSpaceCode(this.input.charCodeAt(this.index))) this.index += 1;
-  }
-
-  private take(token: Token): Token {
-    this.index = token.offset + token.text.length;
-    return token;
-  }
-
-  /** Brackets and "strings", which read the same whether or not a value is expected; else undefined. */
-  private delimited(index: number, code: number): Token | undefined {
-    const punctuation = CODE_PUNCTUATION[code];
-    if (punctuation !== undefined) return this.take(makeToken(punctuation, this.input[index] ?? '', index));
-    if (code === QUOTE) return this.take(readString(this.input, index, this.fail));
-    return undefined;
-  }
-
   /** The next token by the ordinary rules: words, "strings", numbers, brackets. Repeats 'end' at the end. */
   next(): Token {
-    this.skipSpace();
-    const { input, index } = this;
-    if (index >= input.length) return makeToken('end', '', input.length);
+    const input = this.input;
+    let index = this.index;
+    while (index < input.length && isSpaceCode(input.charCodeAt(index))) index += 1;
+    if (index >= input.length) {
+      this.index = index;
+      return (this.endToken ??= makeToken('end', '', input.length));
+    }
     const code = input.charCodeAt(index);
-    const delimited = this.delimited(index, code);
-    if (delimited !== undefined) return delimited;
-    if (code === 0x2d || (code >= 0x30 && code <= 0x39))
-      return this.take(readNumber(input, index, this.fail));
-    if (isWordCode(code)) {
+    let token: Token;
+    const punctuation = CODE_PUNCTUATION[code];
+    if (punctuation !== undefined) {
+      token = makeToken(punctuation, input[index] ?? '', index);
+    } else if (code === QUOTE) {
+      token = readString(input, index, this.fail);
+    } else if (code === 0x2d || (code >= 0x30 && code <= 0x39)) {
+      token = readNumber(input, index, this.fail);
+    } else if (isWordCode(code)) {
       let end = index + 1;
       while (end < input.length && isWordCode(input.charCodeAt(end))) end += 1;
       const text = input.slice(index, end);
-      return this.take(
+      token =
         code === 0x2e
           ? makeToken('subAttr', text, index)
-          : makeToken('word', text, index, undefined, text.length <= 5 ? text.toLowerCase() : ''),
-      );
+          : makeToken('word', text, index, undefined, text.length <= 5 ? text.toLowerCase() : '');
+    } else {
+      const shown =
+        code >= 0x21 && code <= 0x7e ? `"${input[index] ?? ''}"` : `U+${code.toString(16).padStart(4, '0')}`;
+      throw this.fail(index, `unexpected character ${shown}`);
     }
-    const shown =
-      code >= 0x21 && code <= 0x7e ? `"${input[index] ?? ''}"` : `U+${code.toString(16).padStart(4, '0')}`;
-    throw this.fail(index, `unexpected character ${shown}`);
+    this.index = index + token.text.length;
+    return token;
   }
 
   /**
@@ -206,25 +201,36 @@ export class Lexer {
    * the parser to report a missing value.
    */
   nextValue(from: number = this.index): Token {
-    this.index = from;
-    this.skipSpace();
-    const { input, index } = this;
-    if (index >= input.length) return makeToken('end', '', input.length);
+    const input = this.input;
+    let index = from;
+    while (index < input.length && isSpaceCode(input.charCodeAt(index))) index += 1;
+    this.index = index;
+    if (index >= input.length) return (this.endToken ??= makeToken('end', '', input.length));
     const code = input.charCodeAt(index);
-    const delimited = this.delimited(index, code);
-    if (delimited !== undefined) return delimited;
-    const end = this.unquotedEnd(index);
-    const text = input.slice(index, end);
-    if (WHOLE_NUMBER.test(text)) return this.take(readNumber(input, index, this.fail));
+    let token: Token;
+    const punctuation = CODE_PUNCTUATION[code];
+    if (punctuation !== undefined) {
+      token = makeToken(punctuation, input[index] ?? '', index);
+    } else if (code === QUOTE) {
+      token = readString(input, index, this.fail);
+    } else {
+      token = this.readUnquoted(index, code);
+    }
+    this.index = index + token.text.length;
+    return token;
+  }
+
+  private readUnquoted(index: number, code: number): Token {
+    const input = this.input;
+    const text = input.slice(index, this.unquotedEnd(index));
+    if (WHOLE_NUMBER.test(text)) return readNumber(input, index, this.fail);
     if (text.length > 1 && code === APOSTROPHE && text.charCodeAt(text.length - 1) === APOSTROPHE) {
       throw this.fail(index, 'single quotes do not delimit strings: expected a "double-quoted" string');
     }
     const keyword = text.length <= 5 ? text.toLowerCase() : '';
-    return this.take(
-      VALUE_KEYWORDS.has(keyword)
-        ? makeToken('word', text, index, undefined, keyword)
-        : makeToken('string', text, index, text),
-    );
+    return VALUE_KEYWORDS.has(keyword)
+      ? makeToken('word', text, index, undefined, keyword)
+      : makeToken('string', text, index, text);
   }
 
   /** Where an unquoted value starting at `start` ends; rejects characters that suggest a malformed value. */
