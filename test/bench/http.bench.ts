@@ -7,6 +7,7 @@
  *    inside, as the CDK stack bundles it) and the time to import it in a fresh Node process, next to a
  *    bundle of only the AWS SDK clients that handler uses. The difference is our own cold-start cost;
  *    the target is under 20% added.
+ * BENCH_HTTP_PART=bundles runs only part 2, BENCH_HTTP_PART=throughput only part 1; unset runs both.
  */
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
@@ -207,7 +208,11 @@ async function coldStart(): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  await coldStart();
-  console.log('');
-  await throughput();
+  const part = process.env.BENCH_HTTP_PART;
+  if (part !== undefined && part !== 'bundles' && part !== 'throughput') {
+    throw new Error(`BENCH_HTTP_PART must be "bundles" or "throughput", not "${part}".`);
+  }
+  if (part !== 'throughput') await coldStart();
+  if (part === undefined) console.log('');
+  if (part !== 'bundles') await throughput();
 }
