@@ -7,24 +7,108 @@
 import { ScimError } from './errors';
 import type { JsonObject, JsonValue } from './json';
 import { isJsonObject } from './json';
+import { GROUP_CORE_SCHEMA } from './schema/group';
 import { findAttribute } from './schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './schema/types';
-import { attributeValidator, fastNormaliser, formatIssuePath, UNHANDLED } from './validate';
+import { attributeValidator, fastNormaliser, formatIssuePath, isEmptyValue, UNHANDLED } from './validate';
 
 /** At most this many problems are named in one error detail. */
 const MAX_REPORTED_ISSUES = 3;
 
+const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+// ---------------------------------------------------------------------------------------------------
+// Sub-attribute aliases
+
 /**
- * Canonicalises one value of `attribute` (see validate.ts for the accepted forms). Returns undefined for
- * "no value" (null, "", [], an object without values). `path` names the attribute in error details,
- * e.g. `emails` or `urn:ietf:params:scim:schemas:extension:profile:2.0:User:peopleManager`.
+ * Names some clients send in place of a sub-attribute's own name, by sub-attribute definition. A
+ * tolerance, not part of the schema (/Schemas does not list it), and kept as narrow as possible: only
+ * Group members' `display`, which Microsoft's reference SCIM test collection sends as `displayName`
+ * (`{"op":"add","path":"members","value":[{"displayName":"new User","value":"<id>"}]}`) and expects to read
+ * back. The schema's own name wins when both hold a value.
+ */
+const GROUP_MEMBER_DISPLAY = findAttribute(
+  findAttribute(GROUP_CORE_SCHEMA.attributes, 'members')?.subAttributes,
+  'display',
+);
+const SUB_ATTRIBUTE_ALIASES: ReadonlyMap<AttributeDefinition, readonly string[]> = new Map(
+  GROUP_MEMBER_DISPLAY ? [[GROUP_MEMBER_DISPLAY, ['displayName']]] : [],
+);
+
+/** Lower-cased alias -> sub-attribute name, per list of sub-attributes (a PATCH element definition shares it). */
+type AliasTable = ReadonlyMap<string, string>;
+const aliasTables = new WeakMap<readonly AttributeDefinition[], AliasTable | null>();
+
+const aliasTableOf = (attribute: AttributeDefinition): AliasTable | undefined => {
+  const subAttributes = attribute.subAttributes;
+  if (!subAttributes) return undefined;
+  let table = aliasTables.get(subAttributes);
+  if (table === undefined) {
+    const entries = subAttributes.flatMap((sub) =>
+      (SUB_ATTRIBUTE_ALIASES.get(sub) ?? []).map((alias): [string, string] => [
+        alias.toLowerCase(),
+        sub.name,
+      ]),
+    );
+    table = entries.length ? new Map(entries) : null;
+    aliasTables.set(subAttributes, table);
+  }
+  return table ?? undefined;
+};
+
+/**
+ * One element with its alias keys renamed; the same object when it has none. An empty alias (null, "") is
+ * no value, like an empty sub-attribute.
+ */
+const renameAliasesInElement = (element: unknown, table: AliasTable, path: string): unknown => {
+  if (!isJsonObject(element)) return element;
+  const keys = Object.keys(element);
+  const aliasKeys = keys.filter((key) => table.has(key.toLowerCase()));
+  if (aliasKeys.length === 0) return element;
+  const output: JsonObject = {};
+  for (const key of keys) if (!table.has(key.toLowerCase())) output[key] = element[key];
+  const given = new Map<string, JsonValue>();
+  for (const key of aliasKeys) {
+    const value = element[key];
+    const name = table.get(key.toLowerCase());
+    if (name === undefined || value === undefined || isEmptyValue(value)) continue;
+    if (given.has(name)) throw ScimError.invalidValue(`Attribute "${path}.${key}" is given more than once.`);
+    given.set(name, value);
+  }
+  for (const [name, value] of given) {
+    // The schema's own name wins; an empty one is no value, and one spelt exactly `name` is overwritten.
+    if (keys.some((key) => sameName(key, name) && !isEmptyValue(element[key]))) continue;
+    output[name] = value;
+  }
+  return output;
+};
+
+/** `value` (one element or a list of them) with the aliases of `attribute`'s sub-attributes renamed. */
+const renameAliases = (value: unknown, attribute: AttributeDefinition, path: string): unknown => {
+  const table = aliasTableOf(attribute);
+  if (!table) return value;
+  if (!Array.isArray(value)) return renameAliasesInElement(value, table, path);
+  const list = value as readonly unknown[];
+  const renamed = list.map((element, index) => renameAliasesInElement(element, table, `${path}[${index}]`));
+  return renamed.some((element, index) => element !== list[index]) ? renamed : value;
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Values
+
+/**
+ * Canonicalises one value of `attribute` (see validate.ts for the accepted forms, and
+ * SUB_ATTRIBUTE_ALIASES above). Returns undefined for "no value" (null, "", [], an object without
+ * values). `path` names the attribute in error details, e.g. `emails` or
+ * `urn:ietf:params:scim:schemas:extension:profile:2.0:User:peopleManager`.
  * @throws ScimError 400 invalidValue naming the offending path when the value has the wrong type.
  */
 export function normaliseValue(
-  value: unknown,
+  raw: unknown,
   attribute: AttributeDefinition,
   path: string,
 ): JsonValue | undefined {
+  const value = renameAliases(raw, attribute, path);
   // The plain-code twin handles the common valid forms; zod decides the rest and words the errors.
   const fast = fastNormaliser(attribute)(value);
   if (fast !== UNHANDLED) return fast;
@@ -35,8 +119,6 @@ export function normaliseValue(
     .map((issue) => `"${formatIssuePath(path, issue.path)}": ${issue.message}`);
   throw ScimError.invalidValue(`Invalid value for attribute ${problems.join('; ')}.`);
 }
-
-const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 /** Where one top-level body key (or one key of an extension block) lands. */
 type KeyTarget =

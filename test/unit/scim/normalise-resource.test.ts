@@ -335,6 +335,31 @@ describe('normaliseResource: Entra request shapes', () => {
   });
 });
 
+describe('normaliseResource: Microsoft reference collection groups', () => {
+  it('keeps member display ("Create filled group 2") and reads displayName as display', () => {
+    expect(
+      normaliseResource(
+        {
+          schemas: [CORE_GROUP_URN],
+          displayName: 'GroupDisplayName2',
+          members: [
+            { value: 'id3', display: 'VP' },
+            { value: 'id4', displayName: 'new User' },
+          ],
+        },
+        GROUP_SCHEMA,
+      ),
+    ).toEqual({
+      schemas: [CORE_GROUP_URN],
+      displayName: 'GroupDisplayName2',
+      members: [
+        { value: 'id3', display: 'VP' },
+        { value: 'id4', display: 'new User' },
+      ],
+    });
+  });
+});
+
 describe('normaliseResource: errors', () => {
   it.each<[string, unknown]>([
     ['null', null],

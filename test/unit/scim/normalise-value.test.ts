@@ -195,6 +195,72 @@ describe('normaliseValue: accepted forms', () => {
   });
 });
 
+/** Microsoft's reference SCIM test collection sends a member's `display` as `displayName`. */
+describe('normaliseValue: displayName as an alias of Group member display', () => {
+  it.each<[string, AttributeDefinition, unknown, unknown]>([
+    [
+      'a member list (the collection\'s "Patch add user4 to group1")',
+      members,
+      [{ displayName: 'new User', value: 'u4' }],
+      [{ value: 'u4', display: 'new User' }],
+    ],
+    [
+      'a lone member',
+      members,
+      { value: 'u4', displayName: 'new User' },
+      [{ value: 'u4', display: 'new User' }],
+    ],
+    [
+      'any letter case of the alias',
+      members,
+      [{ value: 'u4', DisplayName: 'A' }],
+      [{ value: 'u4', display: 'A' }],
+    ],
+    [
+      'display wins when both are given',
+      members,
+      [{ value: 'u4', displayName: 'Alias', display: 'Own' }],
+      [{ value: 'u4', display: 'Own' }],
+    ],
+    [
+      'an empty display leaves room for the alias',
+      members,
+      [{ value: 'u4', Display: '', displayName: 'Alias' }],
+      [{ value: 'u4', display: 'Alias' }],
+    ],
+    ['an empty alias is no display', members, [{ value: 'u4', displayName: null }], [{ value: 'u4' }]],
+    ['an alias alone is no member (labels only)', members, [{ displayName: 'Nobody' }], undefined],
+    [
+      'only members: an email keeps its own sub-attributes',
+      emails,
+      [{ value: 'a@example.com', displayName: 'A' }],
+      [{ value: 'a@example.com' }],
+    ],
+  ])('%s', (_label, attributeDefinition, input, expected) => {
+    expect(normaliseValue(input, attributeDefinition, attributeDefinition.name)).toEqual(expected);
+  });
+
+  it('does not modify its input', () => {
+    const input = Object.freeze([Object.freeze({ value: 'u4', displayName: 'new User' })]);
+    normaliseValue(input, members, 'members');
+    expect(input).toEqual([{ value: 'u4', displayName: 'new User' }]);
+  });
+
+  it('refuses the alias given twice in different case with invalidValue naming it', () => {
+    expectScimError(
+      () =>
+        normaliseValue(
+          [{ value: 'u4' }, { value: 'u5', displayName: 'A', DISPLAYNAME: 'B' }],
+          members,
+          'members',
+        ),
+      400,
+      'invalidValue',
+      'members[1].DISPLAYNAME',
+    );
+  });
+});
+
 describe('normaliseValue: wrong types are invalidValue naming the path', () => {
   it.each<[string, AttributeDefinition, unknown, string]>([
     ['peopleManager "maybe"', PEOPLE_MANAGER_ATTRIBUTE, 'maybe', 'urn:x:peopleManager'],
