@@ -12,7 +12,9 @@
  * A token without expiresAt never expires; a revoked token is removed from the list.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+
+import { ENGLISH_MESSAGES } from '../scim/zod-english';
 
 export const TOKEN_PREFIX = 'scim_';
 const TOKEN_BYTES = 32;
@@ -25,14 +27,14 @@ export const isValidTenantId = (value: string): boolean => TENANT_ID_PATTERN.tes
 const isoDateTime = z.iso.datetime({ offset: true });
 
 export const tokenEntrySchema = z.object({
-  id: z.string().min(1).max(64),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex digits'),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex digits')),
   createdAt: isoDateTime,
-  expiresAt: isoDateTime.optional(),
+  expiresAt: z.optional(isoDateTime),
 });
 
 export const tenantTokenRecordSchema = z.object({
-  tenantId: z.string().regex(TENANT_ID_PATTERN),
+  tenantId: z.string().check(z.regex(TENANT_ID_PATTERN)),
   tokens: z.array(tokenEntrySchema),
 });
 
@@ -70,9 +72,9 @@ export function verifyToken(token: string, record: TenantTokenRecord, now: Date)
   return matchedId;
 }
 
-/** Parses a secret document; throws a ZodError on anything else. */
+/** Parses a secret document; throws a ZodError (English messages) on anything else. */
 export function parseTenantTokenRecord(value: unknown): TenantTokenRecord {
-  return tenantTokenRecordSchema.parse(value);
+  return tenantTokenRecordSchema.parse(value, ENGLISH_MESSAGES);
 }
 
 export interface IssuedToken {
