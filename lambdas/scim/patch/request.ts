@@ -1,6 +1,6 @@
 /**
  * Validates a PatchOp request (RFC 7644 §3.5.2) and compiles it into resolved operations, before anything
- * is applied: the envelope (zod), every path (parsed and resolved against the schema), every value
+ * is applied: the envelope (zod/mini), every path (parsed and resolved against the schema), every value
  * (normalised to its attribute's type) and readOnly targets. A request with one bad operation fails whole.
  *
  * Decisions where the RFC is silent or loose:
@@ -20,7 +20,7 @@
  * - A sub-attribute of a multi-valued attribute needs a value filter (`emails[type eq "work"].value`, not
  *   `emails.value`): which element is meant would be a guess.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ScimError } from '../errors';
 import type { Filter, PatchPath } from '../filter/ast';
 import type { ObjectPredicate } from '../filter/evaluate';
@@ -32,6 +32,7 @@ import { normaliseValue } from '../normalise';
 import { findAttribute, findSchema, resolveAttribute } from '../schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from '../schema/types';
 import { PATCH_OP_URN } from '../schema/urns';
+import { ENGLISH_MESSAGES } from '../zod-english';
 
 export const MAX_OPERATIONS = 1_000;
 
@@ -71,27 +72,36 @@ export interface PatchOperation {
 }
 
 const operationSchema = z.object({
-  op: z
-    .string()
-    .transform((op) => op.toLowerCase())
-    .pipe(z.enum(['add', 'replace', 'remove'])),
-  path: z.string().optional(),
-  value: z.unknown().optional(),
+  op: z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((op: string) => op.toLowerCase()),
+    ),
+    z.enum(['add', 'replace', 'remove']),
+  ),
+  path: z.optional(z.string()),
+  value: z.optional(z.unknown()),
 });
 
-/** The zod authority for the envelope: it decides every request the fast check below does not accept. */
+/**
+ * The zod authority for the envelope: it decides every request the fast check below does not accept.
+ * Parse it with ENGLISH_MESSAGES for worded issues.
+ */
 export const envelopeSchema = z.object({
-  schemas: z
-    .array(z.string())
-    .refine((schemas) => schemas.some((schema) => schema.toLowerCase() === PATCH_OP_URN.toLowerCase()), {
-      message: `must contain "${PATCH_OP_URN}"`,
-    }),
-  Operations: z.array(operationSchema).min(1),
+  schemas: z.array(z.string()).check(
+    z.refine(
+      (schemas: string[]) => schemas.some((schema) => schema.toLowerCase() === PATCH_OP_URN.toLowerCase()),
+      {
+        message: `must contain "${PATCH_OP_URN}"`,
+      },
+    ),
+  ),
+  Operations: z.array(operationSchema).check(z.minLength(1)),
 });
 
 type RawOperation = z.infer<typeof operationSchema>;
 
-const describeIssues = (error: z.ZodError): string =>
+const describeIssues = (error: z.core.$ZodError): string =>
   error.issues
     .slice(0, 3)
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
@@ -147,7 +157,7 @@ export const parseEnvelope = (request: unknown): RawOperation[] => {
   }
   const operations = wellFormedOperations(request);
   if (operations) return operations;
-  const parsed = envelopeSchema.safeParse(request);
+  const parsed = envelopeSchema.safeParse(request, ENGLISH_MESSAGES);
   if (!parsed.success)
     throw ScimError.invalidSyntax(`Invalid PatchOp request: ${describeIssues(parsed.error)}.`);
   return parsed.data.Operations;
