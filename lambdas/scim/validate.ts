@@ -1,5 +1,5 @@
 /**
- * zod validators generated from the schema data: one per attribute definition, so a new attribute in
+ * zod/mini validators generated from the schema data: one per attribute definition, so a new attribute in
  * lambdas/scim/schema/ is validated without code changes. Each validator both checks and canonicalises
  * a wire value (the leniencies Entra and Okta need live here, next to the type they bend):
  *
@@ -20,13 +20,21 @@
  *
  * Messages never echo the value: it may be personal data.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { JsonObject, JsonValue } from './json';
 import { isJsonObject } from './json';
 import { PEOPLE_MANAGER_ATTRIBUTE } from './schema/profile';
 import type { AttributeDefinition } from './schema/types';
 
-export type ValueValidator = z.ZodType<JsonValue | undefined>;
+export type ValueValidator = z.ZodMiniType<JsonValue | undefined>;
+
+/** What a zod/mini transform receives besides its input: the parse payload, to which issues are added. */
+type ParsePayload = z.core.ParsePayload;
+
+/** A custom issue, as classic zod's ctx.addIssue made it (zod/mini transforms have no addIssue). */
+const addIssue = (payload: ParsePayload, message: string, path?: PropertyKey[]): void => {
+  payload.issues.push({ code: 'custom', message, input: payload.value, ...(path ? { path } : {}) });
+};
 
 /** Booleans that also accept yes/no (product.md: "accept yes/no, true/false in any case"). */
 const YES_NO_BOOLEANS: ReadonlySet<AttributeDefinition> = new Set([PEOPLE_MANAGER_ATTRIBUTE]);
@@ -46,7 +54,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 export const isEmptyValue = (value: unknown): boolean =>
   value === undefined || value === null || value === '';
 
-const booleanValidator = (attribute: AttributeDefinition): z.ZodType<boolean> => {
+const booleanValidator = (attribute: AttributeDefinition): z.ZodMiniType<boolean> => {
   const [trueWords, falseWords, accepted] = YES_NO_BOOLEANS.has(attribute)
     ? [YES_NO_TRUE_WORDS, YES_NO_FALSE_WORDS, 'true, false, yes or no']
     : [TRUE_WORDS, FALSE_WORDS, 'true or false'];
@@ -54,44 +62,60 @@ const booleanValidator = (attribute: AttributeDefinition): z.ZodType<boolean> =>
   return z.union(
     [
       z.boolean(),
-      z.string().transform((text, ctx) => {
-        const word = text.trim().toLowerCase();
-        if (trueWords.has(word)) return true;
-        if (falseWords.has(word)) return false;
-        ctx.addIssue({ code: 'custom', message });
-        return z.NEVER;
-      }),
+      z.pipe(
+        z.string(),
+        z.transform((text: string, payload) => {
+          const word = text.trim().toLowerCase();
+          if (trueWords.has(word)) return true;
+          if (falseWords.has(word)) return false;
+          addIssue(payload, message);
+          return z.NEVER;
+        }),
+      ),
     ],
     { error: message },
   );
 };
 
-const numberValidator = (pattern: RegExp, integer: boolean): z.ZodType<number> => {
+const numberValidator = (pattern: RegExp, integer: boolean): z.ZodMiniType<number> => {
   const kind = integer ? 'an integer' : 'a number';
-  const jsonNumber = integer ? z.number().int({ error: `expected ${kind}` }) : z.number();
+  const jsonNumber = integer ? z.number().check(z.int({ error: `expected ${kind}` })) : z.number();
   return z.union(
     [
       jsonNumber,
-      z
-        .string()
-        .trim()
-        .regex(pattern, { error: `expected ${kind}` })
-        .transform(Number),
+      z.pipe(
+        z.string().check(z.trim(), z.regex(pattern, { error: `expected ${kind}` })),
+        z.transform((text: string) => Number(text)),
+      ),
     ],
     { error: `expected ${kind}` },
   );
 };
 
-const stringValidator = (attribute: AttributeDefinition): z.ZodType<string> => {
-  const text = z.union([z.string(), z.number().transform(String)], { error: 'expected a string' });
+const stringValidator = (attribute: AttributeDefinition): z.ZodMiniType<string> => {
+  const text = z.union(
+    [
+      z.string(),
+      z.pipe(
+        z.number(),
+        z.transform((value: number) => String(value)),
+      ),
+    ],
+    {
+      error: 'expected a string',
+    },
+  );
   const canonical = attribute.canonicalValues;
   if (!canonical?.length) return text;
   const byLowerCase = new Map(canonical.map((value) => [value.toLowerCase(), value]));
   // Canonical values are suggestions (RFC 7643 §7): others are kept as sent.
-  return text.transform((value) => byLowerCase.get(value.toLowerCase()) ?? value);
+  return z.pipe(
+    text,
+    z.transform((value: string) => byLowerCase.get(value.toLowerCase()) ?? value),
+  );
 };
 
-const primitiveValidator = (attribute: AttributeDefinition): z.ZodType<JsonValue> => {
+const primitiveValidator = (attribute: AttributeDefinition): z.ZodMiniType<JsonValue> => {
   switch (attribute.type) {
     case 'boolean':
       return booleanValidator(attribute);
@@ -100,12 +124,14 @@ const primitiveValidator = (attribute: AttributeDefinition): z.ZodType<JsonValue
     case 'decimal':
       return numberValidator(DECIMAL, false);
     case 'dateTime':
-      return z
-        .string({ error: 'expected a dateTime string' })
-        .regex(DATE_TIME, { error: 'expected an xsd:dateTime such as 2011-05-13T04:42:34Z', abort: true })
-        .refine((text) => !Number.isNaN(Date.parse(text)), { error: 'expected a valid dateTime' });
+      return z.string({ error: 'expected a dateTime string' }).check(
+        z.regex(DATE_TIME, { error: 'expected an xsd:dateTime such as 2011-05-13T04:42:34Z', abort: true }),
+        z.refine((text: string) => !Number.isNaN(Date.parse(text)), { error: 'expected a valid dateTime' }),
+      );
     case 'binary':
-      return z.string({ error: 'expected a base64 string' }).regex(BASE64, { error: 'expected base64' });
+      return z
+        .string({ error: 'expected a base64 string' })
+        .check(z.regex(BASE64, { error: 'expected base64' }));
     case 'string':
     case 'reference':
       return stringValidator(attribute);
@@ -118,7 +144,7 @@ const primitiveValidator = (attribute: AttributeDefinition): z.ZodType<JsonValue
 const canonicaliseKeys = (
   input: JsonObject,
   subAttributes: readonly AttributeDefinition[],
-  ctx: z.RefinementCtx,
+  payload: ParsePayload,
 ): JsonObject => {
   const byLowerCase = new Map(subAttributes.map((sub) => [sub.name.toLowerCase(), sub.name]));
   const output: JsonObject = {};
@@ -126,11 +152,7 @@ const canonicaliseKeys = (
     const name = byLowerCase.get(key.toLowerCase());
     if (name === undefined || isEmptyValue(value)) continue;
     if (output[name] !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `sub-attribute "${name}" is given more than once`,
-        path: [name],
-      });
+      addIssue(payload, `sub-attribute "${name}" is given more than once`, [name]);
       continue;
     }
     output[name] = value;
@@ -147,19 +169,19 @@ const complexValidator = (attribute: AttributeDefinition): ValueValidator => {
   const subAttributes = attribute.subAttributes ?? [];
   const hasValue = subAttributes.some((sub) => sub.name === 'value');
   const shape = Object.fromEntries(
-    subAttributes.map((sub) => [sub.name, attributeValidator(sub).optional()]),
+    subAttributes.map((sub) => [sub.name, z.optional(attributeValidator(sub))]),
   );
-  return z
-    .unknown()
-    .transform((input, ctx): Record<string, unknown> => {
-      if (isJsonObject(input)) return canonicaliseKeys(input, subAttributes, ctx);
-      if (hasValue && (typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean'))
-        return { value: input };
-      ctx.addIssue({ code: 'custom', message: 'expected an object' });
-      return z.NEVER;
-    })
-    .pipe(z.object(shape))
-    .transform((object) => withoutUndefined(object));
+  const toObject = z.transform((input: unknown, payload): Record<string, unknown> => {
+    if (isJsonObject(input)) return canonicaliseKeys(input, subAttributes, payload);
+    if (hasValue && (typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean'))
+      return { value: input };
+    addIssue(payload, 'expected an object');
+    return z.NEVER;
+  });
+  return z.pipe(
+    z.pipe(z.pipe(z.unknown(), toObject), z.object(shape)),
+    z.transform((object: Record<string, JsonValue | undefined>) => withoutUndefined(object)),
+  );
 };
 
 /** Labels alone (type, primary, display) do not make a value of a multi-valued attribute. */
@@ -167,50 +189,60 @@ const LABELS = new Set(['type', 'primary', 'display']);
 const carriesData = (element: JsonValue): boolean =>
   !isJsonObject(element) || Object.keys(element).some((key) => !LABELS.has(key));
 
-const checkElements = (elements: JsonValue[], ctx: z.RefinementCtx): void => {
+const checkElements = (elements: JsonValue[], payload: ParsePayload): void => {
   const primaries = elements.filter((element) => isJsonObject(element) && element.primary === true);
-  if (primaries.length > 1)
-    ctx.addIssue({ code: 'custom', message: 'more than one value has "primary": true' });
+  if (primaries.length > 1) addIssue(payload, 'more than one value has "primary": true');
 };
 
 /** One value of the attribute (an element, for a multi-valued one); empty input means no value. */
 const valueValidator = (attribute: AttributeDefinition): ValueValidator => {
   const inner = attribute.type === 'complex' ? complexValidator(attribute) : primitiveValidator(attribute);
-  return z
-    .unknown()
-    .transform((input): unknown => (isEmptyValue(input) ? undefined : input))
-    .pipe(inner.optional());
+  return z.pipe(
+    z.pipe(
+      z.unknown(),
+      z.transform((input: unknown): unknown => (isEmptyValue(input) ? undefined : input)),
+    ),
+    z.optional(inner),
+  );
 };
 
 const multiValuedValidator = (attribute: AttributeDefinition): ValueValidator =>
-  z
-    .unknown()
-    .transform((input): readonly unknown[] => {
-      if (Array.isArray(input)) return input as readonly unknown[];
-      return isEmptyValue(input) ? [] : [input];
-    })
-    .pipe(z.array(valueValidator(attribute)))
-    .transform((elements, ctx): JsonValue[] | undefined => {
+  z.pipe(
+    z.pipe(
+      z.pipe(
+        z.unknown(),
+        z.transform((input: unknown): readonly unknown[] => {
+          if (Array.isArray(input)) return input as readonly unknown[];
+          return isEmptyValue(input) ? [] : [input];
+        }),
+      ),
+      z.array(valueValidator(attribute)),
+    ),
+    z.transform((elements: (JsonValue | undefined)[], payload): JsonValue[] | undefined => {
       const kept = elements.filter((value): value is JsonValue => value !== undefined && carriesData(value));
-      checkElements(kept, ctx);
+      checkElements(kept, payload);
       return kept.length ? kept : undefined;
-    });
+    }),
+  );
 
 /**
  * A single-valued attribute. `[]` is no value; a one-element list of a complex value is unwrapped
  * (Entra's legacy manager form); any other list is an error.
  */
 const singularValidator = (attribute: AttributeDefinition): ValueValidator =>
-  z
-    .unknown()
-    .transform((input, ctx): unknown => {
-      if (!Array.isArray(input)) return input;
-      if (input.length === 0) return undefined;
-      if (input.length === 1 && attribute.type === 'complex') return input[0] as unknown;
-      ctx.addIssue({ code: 'custom', message: 'expected a single value, not a list' });
-      return z.NEVER;
-    })
-    .pipe(valueValidator(attribute));
+  z.pipe(
+    z.pipe(
+      z.unknown(),
+      z.transform((input: unknown, payload): unknown => {
+        if (!Array.isArray(input)) return input;
+        if (input.length === 0) return undefined;
+        if (input.length === 1 && attribute.type === 'complex') return input[0] as unknown;
+        addIssue(payload, 'expected a single value, not a list');
+        return z.NEVER;
+      }),
+    ),
+    valueValidator(attribute),
+  );
 
 const validators = new WeakMap<AttributeDefinition, ValueValidator>();
 
