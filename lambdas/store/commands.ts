@@ -253,10 +253,20 @@ export const membershipKeys = (tenantId: string, groupId: string, userId: string
 
 export type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
 
-export const putMembershipRequests = (tenantId: string, groupId: string, userId: string): WriteRequest[] => {
+/**
+ * Puts both items of a membership. The member item keeps the display the client sent for the member (the
+ * reverse item, read for User.groups, has no use for it); a Put replaces the whole item, so the caller
+ * passes the display the member should have afterwards.
+ */
+export const putMembershipRequests = (
+  tenantId: string,
+  groupId: string,
+  userId: string,
+  display?: string,
+): WriteRequest[] => {
   const [member, reverse] = membershipKeys(tenantId, groupId, userId);
   return [
-    { PutRequest: { Item: { ...member, userId, groupId } } },
+    { PutRequest: { Item: { ...member, userId, groupId, ...(display === undefined ? {} : { display }) } } },
     { PutRequest: { Item: { ...reverse, userId, groupId } } },
   ];
 };
@@ -276,18 +286,26 @@ export const batchWriteInputs = (
     ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
   }));
 
+/** `#p0, #p1` for the attribute names, which need not avoid DynamoDB's reserved words. */
+const projectionOf = (
+  names: readonly string[],
+): { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } => ({
+  ProjectionExpression: names.map((_, index) => `#p${index}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#p${index}`, name])),
+});
+
 /** Strongly consistent BatchGetItem inputs of at most 100 keys each. */
 export const batchGetInputs = (
   tableName: string,
   keys: readonly TableKey[],
-  projection?: string,
+  projection?: readonly string[],
 ): BatchGetCommandInput[] =>
   chunk(keys, MAX_BATCH_GET).map((keyChunk) => ({
     RequestItems: {
       [tableName]: {
         Keys: keyChunk.map(({ pk, sk }) => ({ pk, sk })),
         ConsistentRead: true,
-        ...(projection === undefined ? {} : { ProjectionExpression: projection }),
+        ...(projection === undefined ? {} : projectionOf(projection)),
       },
     },
     ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,

@@ -53,6 +53,7 @@ import {
   externalIdPartition,
   idFromResourceSortKey,
   isResourceId,
+  memberKey,
   memberPartition,
   pageMarkerKey,
   resourceKey,
@@ -73,6 +74,7 @@ import type {
   GroupPlanner,
   GroupUpdateOptions,
   MemberChanges,
+  MemberEntry,
   ScimRepository,
   TenantMetadata,
   UpdateOptions,
@@ -142,21 +144,48 @@ class TransactionCancelled extends Error {
   }
 }
 
-const memberIdsOf = (group: JsonObject): string[] => {
+/** `entry` merged into an earlier entry for the same id: a display given wins, none keeps the earlier one. */
+const mergedEntry = (earlier: MemberEntry | undefined, entry: MemberEntry): MemberEntry =>
+  earlier?.display !== undefined && entry.display === undefined
+    ? { value: entry.value, display: earlier.display }
+    : entry;
+
+/** One entry per id, in first-seen order, merged as a repeated add merges. */
+const distinctMembers = (entries: readonly MemberEntry[]): MemberEntry[] => {
+  const byId = new Map<string, MemberEntry>();
+  for (const entry of entries) byId.set(entry.value, mergedEntry(byId.get(entry.value), entry));
+  return [...byId.values()];
+};
+
+/** The members of a POST/PUT body: ids and the display sent with each, if any. */
+const membersOf = (group: JsonObject): MemberEntry[] => {
   const key = Object.keys(group).find((name) => name.toLowerCase() === 'members');
   const members = key === undefined ? undefined : group[key];
   if (members === undefined || members === null) return [];
   if (!Array.isArray(members)) throw ScimError.invalidValue('members must be an array.');
-  return [
-    ...new Set(
-      members.map((member) => {
-        const value = isJsonObject(member) ? member.value : undefined;
-        if (typeof value !== 'string') throw ScimError.invalidValue('Every member needs a string value.');
-        return value;
-      }),
-    ),
-  ];
+  return distinctMembers(
+    members.map((member) => {
+      const value = isJsonObject(member) ? member.value : undefined;
+      if (typeof value !== 'string') throw ScimError.invalidValue('Every member needs a string value.');
+      const display = isJsonObject(member) ? member.display : undefined;
+      return typeof display === 'string' ? { value, display } : { value };
+    }),
+  );
 };
+
+const idsOf = (members: readonly MemberEntry[]): string[] => members.map((member) => member.value);
+
+/**
+ * What a group write knows about the users it adds: which exist, and the member items read so far
+ * (id -> the stored member, or null when the user is not a member; ids not read are absent).
+ */
+interface AddedUsers {
+  readonly existing: Set<string>;
+  readonly memberItems: Map<string, MemberEntry | null>;
+}
+
+const putMembers = (tenantId: string, groupId: string, members: readonly MemberEntry[]): WriteRequest[] =>
+  members.flatMap((member) => putMembershipRequests(tenantId, groupId, member.value, member.display));
 
 interface Page {
   readonly items: Record<string, unknown>[];
@@ -245,13 +274,11 @@ export class DynamoDbScimRepository implements ScimRepository {
   // ---- Groups ------------------------------------------------------------------------------------
 
   async createGroup(tenantId: string, group: JsonObject): Promise<ScimResource> {
-    const memberIds = memberIdsOf(group);
-    await this.assertUsersExist(tenantId, memberIds);
+    const members = membersOf(group);
+    await this.assertUsersExist(tenantId, idsOf(members));
     const created = await this.createResource(tenantId, 'Group', group);
-    await this.writeMemberships(
-      memberIds.flatMap((userId) => putMembershipRequests(tenantId, created.id, userId)),
-    );
-    return memberIds.length === 0 ? created : withMembers(created, memberIds);
+    await this.writeMemberships(putMembers(tenantId, created.id, members));
+    return members.length === 0 ? created : withMembers(created, members);
   }
 
   async getGroup(
@@ -260,15 +287,15 @@ export class DynamoDbScimRepository implements ScimRepository {
     options: { readonly includeMembers: boolean },
   ): Promise<ScimResource | undefined> {
     if (!isResourceId(id)) return undefined;
-    const [item, memberIds] = await Promise.all([
+    const [item, members] = await Promise.all([
       this.getResourceItem(tenantId, 'Group', id),
       options.includeMembers
-        ? this.memberIdsOfGroup(tenantId, id, this.maxReturnedMembers)
+        ? this.membersOfGroup(tenantId, id, this.maxReturnedMembers)
         : Promise.resolve(undefined),
     ]);
     if (item === undefined) return undefined;
     const group = fromItem(item);
-    return memberIds === undefined ? group : withMembers(group, memberIds);
+    return members === undefined ? group : withMembers(group, members);
   }
 
   async replaceGroup(
@@ -277,32 +304,42 @@ export class DynamoDbScimRepository implements ScimRepository {
     group: JsonObject,
     options: UpdateOptions = {},
   ): Promise<ScimResource> {
-    const memberIds = memberIdsOf(group);
-    const updated = await this.updateGroup(
+    const members = membersOf(group);
+    const updated = await this.writeGroup(
       tenantId,
       id,
       (current) => ({
         resource: { ...storableBody('Group', group), schemas: schemasOf(group, current), id },
         changed: true,
-        members: { removeAll: true, add: memberIds, remove: [] },
+        members: { removeAll: true, add: members, remove: [] },
       }),
-      { ...options, memberIdsHint: memberIds },
+      options,
+      // A replace reads the current members anyway: only the users' existence is checked up front.
+      { users: idsOf(members), memberItems: [] },
     );
-    return withMembers(updated, memberIds);
+    return withMembers(updated, members);
   }
 
-  async updateGroup(
+  updateGroup(
     tenantId: string,
     id: string,
     plan: GroupPlanner,
     options: GroupUpdateOptions = {},
   ): Promise<ScimResource> {
     const hint = options.memberIdsHint ?? [];
-    // Existence of the members the request names is checked in the same round as the group read.
-    const known = new Set<string>();
-    const hintCheck = this.existingUserIds(tenantId, hint).then((ids) => {
-      ids.forEach((userId) => known.add(userId));
-    });
+    return this.writeGroup(tenantId, id, plan, options, { users: hint, memberItems: hint });
+  }
+
+  private async writeGroup(
+    tenantId: string,
+    id: string,
+    plan: GroupPlanner,
+    options: UpdateOptions,
+    hint: { readonly users: readonly string[]; readonly memberItems: readonly string[] },
+  ): Promise<ScimResource> {
+    // The users the request names, and their member items, are read in the same round as the group.
+    const known: AddedUsers = { existing: new Set(), memberItems: new Map() };
+    const hintRead = this.readAddedUsers(tenantId, id, hint.users, hint.memberItems, known);
     const { item } = await this.updateResource(
       tenantId,
       'Group',
@@ -317,7 +354,7 @@ export class DynamoDbScimRepository implements ScimRepository {
           memberRequests: requests,
         };
       },
-      hintCheck,
+      hintRead,
     );
     return fromItem(item);
   }
@@ -325,8 +362,8 @@ export class DynamoDbScimRepository implements ScimRepository {
   async deleteGroup(tenantId: string, id: string): Promise<void> {
     await this.deleteResource(tenantId, 'Group', id, async () => {
       // Member clean-up grows with the group (documented); it runs alongside the group's own delete.
-      const memberIds = await this.memberIdsOfGroup(tenantId, id, Number.POSITIVE_INFINITY);
-      return memberIds.flatMap((userId) => deleteMembershipRequests(tenantId, id, userId));
+      const members = await this.membersOfGroup(tenantId, id, Number.POSITIVE_INFINITY);
+      return members.flatMap((member) => deleteMembershipRequests(tenantId, id, member.value));
     });
   }
 
@@ -482,30 +519,62 @@ export class DynamoDbScimRepository implements ScimRepository {
     throw ScimError.unavailable(`Too many concurrent changes to this ${type}; please retry.`, 1);
   }
 
-  /** The batch writes for a group plan: O(changed members), except removeAll, which reads the members. */
+  /**
+   * The batch writes for a group plan: O(changed members), except removeAll, which reads the members.
+   * A Put replaces the whole member item, so an add without a display that keeps the member's stored one
+   * needs that item read: in the round of the group read when hinted, else with the users' check.
+   */
   private async membershipRequests(
     tenantId: string,
     groupId: string,
     changes: MemberChanges,
-    known: Set<string>,
+    known: AddedUsers,
   ): Promise<WriteRequest[]> {
-    const add = [...new Set(changes.add)];
-    const addSet = new Set(add);
-    let remove = [...new Set(changes.remove)].filter((userId) => !addSet.has(userId));
-    let toAdd = add;
+    const add = distinctMembers(changes.add);
+    const addIds = new Set(idsOf(add));
     if (changes.removeAll) {
-      const current = await this.memberIdsOfGroup(tenantId, groupId, Number.POSITIVE_INFINITY);
-      const currentSet = new Set(current);
-      remove = current.filter((userId) => !addSet.has(userId));
-      toAdd = add.filter((userId) => !currentSet.has(userId));
+      // Everything is added afresh: write the members that are new or whose display changed.
+      const current = await this.membersOfGroup(tenantId, groupId, Number.POSITIVE_INFINITY);
+      const stored = new Map(current.map((member) => [member.value, member]));
+      const newIds = idsOf(add.filter((member) => !stored.has(member.value)));
+      await this.assertUsersExist(
+        tenantId,
+        newIds.filter((userId) => !known.existing.has(userId)),
+      );
+      return [
+        ...putMembers(
+          tenantId,
+          groupId,
+          add.filter(
+            (member) => !stored.has(member.value) || stored.get(member.value)?.display !== member.display,
+          ),
+        ),
+        ...current
+          .filter((member) => !addIds.has(member.value))
+          .flatMap((member) => deleteMembershipRequests(tenantId, groupId, member.value)),
+      ];
     }
-    await this.assertUsersExist(
+    const removed = new Set(changes.remove);
+    const keepingDisplay = add.filter((member) => member.display === undefined && !removed.has(member.value));
+    await this.readAddedUsers(
       tenantId,
-      toAdd.filter((userId) => !known.has(userId)),
+      groupId,
+      [...addIds].filter((userId) => !known.existing.has(userId)),
+      idsOf(keepingDisplay).filter((userId) => !known.memberItems.has(userId)),
+      known,
+    );
+    const unknown = [...addIds].filter((userId) => !known.existing.has(userId));
+    if (unknown.length > 0) throw unknownMembers(unknown);
+    const kept = add.map((member) =>
+      member.display === undefined && !removed.has(member.value)
+        ? mergedEntry(known.memberItems.get(member.value) ?? undefined, member)
+        : member,
     );
     return [
-      ...toAdd.flatMap((userId) => putMembershipRequests(tenantId, groupId, userId)),
-      ...remove.flatMap((userId) => deleteMembershipRequests(tenantId, groupId, userId)),
+      ...putMembers(tenantId, groupId, kept),
+      ...[...removed]
+        .filter((userId) => !addIds.has(userId))
+        .flatMap((userId) => deleteMembershipRequests(tenantId, groupId, userId)),
     ];
   }
 
@@ -592,7 +661,10 @@ export class DynamoDbScimRepository implements ScimRepository {
   }
 
   /** Strongly consistent BatchGetItem of any number of keys, retrying unprocessed keys. */
-  private async batchGet(keys: readonly TableKey[], projection?: string): Promise<Record<string, unknown>[]> {
+  private async batchGet(
+    keys: readonly TableKey[],
+    projection?: readonly string[],
+  ): Promise<Record<string, unknown>[]> {
     const results = await mapLimit(
       batchGetInputs(this.tableName, keys, projection),
       BULK_CONCURRENCY,
@@ -638,40 +710,57 @@ export class DynamoDbScimRepository implements ScimRepository {
     return items;
   }
 
-  private async existingUserIds(tenantId: string, ids: readonly string[]): Promise<string[]> {
-    const candidates = [...new Set(ids)].filter(isResourceId);
-    if (candidates.length === 0) return [];
+  /**
+   * Reads, in one strongly consistent BatchGet, which of `userIds` are users of the tenant and the member
+   * items of `memberIds` in the group, into `known`.
+   */
+  private async readAddedUsers(
+    tenantId: string,
+    groupId: string,
+    userIds: readonly string[],
+    memberIds: readonly string[],
+    known: AddedUsers,
+  ): Promise<void> {
+    const users = [...new Set(userIds)].filter(isResourceId);
+    const members = [...new Set(memberIds)].filter(isResourceId);
+    if (users.length === 0 && members.length === 0) return;
+    const usersPk = resourcePartition(tenantId, 'User');
     const items = await this.batchGet(
-      candidates.map((id) => resourceKey(tenantId, 'User', id)),
-      'sk',
+      [
+        ...users.map((userId) => resourceKey(tenantId, 'User', userId)),
+        ...members.map((userId) => memberKey(tenantId, groupId, userId)),
+      ],
+      ['pk', 'sk', 'display'],
     );
-    return items.flatMap((item) =>
-      typeof item.sk === 'string' ? [idFromResourceSortKey('User', item.sk)] : [],
-    );
+    for (const userId of members) known.memberItems.set(userId, null);
+    for (const { pk, sk, display } of items) {
+      if (typeof sk !== 'string') continue;
+      if (pk === usersPk) known.existing.add(idFromResourceSortKey('User', sk));
+      else known.memberItems.set(sk, typeof display === 'string' ? { value: sk, display } : { value: sk });
+    }
   }
 
   /** Members must be users of the same tenant: unknown ids -> 400 invalidValue naming them. */
   private async assertUsersExist(tenantId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    const existing = new Set(await this.existingUserIds(tenantId, ids));
-    const unknown = [...new Set(ids)].filter((id) => !existing.has(id));
-    if (unknown.length > 0) {
-      const shown = unknown.slice(0, 20).join(', ');
-      const more = unknown.length > 20 ? ` and ${unknown.length - 20} more` : '';
-      throw ScimError.invalidValue(`No users with these member ids exist: ${shown}${more}.`);
-    }
+    const known: AddedUsers = { existing: new Set(), memberItems: new Map() };
+    await this.readAddedUsers(tenantId, '', ids, [], known);
+    const unknown = [...new Set(ids)].filter((id) => !known.existing.has(id));
+    if (unknown.length > 0) throw unknownMembers(unknown);
   }
 
-  private async memberIdsOfGroup(tenantId: string, groupId: string, limit: number): Promise<string[]> {
+  private async membersOfGroup(tenantId: string, groupId: string, limit: number): Promise<MemberEntry[]> {
     const items = await this.queryAll(
-      partitionQuery(this.tableName, memberPartition(tenantId, groupId), { projection: ['sk'] }),
+      partitionQuery(this.tableName, memberPartition(tenantId, groupId), { projection: ['sk', 'display'] }),
       limit,
       () =>
         ScimError.tooMany(
           `The group has more than ${limit} members, too many for one response; ask with excludedAttributes=members.`,
         ),
     );
-    return items.flatMap((item) => (typeof item.sk === 'string' ? [item.sk] : []));
+    return items.flatMap(({ sk, display }) =>
+      typeof sk !== 'string' ? [] : [typeof display === 'string' ? { value: sk, display } : { value: sk }],
+    );
   }
 
   private async groupIdsOfUser(tenantId: string, userId: string): Promise<string[]> {
@@ -700,7 +789,7 @@ export class DynamoDbScimRepository implements ScimRepository {
         : await this.listFiltered(tenantId, type, query.filter, count, startIndex, cursor);
     if (!includeMembers || type !== 'Group') return result;
     const resources = await mapLimit(result.resources, BULK_CONCURRENCY, async (group) =>
-      withMembers(group, await this.memberIdsOfGroup(tenantId, group.id, this.maxReturnedMembers)),
+      withMembers(group, await this.membersOfGroup(tenantId, group.id, this.maxReturnedMembers)),
     );
     return { ...result, resources };
   }
@@ -856,7 +945,7 @@ export class DynamoDbScimRepository implements ScimRepository {
     if (needsMemberships(type, filter)) {
       candidates = await mapLimit(candidates, BULK_CONCURRENCY, async (resource) =>
         type === 'Group'
-          ? withMembers(resource, await this.memberIdsOfGroup(tenantId, resource.id, this.maxFilterScanItems))
+          ? withMembers(resource, await this.membersOfGroup(tenantId, resource.id, this.maxFilterScanItems))
           : withGroups(resource, await this.groupIdsOfUser(tenantId, resource.id)),
       );
     }
@@ -979,10 +1068,20 @@ const schemasOf = (input: JsonObject, current: ScimResource): string[] =>
     ? input.schemas.filter((schema) => typeof schema === 'string')
     : current.schemas;
 
-const withMembers = (group: ScimResource, memberIds: readonly string[]): ScimResource => ({
+const withMembers = (group: ScimResource, members: readonly MemberEntry[]): ScimResource => ({
   ...group,
-  members: memberIds.map((value) => ({ value, type: 'User' })),
+  members: members.map(({ value, display }) => ({
+    value,
+    type: 'User',
+    ...(display === undefined ? {} : { display }),
+  })),
 });
+
+const unknownMembers = (ids: readonly string[]): ScimError => {
+  const shown = ids.slice(0, 20).join(', ');
+  const more = ids.length > 20 ? ` and ${ids.length - 20} more` : '';
+  return ScimError.invalidValue(`No users with these member ids exist: ${shown}${more}.`);
+};
 
 const withGroups = (user: ScimResource, groupIds: readonly string[]): ScimResource =>
   groupIds.length === 0 ? user : { ...user, groups: groupIds.map((value) => ({ value, type: 'direct' })) };

@@ -31,11 +31,21 @@ export interface MutationResult {
   readonly changed: boolean;
 }
 
-/** Member changes of a group PATCH, as user ids (the shape `planGroupPatch` returns). */
+/** A group member as stored: the user id and the display the client sent for it, if any. */
+export interface MemberEntry {
+  readonly value: string;
+  readonly display?: string;
+}
+
+/** Member changes of a group PATCH (the shape `planGroupPatch` returns): first the removals, then `add`. */
 export interface MemberChanges {
   /** Remove every current member first (`remove members` without a value, or a replace). */
   readonly removeAll: boolean;
-  readonly add: readonly string[];
+  /**
+   * Members to add. One still there is updated: a display given replaces the stored one, none keeps it.
+   * An id also in `remove` (or added after removeAll) is added afresh, with exactly the display given.
+   */
+  readonly add: readonly MemberEntry[];
   readonly remove: readonly string[];
 }
 
@@ -48,8 +58,9 @@ export type GroupPlanner = (current: ScimResource) => GroupPlan;
 
 export interface GroupUpdateOptions extends UpdateOptions {
   /**
-   * Ids the PATCH will probably add (e.g. every `value` of its add ops). When given, their existence is
-   * checked in the same round trip as the group read, which saves a sequential round.
+   * Ids the PATCH will probably add (e.g. every `value` of its add ops). When given, their existence and
+   * their current member items (for the display an add without one keeps) are read in the same round
+   * trip as the group, which saves a sequential round.
    */
   readonly memberIdsHint?: readonly string[];
 }
@@ -118,9 +129,10 @@ export interface ScimRepository {
   findUsers(tenantId: string, query: FindQuery): Promise<FindResult>;
 
   /**
-   * POST /Groups: `members` of the input (ids of users of this tenant) are added; unknown ids -> 400
-   * `invalidValue` naming them, nothing written. 409 `uniqueness` on a displayName clash (any letter
-   * case); externalId is not unique.
+   * POST /Groups: `members` of the input (ids of users of this tenant, with the display sent, if any) are
+   * added; unknown ids -> 400 `invalidValue` naming them, nothing written. 409 `uniqueness` on a
+   * displayName clash (any letter case); externalId is not unique. Members read back as
+   * `{value, type: "User", display?}`.
    */
   createGroup(tenantId: string, group: JsonObject): Promise<ScimResource>;
   /**
@@ -132,7 +144,10 @@ export interface ScimRepository {
     id: string,
     options: { readonly includeMembers: boolean },
   ): Promise<ScimResource | undefined>;
-  /** PUT /Groups/{id}: replaces attributes and the whole member list (writes only the difference). */
+  /**
+   * PUT /Groups/{id}: replaces attributes and the whole member list, displays included (writes only the
+   * members that are new or whose display changed, and deletes the others).
+   */
   replaceGroup(
     tenantId: string,
     id: string,

@@ -15,6 +15,7 @@ import {
   startDynamoDbLocal,
 } from '../../lambdas/store/dynamodb-local';
 import { DynamoDbScimRepository } from '../../lambdas/store/dynamodb-repository';
+import type { MemberEntry } from '../../lambdas/store/repository';
 
 interface Meter {
   requests: number;
@@ -63,7 +64,8 @@ const inBatches = async <T>(
   return results;
 };
 
-const noMembers = { removeAll: false, add: [] as string[], remove: [] as string[] };
+const noMembers = { removeAll: false, add: [] as MemberEntry[], remove: [] as string[] };
+const entries = (ids: readonly string[]): MemberEntry[] => ids.map((value) => ({ value }));
 
 const scenario = async (
   repository: DynamoDbScimRepository,
@@ -77,7 +79,7 @@ const scenario = async (
   await repository.updateGroup(tenant, big.id, () => ({
     resource: big,
     changed: false,
-    members: { removeAll: false, add: ids, remove: [] },
+    members: { removeAll: false, add: entries(ids), remove: [] },
   }));
   const extra = await inBatches(50, 50, (index) => repository.createUser(tenant, user(`extra-${index}`)));
   const extraIds = extra.map((created) => created.id);
@@ -117,7 +119,7 @@ const scenario = async (
     repository.updateGroup(
       tenant,
       big.id,
-      (current) => ({ resource: current, changed: false, members: { ...noMembers, add: extraIds } }),
+      (current) => ({ resource: current, changed: false, members: { ...noMembers, add: entries(extraIds) } }),
       { memberIdsHint: extraIds },
     ),
   );

@@ -2,6 +2,6 @@
 export { applyOperations, applyPatch } from './apply';
 export type { PatchResult } from './apply';
 export { applyMemberChanges, planGroupPatch } from './members';
-export type { GroupPatchPlan, MemberChanges } from './members';
+export type { GroupPatchPlan, MemberChanges, MemberEntry } from './members';
 export { compilePatchRequest, MAX_OPERATIONS, parseEnvelope } from './request';
 export type { PatchOpName, PatchOperation, PatchTarget } from './request';

@@ -14,8 +14,9 @@
  * `members[value co "x"]`) -> 400 invalidFilter; a sub-attribute path (`members.value`,
  * `members[value eq "a"].display`) or an add/replace with a filter -> 400 invalidPath.
  *
- * Only member ids are kept: `$ref` and `display` are derived from the member resource when read, and
- * `type` follows from the id.
+ * A member is kept as its id and the `display` the client sent, if any (Okta and Microsoft's reference
+ * client send one and read it back); `type` follows from the id and `$ref` is not kept. Re-adding a member
+ * merges as applyPatch does: a new display replaces the old one, no display keeps it.
  */
 import { ScimError } from '../errors';
 import type { Filter } from '../filter/ast';
@@ -27,10 +28,20 @@ import { applyOperations } from './apply';
 import type { PatchOperation } from './request';
 import { compilePatchRequest } from './request';
 
-/** The net effect of a request's member operations: first remove (all, or `remove`), then `add`. */
+/** One member as a plan adds it: its id and, when the client sent one, its display. */
+export interface MemberEntry {
+  readonly value: string;
+  readonly display?: string;
+}
+
+/**
+ * The net effect of a request's member operations: first remove (all, or `remove`), then `add`, each
+ * added entry merging into a member still there (its display replaces the old one; no display keeps it).
+ * An id both removed and added was removed and then added afresh: it keeps no old display.
+ */
 export interface MemberChanges {
   readonly removeAll: boolean;
-  readonly add: string[];
+  readonly add: MemberEntry[];
   readonly remove: string[];
 }
 
@@ -48,16 +59,26 @@ const isMembersOperation = (operation: PatchOperation, schema: ResourceSchema): 
   operation.target.schema === schema.core &&
   operation.target.attribute.name.toLowerCase() === MEMBERS;
 
-/** The member ids of a normalised members value (a list of {value, ...}). */
-const memberIds = (value: JsonValue | undefined, text: string): string[] => {
-  const ids: string[] = [];
+/** The members of a normalised members value (a list of {value, display?, ...}). */
+const memberEntries = (value: JsonValue | undefined, text: string): MemberEntry[] => {
+  const entries: MemberEntry[] = [];
   for (const element of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
     const id = isJsonObject(element) ? element.value : undefined;
     if (typeof id !== 'string') throw ScimError.invalidValue(`Each element of "${text}" needs a "value".`);
-    ids.push(id);
+    const display = isJsonObject(element) ? element.display : undefined;
+    entries.push(typeof display === 'string' ? { value: id, display } : { value: id });
   }
-  return ids;
+  return entries;
 };
+
+const memberIds = (value: JsonValue | undefined, text: string): string[] =>
+  memberEntries(value, text).map((entry) => entry.value);
+
+/** `entry` merged into `existing` as applyPatch merges a re-added element: a given display wins. */
+const mergedEntry = (existing: MemberEntry | undefined, entry: MemberEntry): MemberEntry =>
+  existing?.display !== undefined && entry.display === undefined
+    ? { value: entry.value, display: existing.display }
+    : entry;
 
 /** The ids a `value eq "id"` filter, or an `or` of them, selects; undefined for any other filter. */
 const idsSelectedBy = (filter: Filter): string[] | undefined => {
@@ -81,14 +102,12 @@ const idsSelectedBy = (filter: Filter): string[] | undefined => {
 /** Accumulates member operations in order into their net effect. */
 class MemberPlan {
   private removeAll = false;
-  private readonly added = new Set<string>();
+  private readonly added = new Map<string, MemberEntry>();
   private readonly removed = new Set<string>();
 
-  add(ids: readonly string[]): void {
-    for (const id of ids) {
-      this.removed.delete(id);
-      this.added.add(id);
-    }
+  add(entries: readonly MemberEntry[]): void {
+    // An id removed earlier stays in `removed`: removed, then added afresh, it keeps no old display.
+    for (const entry of entries) this.added.set(entry.value, mergedEntry(this.added.get(entry.value), entry));
   }
 
   remove(ids: readonly string[]): void {
@@ -106,7 +125,7 @@ class MemberPlan {
   }
 
   result(): MemberChanges {
-    return { removeAll: this.removeAll, add: [...this.added], remove: [...this.removed] };
+    return { removeAll: this.removeAll, add: [...this.added.values()], remove: [...this.removed] };
   }
 }
 
@@ -132,11 +151,11 @@ const planMembersOperation = (plan: MemberPlan, operation: PatchOperation): void
   }
   switch (op) {
     case 'add':
-      plan.add(memberIds(value, target.text));
+      plan.add(memberEntries(value, target.text));
       return;
     case 'replace':
       plan.clear();
-      plan.add(memberIds(value, target.text));
+      plan.add(memberEntries(value, target.text));
       return;
     case 'remove':
       if (!hasValue) plan.clear();
@@ -165,10 +184,20 @@ export const planGroupPatch = (
   return { resource, changed, members: plan.result() };
 };
 
-/** Applies MemberChanges to a list of member ids (what the store does with membership items). */
-export const applyMemberChanges = (ids: readonly string[], changes: MemberChanges): string[] => {
+/** Applies MemberChanges to a member list (what the store does with membership items). */
+export const applyMemberChanges = (
+  members: readonly MemberEntry[],
+  changes: MemberChanges,
+): MemberEntry[] => {
   const removed = new Set(changes.remove);
-  const kept = changes.removeAll ? [] : ids.filter((id) => !removed.has(id));
-  const present = new Set(kept);
-  return [...kept, ...changes.add.filter((id) => !present.has(id))];
+  const result = changes.removeAll ? [] : members.filter((member) => !removed.has(member.value));
+  const positions = new Map(result.map((member, index) => [member.value, index]));
+  for (const entry of changes.add) {
+    const index = positions.get(entry.value);
+    if (index === undefined) {
+      positions.set(entry.value, result.length);
+      result.push(entry);
+    } else result[index] = mergedEntry(result[index], entry);
+  }
+  return result;
 };

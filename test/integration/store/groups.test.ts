@@ -4,7 +4,7 @@ import { parseFilter } from '../../../lambdas/scim/filter/parser';
 import type { JsonObject } from '../../../lambdas/scim/json';
 import { CORE_GROUP_URN, CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
 import type { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-repository';
-import type { GroupPlan } from '../../../lambdas/store/repository';
+import type { GroupPlan, MemberEntry } from '../../../lambdas/store/repository';
 import { createTestTable } from './table';
 import type { TestTable } from './table';
 
@@ -29,12 +29,29 @@ const group = (displayName: string, extra: JsonObject = {}): JsonObject => ({
 
 /** A plan that changes only members, as planGroupPatch returns for Entra's member PATCHes. */
 const memberPlan =
-  (add: readonly string[], remove: readonly string[] = [], removeAll = false) =>
+  (add: readonly (string | MemberEntry)[], remove: readonly string[] = [], removeAll = false) =>
   (current: JsonObject & { id: string; schemas: string[] }): GroupPlan => ({
     resource: current,
     changed: false,
-    members: { removeAll, add, remove },
+    members: {
+      removeAll,
+      add: add.map((entry) => (typeof entry === 'string' ? { value: entry } : entry)),
+      remove,
+    },
   });
+
+/** The members of a group read back, by id, as {display?} (`type` is always User). */
+const displaysOf = async (groupId: string): Promise<Record<string, string | undefined>> => {
+  const read = await repository.getGroup(TENANT, groupId, { includeMembers: true });
+  const members = (read?.members ?? []) as JsonObject[];
+  expect(members.every((member) => member.type === 'User')).toBe(true);
+  return Object.fromEntries(
+    members.map((member) => [
+      typeof member.value === 'string' ? member.value : '?',
+      typeof member.display === 'string' ? member.display : undefined,
+    ]),
+  );
+};
 
 const inParallel = async <T>(
   count: number,
@@ -170,6 +187,63 @@ describe('groups and memberships on DynamoDB Local', () => {
     expect((read?.members as JsonObject[]).map((member) => member.value).sort()).toEqual(
       [...userIds.slice(2, 5)].sort(),
     );
+  });
+
+  it('keeps the display sent with a member: PATCH add, re-add, remove and add again', async () => {
+    const [a, b] = userIds.slice(100, 102);
+    const created = await repository.createGroup(TENANT, group('Displays'));
+    // Microsoft's reference collection: add with a display (displayName on the wire), then GET shows it.
+    await repository.updateGroup(TENANT, created.id, memberPlan([{ value: a, display: 'new User' }, b]), {
+      memberIdsHint: [a, b],
+    });
+    expect(await displaysOf(created.id)).toEqual({ [a]: 'new User', [b]: undefined });
+
+    // Re-adding without a display keeps it (hinted or not); with a new one, updates it.
+    await repository.updateGroup(TENANT, created.id, memberPlan([a]), { memberIdsHint: [a] });
+    await repository.updateGroup(TENANT, created.id, memberPlan([a, { value: b, display: 'Bee' }]));
+    expect(await displaysOf(created.id)).toEqual({ [a]: 'new User', [b]: 'Bee' });
+
+    // Removed, then added afresh in one request: the old display is gone.
+    await repository.updateGroup(TENANT, created.id, memberPlan([a], [a]));
+    expect(await displaysOf(created.id)).toEqual({ [a]: undefined, [b]: 'Bee' });
+    const listed = await repository.findGroups(TENANT, {
+      filter: parseFilter('members[display eq "Bee"]'),
+      includeMembers: true,
+    });
+    expect(listed.resources.map((resource) => resource.id)).toEqual([created.id]);
+  });
+
+  it('keeps member displays given with POST and PUT ("Create filled group 2", "Put replace group3")', async () => {
+    const [a, b, c] = userIds.slice(110, 113);
+    const created = await repository.createGroup(
+      TENANT,
+      group('Filled', { members: [{ value: a, display: 'VP' }, { value: b }] }),
+    );
+    expect(created.members).toEqual([
+      { value: a, type: 'User', display: 'VP' },
+      { value: b, type: 'User' },
+    ]);
+    expect(await displaysOf(created.id)).toEqual({ [a]: 'VP', [b]: undefined });
+
+    const replaced = await repository.replaceGroup(
+      TENANT,
+      created.id,
+      group('putName', {
+        members: [
+          { value: a, display: 'SenorVP' },
+          { value: c, display: 'VP' },
+        ],
+      }),
+    );
+    expect(replaced.members).toEqual([
+      { value: a, type: 'User', display: 'SenorVP' },
+      { value: c, type: 'User', display: 'VP' },
+    ]);
+    expect(await displaysOf(created.id)).toEqual({ [a]: 'SenorVP', [c]: 'VP' });
+
+    // A PUT states the whole list: a member sent without a display loses the stored one.
+    await repository.replaceGroup(TENANT, created.id, group('putName', { members: [{ value: a }] }));
+    expect(await displaysOf(created.id)).toEqual({ [a]: undefined });
   });
 
   it('deleting a user removes its memberships', async () => {

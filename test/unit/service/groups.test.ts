@@ -81,12 +81,24 @@ describe('group service', () => {
       return Promise.resolve(plan.resource);
     });
     const body = patchOf(
-      { op: 'Add', path: 'members', value: [{ $ref: null, value: 'u1' }, { value: 'u2' }] },
+      // u2 as Microsoft's reference collection sends it: display spelt displayName.
+      {
+        op: 'Add',
+        path: 'members',
+        value: [
+          { $ref: null, value: 'u1' },
+          { value: 'u2', displayName: 'new User' },
+        ],
+      },
       { op: 'Remove', path: 'members', value: [{ value: 'u3' }] },
       { op: 'Replace', path: 'displayName', value: 'Renamed' },
     );
     await createGroupService(repository).patch('acme', 'g1', body, { ifMatch: 'W/"2"' });
-    expect(plan?.members).toEqual({ removeAll: false, add: ['u1', 'u2'], remove: ['u3'] });
+    expect(plan?.members).toEqual({
+      removeAll: false,
+      add: [{ value: 'u1' }, { value: 'u2', display: 'new User' }],
+      remove: ['u3'],
+    });
     expect(plan?.resource.displayName).toBe('Renamed');
     expect(repository.updateGroup.mock.calls[0]?.[3]).toEqual({
       ifMatch: 'W/"2"',

@@ -156,6 +156,15 @@ describe('command builders', () => {
     });
   });
 
+  it('keeps a member display on the member item only', () => {
+    expect(putMembershipRequests('acme', GROUP, ID, 'VP').map((request) => request.PutRequest?.Item)).toEqual(
+      [
+        { pk: `T#acme#GROUP#${GROUP}#MEMBERS`, sk: ID, userId: ID, groupId: GROUP, display: 'VP' },
+        { pk: `T#acme#USER#${ID}#GROUPS`, sk: GROUP, userId: ID, groupId: GROUP },
+      ],
+    );
+  });
+
   it('writes a membership as a member item and a reverse item', () => {
     expect(putMembershipRequests('acme', GROUP, ID)).toEqual([
       { PutRequest: { Item: { pk: `T#acme#GROUP#${GROUP}#MEMBERS`, sk: ID, userId: ID, groupId: GROUP } } },
@@ -178,13 +187,18 @@ describe('command builders', () => {
       1,
     ]);
     const keys = Array.from({ length: 201 }, (_, index) => ({ pk: 'p', sk: String(index) }));
-    const gets = batchGetInputs('t', keys, 'sk');
+    const gets = batchGetInputs('t', keys, ['sk', 'display']);
     expect(gets.map((input) => input.RequestItems?.t?.Keys?.length)).toEqual([
       MAX_BATCH_GET,
       MAX_BATCH_GET,
       1,
     ]);
-    expect(gets[0]?.RequestItems?.t).toMatchObject({ ConsistentRead: true, ProjectionExpression: 'sk' });
+    // Attribute names go through placeholders: they need not avoid DynamoDB's reserved words.
+    expect(gets[0]?.RequestItems?.t).toMatchObject({
+      ConsistentRead: true,
+      ProjectionExpression: '#p0, #p1',
+      ExpressionAttributeNames: { '#p0': 'sk', '#p1': 'display' },
+    });
     expect(chunk([], 3)).toEqual([]);
   });
 

@@ -15,6 +15,7 @@ import { CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
 import { DynamoDbScimRepository, ifMatchAccepts } from '../../../lambdas/store/dynamodb-repository';
 import { toItem } from '../../../lambdas/store/items';
 import { MAX_PAGE_SIZE } from '../../../lambdas/store/repository';
+import type { MemberEntry } from '../../../lambdas/store/repository';
 
 const TABLE = 'scim';
 const TENANT = 'acme';
@@ -22,6 +23,7 @@ const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const GROUP = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const OTHER = '16fd2706-8baf-433b-82eb-8c7fada847da';
 const NOW = new Date('2024-05-01T10:00:00.000Z');
+const MEMBERS = `T#acme#GROUP#${GROUP}#MEMBERS`;
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' }));
 const ddb = mockClient(documentClient);
@@ -317,16 +319,20 @@ describe('ifMatchAccepts', () => {
 
 describe('group memberships', () => {
   const addPlan =
-    (add: string[], remove: string[] = []) =>
+    (add: (string | MemberEntry)[], remove: string[] = []) =>
     () => ({
       resource: { schemas: [], id: GROUP, displayName: 'Sales' },
       changed: false,
-      members: { removeAll: false, add, remove },
+      members: {
+        removeAll: false,
+        add: add.map((entry) => (typeof entry === 'string' ? { value: entry } : entry)),
+        remove,
+      },
     });
 
   it('checks that members exist in the tenant and names unknown ones, writing nothing', async () => {
     ddb.on(GetCommand).resolves({ Item: groupItem(1) });
-    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ sk: `USER#${ID}` }] } });
+    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ pk: 'T#acme#USERS', sk: `USER#${ID}` }] } });
     const error = await errorOf(repository().updateGroup(TENANT, GROUP, addPlan([ID, OTHER, 'bogus'])));
     expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
     expect(error.detail).toContain(OTHER);
@@ -334,18 +340,27 @@ describe('group memberships', () => {
     expect(error.detail).not.toContain(ID);
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    // The same BatchGet reads the member items of valid ids (for the display an add keeps).
     const keys = ddb.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.[TABLE]?.Keys;
     expect(keys).toEqual([
       { pk: 'T#acme#USERS', sk: `USER#${ID}` },
       { pk: 'T#acme#USERS', sk: `USER#${OTHER}` },
+      { pk: MEMBERS, sk: ID },
+      { pk: MEMBERS, sk: OTHER },
     ]);
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
   });
 
   it('writes two items per added member, bumps the group version, and retries unprocessed items', async () => {
     ddb.on(GetCommand).resolves({ Item: groupItem(1) });
-    ddb
-      .on(BatchGetCommand)
-      .resolves({ Responses: { [TABLE]: [{ sk: `USER#${ID}` }, { sk: `USER#${OTHER}` }] } });
+    ddb.on(BatchGetCommand).resolves({
+      Responses: {
+        [TABLE]: [
+          { pk: 'T#acme#USERS', sk: `USER#${ID}` },
+          { pk: 'T#acme#USERS', sk: `USER#${OTHER}` },
+        ],
+      },
+    });
     ddb.on(TransactWriteCommand).resolves({});
     const leftover = { PutRequest: { Item: { pk: 'x', sk: 'y' } } };
     ddb
@@ -380,6 +395,154 @@ describe('group memberships', () => {
     const group = await repository().getGroup(TENANT, GROUP, { includeMembers: false });
     expect(group?.members).toBeUndefined();
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+});
+
+describe('member display', () => {
+  const THIRD = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
+  const USERS = 'T#acme#USERS';
+
+  /** BatchGet answered from a few stored items (users and member items), as DynamoDB would. */
+  const storedItems = (items: Record<string, unknown>[]): void => {
+    ddb
+      .on(BatchGetCommand)
+      .callsFake((input: { RequestItems: Record<string, { Keys: { pk: string; sk: string }[] }> }) => ({
+        Responses: {
+          [TABLE]: input.RequestItems[TABLE].Keys.flatMap((key) =>
+            items.filter((item) => item.pk === key.pk && item.sk === key.sk),
+          ),
+        },
+      }));
+  };
+  const userRow = (id: string) => ({ pk: USERS, sk: `USER#${id}` });
+  const writeRequests = () =>
+    ddb.commandCalls(BatchWriteCommand).flatMap((call) => call.args[0].input.RequestItems?.[TABLE] ?? []);
+  /** The member items put (not the reverse items), for the group `groupId`. */
+  const memberPuts = (pk = MEMBERS) =>
+    writeRequests().flatMap((request) => {
+      const item: Record<string, unknown> | undefined = request.PutRequest?.Item;
+      return item?.pk === pk ? [item] : [];
+    });
+  const memberDeletes = () =>
+    writeRequests().flatMap((request) => {
+      const key: Record<string, unknown> | undefined = request.DeleteRequest?.Key;
+      return key?.pk === MEMBERS ? [key.sk] : [];
+    });
+  const plan =
+    (add: MemberEntry[], remove: string[] = [], removeAll = false) =>
+    () => ({
+      resource: { schemas: [], id: GROUP, displayName: 'Sales' },
+      changed: false,
+      members: { removeAll, add, remove },
+    });
+
+  beforeEach(() => {
+    ddb.on(GetCommand).resolves({ Item: groupItem(1) });
+    ddb.on(TransactWriteCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+  });
+
+  it('keeps the stored display when a hinted member is re-added without one, reading it with the users', async () => {
+    storedItems([userRow(ID), { pk: MEMBERS, sk: ID, userId: ID, groupId: GROUP, display: 'VP' }]);
+    await repository().updateGroup(TENANT, GROUP, plan([{ value: ID }]), { memberIdsHint: [ID] });
+    const gets = ddb.commandCalls(BatchGetCommand);
+    expect(gets).toHaveLength(1);
+    expect(gets[0]?.args[0].input.RequestItems?.[TABLE]).toMatchObject({
+      Keys: [
+        { pk: USERS, sk: `USER#${ID}` },
+        { pk: MEMBERS, sk: ID },
+      ],
+      ConsistentRead: true,
+      ExpressionAttributeNames: { '#p0': 'pk', '#p1': 'sk', '#p2': 'display' },
+    });
+    expect(memberPuts()).toEqual([{ pk: MEMBERS, sk: ID, userId: ID, groupId: GROUP, display: 'VP' }]);
+  });
+
+  it("reads the member item alongside the users' check when the add was not hinted", async () => {
+    storedItems([userRow(ID), userRow(OTHER), { pk: MEMBERS, sk: ID, display: 'VP' }]);
+    await repository().updateGroup(TENANT, GROUP, plan([{ value: ID }, { value: OTHER }]));
+    const gets = ddb.commandCalls(BatchGetCommand);
+    expect(gets).toHaveLength(1);
+    expect(gets[0]?.args[0].input.RequestItems?.[TABLE]?.Keys).toHaveLength(4);
+    expect(memberPuts()).toEqual([
+      { pk: MEMBERS, sk: ID, userId: ID, groupId: GROUP, display: 'VP' },
+      { pk: MEMBERS, sk: OTHER, userId: OTHER, groupId: GROUP },
+    ]);
+  });
+
+  it('writes a display given with an add, replacing the stored one, without reading the member item', async () => {
+    storedItems([userRow(ID), { pk: MEMBERS, sk: ID, display: 'Old' }]);
+    await repository().updateGroup(TENANT, GROUP, plan([{ value: ID, display: 'new User' }]));
+    expect(ddb.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.[TABLE]?.Keys).toEqual([
+      { pk: USERS, sk: `USER#${ID}` },
+    ]);
+    expect(memberPuts()).toEqual([{ pk: MEMBERS, sk: ID, userId: ID, groupId: GROUP, display: 'new User' }]);
+  });
+
+  it('puts a member removed and added again in one request afresh, without its old display', async () => {
+    storedItems([userRow(ID), { pk: MEMBERS, sk: ID, display: 'Old' }]);
+    await repository().updateGroup(TENANT, GROUP, plan([{ value: ID }], [ID]));
+    expect(memberPuts()).toEqual([{ pk: MEMBERS, sk: ID, userId: ID, groupId: GROUP }]);
+    expect(memberDeletes()).toEqual([]);
+  });
+
+  it('replaces with PUT: writes new members and changed displays only, deletes the rest', async () => {
+    storedItems([userRow(ID), userRow(OTHER), userRow(THIRD)]);
+    ddb.on(QueryCommand).resolves({
+      Items: [{ sk: ID, display: 'Old' }, { sk: OTHER, display: 'Same' }, { sk: GROUP }],
+    });
+    const replaced = await repository().replaceGroup(TENANT, GROUP, {
+      schemas: [],
+      displayName: 'Sales',
+      members: [
+        { value: ID, display: 'VP' },
+        { value: OTHER, display: 'Same' },
+        { value: THIRD, display: 'SenorVP' },
+      ],
+    });
+    expect(replaced.members).toEqual([
+      { value: ID, type: 'User', display: 'VP' },
+      { value: OTHER, type: 'User', display: 'Same' },
+      { value: THIRD, type: 'User', display: 'SenorVP' },
+    ]);
+    expect(memberPuts()).toEqual([
+      { pk: MEMBERS, sk: ID, userId: ID, groupId: GROUP, display: 'VP' },
+      { pk: MEMBERS, sk: THIRD, userId: THIRD, groupId: GROUP, display: 'SenorVP' },
+    ]);
+    expect(memberDeletes()).toEqual([GROUP]);
+    // The current members are read with their display; a replace never reads member items one by one.
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.ExpressionAttributeNames).toMatchObject({
+      '#p0': 'sk',
+      '#p1': 'display',
+    });
+    expect(ddb.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.[TABLE]?.Keys).toHaveLength(3);
+  });
+
+  it('creates a group with member displays and returns them', async () => {
+    storedItems([userRow(ID), userRow(OTHER)]);
+    const created = await repository().createGroup(TENANT, {
+      schemas: [],
+      displayName: 'Filled',
+      members: [{ value: ID, display: 'VP' }, { value: OTHER }, { value: ID }],
+    });
+    expect(created.members).toEqual([
+      { value: ID, type: 'User', display: 'VP' },
+      { value: OTHER, type: 'User' },
+    ]);
+    // The repository's newId gives the new group the id ID.
+    expect(memberPuts(`T#acme#GROUP#${ID}#MEMBERS`).map((item) => [item.sk, item.display])).toEqual([
+      [ID, 'VP'],
+      [OTHER, undefined],
+    ]);
+  });
+
+  it('reads members back as {value, type: "User", display?}', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [{ sk: ID, display: 'new User' }, { sk: OTHER }] });
+    const group = await repository().getGroup(TENANT, GROUP, { includeMembers: true });
+    expect(group?.members).toEqual([
+      { value: ID, type: 'User', display: 'new User' },
+      { value: OTHER, type: 'User' },
+    ]);
   });
 });
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { JsonValue } from '../../../../lambdas/scim/json';
 import { isJsonObject } from '../../../../lambdas/scim/json';
 import { applyPatch } from '../../../../lambdas/scim/patch/apply';
-import type { MemberChanges } from '../../../../lambdas/scim/patch';
+import type { MemberChanges, MemberEntry } from '../../../../lambdas/scim/patch';
 import { applyMemberChanges, planGroupPatch } from '../../../../lambdas/scim/patch';
 import type { ScimResource } from '../../../../lambdas/scim/resource';
 import { CORE_GROUP_URN, GROUP_SCHEMA } from '../../../../lambdas/scim/schema';
@@ -19,12 +19,18 @@ const withoutMembers = (resource: ScimResource): ScimResource => {
   return copy;
 };
 
-const memberIdsOf = (resource: ScimResource): string[] =>
-  (Array.isArray(resource.members) ? resource.members : []).map((member) =>
-    isJsonObject(member) && typeof member.value === 'string' ? member.value : '?',
-  );
+/** The members of a full group as the store keeps them: id and display. */
+const memberEntriesOf = (resource: ScimResource): MemberEntry[] =>
+  (Array.isArray(resource.members) ? resource.members : []).map((member) => {
+    const value = isJsonObject(member) && typeof member.value === 'string' ? member.value : '?';
+    const display = isJsonObject(member) ? member.display : undefined;
+    return typeof display === 'string' ? { value, display } : { value };
+  });
 
-const sorted = (ids: readonly string[]): string[] => [...ids].sort();
+const sorted = (entries: readonly MemberEntry[]): MemberEntry[] =>
+  [...entries].sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+
+const ids = (...values: string[]): MemberEntry[] => values.map((value) => ({ value }));
 
 interface PlanFixture {
   readonly name: string;
@@ -39,7 +45,7 @@ const PLAN_FIXTURES: readonly PlanFixture[] = [
       { op: 'remove', path: 'members' },
       { op: 'add', path: 'members', value: [{ value: 'a' }, { value: 'b' }] },
     ],
-    members: { removeAll: true, add: ['a', 'b'], remove: [] },
+    members: { removeAll: true, add: ids('a', 'b'), remove: [] },
   },
   {
     name: 'add a then remove a = remove a, not add',
@@ -50,17 +56,47 @@ const PLAN_FIXTURES: readonly PlanFixture[] = [
     members: { removeAll: false, add: [], remove: ['a'] },
   },
   {
-    name: 'remove a then add a = add a',
+    name: 'remove a then add a = remove a, then add it afresh (no old display kept)',
     ops: [
       { op: 'Remove', path: 'members', value: [{ value: 'a' }] },
       { op: 'Add', path: 'members', value: [{ $ref: null, value: 'a' }] },
     ],
-    members: { removeAll: false, add: ['a'], remove: [] },
+    members: { removeAll: false, add: ids('a'), remove: ['a'] },
   },
   {
-    name: 'Okta replace members = removeAll + add the list',
+    name: 'Okta replace members = removeAll + add the list, with displays',
     ops: [{ op: 'replace', path: 'members', value: [{ value: 'a', display: 'A' }, { value: 'b' }] }],
-    members: { removeAll: true, add: ['a', 'b'], remove: [] },
+    members: { removeAll: true, add: [{ value: 'a', display: 'A' }, { value: 'b' }], remove: [] },
+  },
+  {
+    name: 'Microsoft reference collection: add with displayName (an alias of display)',
+    ops: [{ op: 'add', path: 'members', value: [{ displayName: 'new User', value: 'a' }] }],
+    members: { removeAll: false, add: [{ value: 'a', display: 'new User' }], remove: [] },
+  },
+  {
+    name: 're-adding with a new display: the later display wins',
+    ops: [
+      { op: 'add', path: 'members', value: [{ value: 'a', display: 'Old' }] },
+      { op: 'add', path: 'members', value: [{ value: 'a', display: 'New' }] },
+    ],
+    members: { removeAll: false, add: [{ value: 'a', display: 'New' }], remove: [] },
+  },
+  {
+    name: 're-adding without display keeps the display given earlier, also within one list',
+    ops: [
+      { op: 'add', path: 'members', value: [{ value: 'a', display: 'A' }, { value: 'a' }] },
+      { op: 'add', path: 'members', value: [{ value: 'a' }] },
+    ],
+    members: { removeAll: false, add: [{ value: 'a', display: 'A' }], remove: [] },
+  },
+  {
+    name: 'add with display, remove, add without: added afresh without display',
+    ops: [
+      { op: 'add', path: 'members', value: [{ value: 'a', display: 'A' }] },
+      { op: 'remove', path: 'members[value eq "a"]' },
+      { op: 'add', path: 'members', value: [{ value: 'a' }] },
+    ],
+    members: { removeAll: false, add: ids('a'), remove: ['a'] },
   },
   {
     name: 'replace members with an empty list = removeAll',
@@ -80,12 +116,12 @@ const PLAN_FIXTURES: readonly PlanFixture[] = [
   {
     name: 'Entra legacy Add of several members, with a duplicate, in one request',
     ops: [{ op: 'Add', path: 'members', value: [{ value: 'a' }, { value: 'b' }, { value: 'a' }] }],
-    members: { removeAll: false, add: ['a', 'b'], remove: [] },
+    members: { removeAll: false, add: ids('a', 'b'), remove: [] },
   },
   {
     name: 'no-path add with a members key',
-    ops: [{ op: 'add', value: { members: [{ value: 'a' }] } }],
-    members: { removeAll: false, add: ['a'], remove: [] },
+    ops: [{ op: 'add', value: { members: [{ value: 'a', display: 'A' }] } }],
+    members: { removeAll: false, add: [{ value: 'a', display: 'A' }], remove: [] },
   },
   {
     name: 'a remove after remove-all needs no remove entry',
@@ -122,7 +158,7 @@ describe('planGroupPatch', () => {
     );
     expect(plan.resource).toEqual(withoutMembers(group({ displayName: 'Renamed' })));
     expect(plan.changed).toBe(true);
-    expect(plan.members).toEqual({ removeAll: false, add: ['a'], remove: [] });
+    expect(plan.members).toEqual({ removeAll: false, add: ids('a'), remove: [] });
   });
 
   it.each([
@@ -169,16 +205,40 @@ describe('planGroupPatch', () => {
 
 describe('applyMemberChanges', () => {
   it('removes, then appends the added ids that are not members yet', () => {
-    expect(applyMemberChanges(['a', 'b', 'c'], { removeAll: false, add: ['d', 'a'], remove: ['b'] })).toEqual(
-      ['a', 'c', 'd'],
-    );
+    expect(
+      applyMemberChanges(ids('a', 'b', 'c'), { removeAll: false, add: ids('d', 'a'), remove: ['b'] }),
+    ).toEqual(ids('a', 'c', 'd'));
   });
 
   it('starts from nothing after a remove-all', () => {
-    expect(applyMemberChanges(['a', 'b'], { removeAll: true, add: ['b', 'e'], remove: [] })).toEqual([
-      'b',
-      'e',
+    expect(
+      applyMemberChanges([{ value: 'a' }, { value: 'b', display: 'B' }], {
+        removeAll: true,
+        add: ids('b', 'e'),
+        remove: [],
+      }),
+    ).toEqual(ids('b', 'e'));
+  });
+
+  it('re-adding a member sets a given display and keeps the old one otherwise', () => {
+    expect(
+      applyMemberChanges(
+        [
+          { value: 'a', display: 'A' },
+          { value: 'b', display: 'B' },
+        ],
+        { removeAll: false, add: [{ value: 'a', display: 'New' }, { value: 'b' }], remove: [] },
+      ),
+    ).toEqual([
+      { value: 'a', display: 'New' },
+      { value: 'b', display: 'B' },
     ]);
+  });
+
+  it('a member both removed and added is added afresh, without its old display', () => {
+    expect(
+      applyMemberChanges([{ value: 'a', display: 'A' }], { removeAll: false, add: ids('a'), remove: ['a'] }),
+    ).toEqual(ids('a'));
   });
 });
 
@@ -187,8 +247,8 @@ const expectAgreement = (source: ScimResource, ops: readonly JsonValue[]): void 
   const request = patchRequest(ops);
   const full = applyPatch(source, request, GROUP_SCHEMA);
   const plan = planGroupPatch(withoutMembers(source), request, GROUP_SCHEMA);
-  expect(sorted(applyMemberChanges(memberIdsOf(source), plan.members))).toEqual(
-    sorted(memberIdsOf(full.resource)),
+  expect(sorted(applyMemberChanges(memberEntriesOf(source), plan.members))).toEqual(
+    sorted(memberEntriesOf(full.resource)),
   );
   expect(plan.resource).toEqual(withoutMembers(full.resource));
 };
@@ -208,20 +268,28 @@ describe('planGroupPatch agrees with applyPatch', () => {
     'on plan fixture: %s',
     (_name, fixture) => {
       expectAgreement(group({ members: [{ value: 'a' }, { value: 'x' }] }), fixture.ops);
+      expectAgreement(group({ members: [{ value: 'a', display: 'Old' }, { value: 'x' }] }), fixture.ops);
     },
   );
 
   const id = fc.constantFrom('a', 'b', 'c', 'd');
-  const memberList = fc.uniqueArray(id).map((ids) => ids.map((value) => ({ value })));
+  // Displays and their displayName alias, so re-adds with a new display, the same one or none all occur.
+  const memberList = fc.uniqueArray(
+    fc.record(
+      { value: id, display: fc.constantFrom('A', 'B'), displayName: fc.constantFrom('A', 'C') },
+      { requiredKeys: ['value'] },
+    ),
+    { selector: (member) => member.value },
+  );
   const memberOperation = fc.oneof(
     memberList.map((value) => ({ op: 'add', path: 'members', value })),
     memberList.map((value) => ({ op: 'Add', path: 'members', value })),
     memberList.map((value) => ({ op: 'replace', path: 'members', value })),
     memberList.map((value) => ({ op: 'Remove', path: 'members', value })),
     fc.constant({ op: 'remove', path: 'members' }),
-    fc.uniqueArray(id, { minLength: 1 }).map((ids) => ({
+    fc.uniqueArray(id, { minLength: 1 }).map((values) => ({
       op: 'remove',
-      path: `members[${ids.map((value) => `value eq "${value}"`).join(' or ')}]`,
+      path: `members[${values.map((value) => `value eq "${value}"`).join(' or ')}]`,
     })),
     memberList.map((value) => ({ op: 'replace', value: { members: value } })),
   );

@@ -212,7 +212,20 @@ describe('planGroupPatch properties', () => {
           'displayName',
           'members.value',
         ),
-        value: fc.oneof(value, fc.array(fc.record({ value: fc.constantFrom('a', 'b') }), { maxLength: 3 })),
+        value: fc.oneof(
+          value,
+          fc.array(
+            fc.record(
+              {
+                value: fc.constantFrom('a', 'b'),
+                display: fc.constantFrom('A', 'B'),
+                displayName: fc.string(),
+              },
+              { requiredKeys: ['value'] },
+            ),
+            { maxLength: 3 },
+          ),
+        ),
       },
       { requiredKeys: ['op'] },
     ),
@@ -226,7 +239,10 @@ describe('planGroupPatch properties', () => {
         const source = deepFreeze(structuredClone(group));
         const plan = resultOrScimError(() => planGroupPatch(source, patchRequest(ops), GROUP_SCHEMA));
         expect(source).toEqual(group);
-        if (plan) expect(new Set(plan.members.add).size).toBe(plan.members.add.length);
+        if (plan) {
+          const added = plan.members.add.map((entry) => entry.value);
+          expect(new Set(added).size).toBe(added.length);
+        }
       }),
       { numRuns: 300 },
     );
