@@ -18,6 +18,7 @@ import {
   ERROR_FIXTURES,
   GROUP,
   isErrorTarget,
+  MEMBER_DISPLAY_FIXTURES,
   OKTA_FIXTURES,
   patchRequest,
   RFC_FIXTURES,
@@ -53,6 +54,7 @@ describe('applyPatch', () => {
     ['Entra, legacy dialect', ENTRA_LEGACY_FIXTURES],
     ['Entra, aadOptscim062020 dialect', ENTRA_FLAG_FIXTURES],
     ['Okta', OKTA_FIXTURES],
+    ['member display (Okta, Microsoft reference collection)', MEMBER_DISPLAY_FIXTURES],
     ['remove with a value', VALUE_REMOVAL_FIXTURES],
     ['errors', ERROR_FIXTURES],
   ])('%s', (_title, fixtures) => {

@@ -601,6 +601,38 @@ export const OKTA_FIXTURES: readonly PatchFixture[] = [
   },
 ];
 
+/** Member display as Okta and Microsoft's reference collection send it (kept, and merged on a re-add). */
+export const MEMBER_DISPLAY_FIXTURES: readonly PatchFixture[] = [
+  {
+    name: 'Microsoft reference collection: add a member with displayName (read as display)',
+    source: GROUP,
+    ops: [{ op: 'add', path: 'members', value: [{ displayName: 'new User', value: 'u-4' }] }],
+    target: group({ members: [{ value: 'u-1' }, { value: 'u-2' }, { value: 'u-4', display: 'new User' }] }),
+  },
+  {
+    name: 're-adding a member with a new display updates it; without one keeps it',
+    source: group({
+      members: [
+        { value: 'u-1', display: 'Old' },
+        { value: 'u-2', display: 'Two' },
+      ],
+    }),
+    ops: [
+      {
+        op: 'add',
+        path: 'members',
+        value: [{ value: 'u-1', display: 'New' }, { value: 'u-2' }],
+      },
+    ],
+    target: group({
+      members: [
+        { value: 'u-1', display: 'New' },
+        { value: 'u-2', display: 'Two' },
+      ],
+    }),
+  },
+];
+
 /** remove with a `value` on a multi-valued attribute removes only what the value designates. */
 export const VALUE_REMOVAL_FIXTURES: readonly PatchFixture[] = [
   {
@@ -827,6 +859,7 @@ export const ALL_FIXTURES: readonly PatchFixture[] = [
   ...ENTRA_LEGACY_FIXTURES,
   ...ENTRA_FLAG_FIXTURES,
   ...OKTA_FIXTURES,
+  ...MEMBER_DISPLAY_FIXTURES,
   ...VALUE_REMOVAL_FIXTURES,
   ...ERROR_FIXTURES,
 ];
