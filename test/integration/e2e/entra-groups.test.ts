@@ -162,3 +162,40 @@ describe.each([
     expect((await scim.delete(`/Groups/${groupId}`)).status).toBe(404);
   });
 });
+
+/** Microsoft's reference SCIM test collection (PostmanCollection.json): member display is kept. */
+describe('Microsoft reference collection: member display', () => {
+  it('"Patch add user4 to group1" with displayName, then "Get group by id" shows it; PUT keeps "VP"', async () => {
+    const scim = e2e.client;
+    const [id3, id4] = await inBatches(
+      ['user3.ms@contoso.example', 'user4.ms@contoso.example'],
+      2,
+      async (name) => idOf(await scim.post('/Users', entraUser(name))),
+    );
+    const groupId = idOf(
+      await scim.post('/Groups', { schemas: [CORE_GROUP], displayName: 'Group1DisplayName' }),
+    );
+    const added = await scim.patch(`/Groups/${groupId}`, [
+      { name: 'addMember', op: 'add', path: 'members', value: [{ displayName: 'new User', value: id4 }] },
+    ]);
+    expect(added.status).toBeLessThan(300);
+    const read = await scim.get(`/Groups/${groupId}`);
+    expect(read.body?.members).toEqual([{ value: id4, type: 'User', display: 'new User' }]);
+
+    const put = await scim.put(`/Groups/${groupId}`, {
+      schemas: [CORE_GROUP],
+      id: groupId,
+      displayName: 'putName',
+      members: [
+        { value: id3, display: 'VP' },
+        { value: id4, display: 'SenorVP' },
+      ],
+    });
+    expect(put.status).toBe(200);
+    const members = (await scim.get(`/Groups/${groupId}`)).body?.members as Record<string, unknown>[];
+    expect([...members].sort((a, b) => String(a.display).localeCompare(String(b.display)))).toEqual([
+      { value: id4, type: 'User', display: 'SenorVP' },
+      { value: id3, type: 'User', display: 'VP' },
+    ]);
+  });
+});
