@@ -441,7 +441,7 @@ export class DynamoDbScimRepository implements ScimRepository {
   ): Promise<{ item: ResourceItem }> {
     const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
     if (!isResourceId(id)) throw ScimError.notFound(`${type} ${id} not found.`);
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+    return this.retryOnVersionConflict(type, maxAttempts, async () => {
       const [stored] = await Promise.all([this.getResourceItem(tenantId, type, id), parallelRead]);
       if (stored === undefined) throw ScimError.notFound(`${type} ${id} not found.`);
       if (options.ifMatch !== undefined && !ifMatchAccepts(options.ifMatch, stored.version)) {
@@ -470,24 +470,15 @@ export class DynamoDbScimRepository implements ScimRepository {
           indexValues(type, body),
         ),
       ];
-      try {
-        if (options.ifMatch !== undefined) {
-          // With If-Match, nothing may be written unless the resource write itself succeeds.
-          await this.transact(actions);
-          await this.writeMemberships(memberRequests);
-        } else {
-          await Promise.all([this.transact(actions), this.writeMemberships(memberRequests)]);
-        }
-        return { item };
-      } catch (error) {
-        if (error instanceof TransactionCancelled && error.reason.kind === 'version') {
-          await this.backoff(attempt);
-          continue;
-        }
-        throw this.cancellationToScimError(error, type);
+      if (options.ifMatch !== undefined) {
+        // With If-Match, nothing may be written unless the resource write itself succeeds.
+        await this.transact(actions);
+        await this.writeMemberships(memberRequests);
+      } else {
+        await Promise.all([this.transact(actions), this.writeMemberships(memberRequests)]);
       }
-    }
-    throw ScimError.unavailable(`Too many concurrent changes to this ${type}; please retry.`, 1);
+      return { item };
+    });
   }
 
   private async deleteResource(
@@ -497,7 +488,7 @@ export class DynamoDbScimRepository implements ScimRepository {
     cleanUp: () => Promise<WriteRequest[]>,
   ): Promise<void> {
     if (!isResourceId(id)) throw ScimError.notFound(`${type} ${id} not found.`);
-    for (let attempt = 1; attempt <= DEFAULT_MAX_ATTEMPTS; attempt += 1) {
+    await this.retryOnVersionConflict(type, DEFAULT_MAX_ATTEMPTS, async () => {
       const [stored, requests] = await Promise.all([this.getResourceItem(tenantId, type, id), cleanUp()]);
       if (stored === undefined) throw ScimError.notFound(`${type} ${id} not found.`);
       const actions = [
@@ -505,15 +496,27 @@ export class DynamoDbScimRepository implements ScimRepository {
         ...lookupActions(this.tableName, tenantId, type, id, indexValues(type, fromItem(stored)), NO_INDEX),
         counterAction(this.tableName, tenantId, type, this.shard(), -1),
       ];
+      await Promise.all([this.transact(actions), this.writeMemberships(requests)]);
+    });
+  }
+
+  /**
+   * Runs one optimistic attempt (read, decide, write conditionally on the version read) again while a
+   * concurrent write beats it, at most `maxAttempts` times: no update is lost and none waits forever.
+   */
+  private async retryOnVersionConflict<T>(
+    type: ResourceTypeName,
+    maxAttempts: number,
+    runAttempt: () => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       try {
-        await Promise.all([this.transact(actions), this.writeMemberships(requests)]);
-        return;
+        return await runAttempt();
       } catch (error) {
-        if (error instanceof TransactionCancelled && error.reason.kind === 'version') {
-          await this.backoff(attempt);
-          continue;
-        }
-        throw this.cancellationToScimError(error, type);
+        // Reads and writes already throw ScimErrors; only a cancelled transaction needs a meaning here.
+        if (!(error instanceof TransactionCancelled)) throw error;
+        if (error.reason.kind !== 'version') throw this.cancellationToScimError(error, type);
+        await this.backoff(attempt);
       }
     }
     throw ScimError.unavailable(`Too many concurrent changes to this ${type}; please retry.`, 1);
