@@ -26,6 +26,8 @@ interface Scenario {
   readonly method: 'GET' | 'PATCH';
   readonly path: string;
   readonly body?: string;
+  /** A fresh body per request, so that every PATCH really changes the user (a repeated one is a no-op). */
+  readonly nextBody?: () => string;
   readonly connections: number;
 }
 
@@ -37,6 +39,9 @@ async function runScenario(baseUrl: string, token: string, scenario: Scenario): 
     duration: DURATION_SECONDS,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
     ...(scenario.body !== undefined ? { body: scenario.body } : {}),
+    ...(scenario.nextBody !== undefined
+      ? { requests: [{ setupRequest: (request) => ({ ...request, body: scenario.nextBody?.() }) }] }
+      : {}),
   });
   return [
     scenario.name,
@@ -85,6 +90,7 @@ async function throughput(): Promise<void> {
     }
     const id = await post('target@bench.example');
     const base = `${server.url}/tenants/bench/scim/v2`;
+    let patchCount = 0;
     const scenarios: Scenario[] = [
       {
         name: 'GET /Users?filter=userName eq',
@@ -94,13 +100,14 @@ async function throughput(): Promise<void> {
       },
       { name: 'GET /Users/{id}', method: 'GET', path: `/Users/${id}`, connections: 10 },
       {
-        name: 'PATCH /Users/{id} (one user)',
+        name: 'PATCH /Users/{id} (one user, a new title each time)',
         method: 'PATCH',
         path: `/Users/${id}`,
-        body: JSON.stringify({
-          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-          Operations: [{ op: 'Replace', path: 'title', value: 'Bench' }],
-        }),
+        nextBody: () =>
+          JSON.stringify({
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+            Operations: [{ op: 'Replace', path: 'title', value: `Bench ${(patchCount += 1)}` }],
+          }),
         // Every request updates the same item: few connections, or version conflicts dominate.
         connections: 2,
       },
