@@ -427,7 +427,7 @@ export class DynamoDbScimRepository implements ScimRepository {
 
   /**
    * Read, apply, write conditionally on the version read; on a concurrent change, again (bounded). The
-   * membership writes of a group plan are idempotent puts/deletes, so repeating them is harmless.
+   * membership writes of a group plan follow the committed write; they are idempotent puts/deletes.
    */
   private async updateResource(
     tenantId: string,
@@ -470,13 +470,11 @@ export class DynamoDbScimRepository implements ScimRepository {
           indexValues(type, body),
         ),
       ];
-      if (options.ifMatch !== undefined) {
-        // With If-Match, nothing may be written unless the resource write itself succeeds.
-        await this.transact(actions);
-        await this.writeMemberships(memberRequests);
-      } else {
-        await Promise.all([this.transact(actions), this.writeMemberships(memberRequests)]);
-      }
+      // Memberships only after the version-checked write has committed: a rejected write (409, 412, a
+      // lost race, a concurrent delete) must change nothing. A member write failing after the commit
+      // answers 503 and the client's retry completes it (member puts/deletes are idempotent).
+      await this.transact(actions);
+      await this.writeMemberships(memberRequests);
       return { item };
     });
   }

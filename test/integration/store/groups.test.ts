@@ -246,6 +246,32 @@ describe('groups and memberships on DynamoDB Local', () => {
     expect(await displaysOf(created.id)).toEqual({ [a]: undefined });
   });
 
+  it('a PATCH rejected with 409 (rename to a taken displayName) writes none of its added members', async () => {
+    const user = await repository.createUser(TENANT, {
+      schemas: [CORE_USER_URN],
+      userName: 'rejected-member@example.com',
+    });
+    const renamed = await repository.createGroup(TENANT, group('Rename me'));
+    await repository.createGroup(TENANT, group('Taken name'));
+    const error = await scimErrorOf(
+      repository.updateGroup(
+        TENANT,
+        renamed.id,
+        (current) => ({
+          resource: { ...current, displayName: 'Taken name' },
+          changed: true,
+          members: { removeAll: false, add: [{ value: user.id }], remove: [] },
+        }),
+        { memberIdsHint: [user.id] },
+      ),
+    );
+    expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
+    const read = await repository.getGroup(TENANT, renamed.id, { includeMembers: true });
+    expect(read).toMatchObject({ displayName: 'Rename me', members: [], meta: { version: 'W/"1"' } });
+    const reader = await repository.getUser(TENANT, user.id, { includeGroups: true });
+    expect(reader?.groups).toBeUndefined();
+  });
+
   it('deleting a user removes its memberships', async () => {
     const user = await repository.createUser(TENANT, {
       schemas: [CORE_USER_URN],
