@@ -106,7 +106,7 @@ export function resolveStageConfig(context: StageContext): StageConfig {
   const stages = isRecord(context.stages) ? context.stages : {};
   if (context.stage === undefined || context.stage === '') {
     throw new StageConfigError(
-      `No stage given. Run e.g. \`npx cdk deploy -c stage=dev\`. Known stages: ${knownStagesText(stages)}.`,
+      `No stage given. Run e.g. \`npx cdk deploy -c stage=dev\` (\`cdk bootstrap\` in this project needs \`-c stage=<name>\` too). Known stages: ${knownStagesText(stages)}.`,
     );
   }
   const stageName = stageNameSchema.safeParse(context.stage);

@@ -81,6 +81,13 @@ describe('resolveStageConfig', () => {
     expect(error.message).toContain('Unknown stage "constructor"');
   });
 
+  it('names the missing -c stage option, also for cdk bootstrap', () => {
+    const error = errorOf(() => resolveStageConfig({ stages: { dev: validSettings }, stage: undefined }));
+    expect(error.message).toContain('No stage given');
+    expect(error.message).toContain('`cdk bootstrap` in this project needs `-c stage=<name>`');
+    expect(error.message).toContain('Known stages: dev.');
+  });
+
   it('says where stages come from when cdk.json has none', () => {
     const error = errorOf(() => resolveStageConfig({ stages: undefined, stage: 'dev' }));
     expect(error.message).toContain('add "stages" to the context in cdk.json');
