@@ -5,7 +5,8 @@
  *   SCIM_DATA_DIR           default .data (DynamoDB Local data, tenant token files); survives restarts
  *   SCIM_DYNAMODB_ENDPOINT  use this DynamoDB endpoint instead of starting DynamoDB Local
  *   SCIM_TENANT             default demo
- *   SCIM_TOKEN              the dev tenant's token; otherwise one is generated once and kept in the data dir
+ *   SCIM_TOKEN              the dev tenant's token, (re-)registered on every start; otherwise the token kept in
+ *                           the data dir while it is still active, else a new one (kept, printed, announced)
  *   LOG_LEVEL               default INFO (one JSON access line per request)
  */
 import { z } from 'zod';
@@ -51,6 +52,12 @@ async function main(): Promise<void> {
   console.log(`SCIM server listening on ${server.url}`);
   console.log(`Tenant URL:   ${server.tenantUrl}`);
   console.log(`Secret Token: ${server.token}`);
+  if (server.tokenSource === 'replaced') {
+    console.log(
+      'The kept token was revoked or has expired, so it was not restored: this is a new token ' +
+        '(paste it wherever the old one was used).',
+    );
+  }
   console.log('Press Ctrl-C to stop.');
 
   const shutdown = (signal: string): void => {

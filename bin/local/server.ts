@@ -39,6 +39,7 @@ import {
 } from '../../lambdas/store/dynamodb-local';
 import { DynamoDbScimRepository } from '../../lambdas/store/dynamodb-repository';
 import { ensureLocalTenant } from './tenant-token';
+import type { LocalTokenSource } from './tenant-token';
 
 export const DEFAULT_TABLE_NAME = 'scim-local';
 
@@ -52,7 +53,10 @@ export interface LocalServerOptions {
   readonly dynamoDbEndpoint?: string;
   readonly tableName?: string;
   readonly tenantId: string;
-  /** The dev tenant's token; otherwise the one kept in the data directory (generated once). */
+  /**
+   * The dev tenant's token (SCIM_TOKEN), (re-)registered on every start; otherwise the one kept in the
+   * data directory while the token store still holds it as active, else a new one (bin/local/tenant-token.ts).
+   */
   readonly token?: string;
   readonly logLevel?: LogLevel;
   /** Keep DynamoDB Local's data in memory instead of `<dataDir>/dynamodb`. */
@@ -66,6 +70,8 @@ export interface LocalServer {
   /** `${url}/tenants/<tenantId>/scim/v2` */
   readonly tenantUrl: string;
   readonly token: string;
+  /** Where `token` came from; `replaced` means the kept one was revoked or expired. */
+  readonly tokenSource: LocalTokenSource;
   readonly tokenStore: FileTokenStore;
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
@@ -119,7 +125,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     );
 
     const fileStore = new FileTokenStore(tokenDirectory(options.dataDir));
-    const token = await ensureLocalTenant(fileStore, options.dataDir, options.tenantId, options.token);
+    const devToken = await ensureLocalTenant(fileStore, options.dataDir, options.tenantId, options.token);
     // No caching: a token created or revoked with the tenant CLI takes effect at once.
     const tokenStore = new CachedTokenStore(fileStore, { ttlMs: 0 });
 
@@ -173,7 +179,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       url,
       port,
       tenantUrl: `${url}/tenants/${options.tenantId}/scim/v2`,
-      token,
+      token: devToken.token,
+      tokenSource: devToken.source,
       tokenStore: fileStore,
       client,
       tableName,
