@@ -21,6 +21,8 @@
  *   is not a dateTime is invalidFilter. Numbers compare numerically; strings lexicographically by UTF-16
  *   code unit (after lower-casing when not caseExact). gt/ge/lt/le on boolean or binary attributes is
  *   invalidFilter (RFC 7644 §3.4.2.2). A value of the wrong JSON type (`active eq "true"`) matches nothing.
+ * - An attribute that is never returned or is writeOnly (`password`) cannot be filtered on: invalidFilter.
+ *   Matching it would reveal its value one prefix at a time (`password sw "a"`).
  * - `attr[filter]` tests each element of attr separately: all of the inner filter must hold for one element.
  */
 import { ScimError } from '../errors';
@@ -97,6 +99,15 @@ const isPresent = (value: JsonValue): boolean => {
 
 const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
+/** Rejects a path to an attribute whose value must never leak through a filter (`password`). */
+const assertFilterable = (definition: AttributeDefinition | undefined, pathText: string): void => {
+  if (definition && (definition.returned === 'never' || definition.mutability === 'writeOnly')) {
+    throw ScimError.invalidFilter(
+      `Invalid filter: '${pathText}' is never returned and cannot be used in a filter.`,
+    );
+  }
+};
+
 const compileTopLevelPath = (schema: ResourceSchema, attributePath: AttributePath): CompiledPath => {
   const resolved = resolveAttribute(schema, attributePath);
   const { uri, attribute, subAttribute } = attributePath;
@@ -108,13 +119,16 @@ const compileTopLevelPath = (schema: ResourceSchema, attributePath: AttributePat
     : uri !== undefined && !sameName(uri, schema.core.id)
       ? uri
       : undefined;
+  const text = formatAttributePath(attributePath);
+  assertFilterable(resolved?.attribute, text);
+  assertFilterable(resolved?.subAttribute, text);
   return {
     read: (resource) => {
       const container = containerKey === undefined ? resource : getMember(resource, containerKey);
       return isJsonObject(container) ? readAttribute(container, attribute, subAttribute) : [];
     },
     definition: resolved ? (resolved.subAttribute ?? resolved.attribute) : undefined,
-    text: formatAttributePath(attributePath),
+    text,
   };
 };
 
@@ -130,11 +144,14 @@ const compileElementPath = (
   }
   const { attribute, subAttribute } = attributePath;
   const definition = findAttribute(subAttributes, attribute);
+  const text = formatAttributePath(attributePath);
+  assertFilterable(definition, text);
+  assertFilterable(findAttribute(definition?.subAttributes, subAttribute ?? ''), text);
   return {
     read: (element) => readAttribute(element, attribute, subAttribute),
     definition:
       subAttribute === undefined ? definition : findAttribute(definition?.subAttributes, subAttribute),
-    text: formatAttributePath(attributePath),
+    text,
   };
 };
 

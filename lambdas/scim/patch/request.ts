@@ -17,6 +17,9 @@
  *   ignored: the server derives `schemas` from the extension attributes present. A readOnly attribute in
  *   that object (`id`, `meta`) may restate its current value, which changes nothing; any other value is
  *   mutability, as a readOnly path always is.
+ * - A writeOnly attribute (`password`) is accepted, its value checked for type, and then dropped, as POST and
+ *   PUT drop it: we never store a password (it would also make a filter on it an oracle). Such an
+ *   operation changes nothing, so a request made only of it reports changed=false.
  * - A sub-attribute of a multi-valued attribute needs a value filter (`emails[type eq "work"].value`, not
  *   `emails.value`): which element is meant would be a guess.
  */
@@ -405,4 +408,10 @@ const compileOperation = (raw: RawOperation, index: number, schema: ResourceSche
  * type), mutability (readOnly target), noTarget (remove without path), 413 (too many operations).
  */
 export const compilePatchRequest = (request: unknown, schema: ResourceSchema): PatchOperation[] =>
-  parseEnvelope(request).flatMap((raw, index) => compileOperation(raw, index, schema));
+  parseEnvelope(request)
+    .flatMap((raw, index) => compileOperation(raw, index, schema))
+    .filter((operation) => !isWriteOnly(operation.target));
+
+/** A writeOnly target (`password`), validated above and then dropped: it is never stored. */
+const isWriteOnly = (target: PatchTarget): boolean =>
+  target.attribute.mutability === 'writeOnly' || target.subAttribute?.mutability === 'writeOnly';

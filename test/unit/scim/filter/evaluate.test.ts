@@ -422,4 +422,16 @@ describe('evaluateFilter on the production schemas', () => {
     expect(error.scimType).toBe('invalidFilter');
     expect(error.detail).toContain(detail);
   });
+
+  it.each(['password sw "S3"', 'password pr', 'not (password eq "x")', 'PASSWORD eq "x"'])(
+    '%s -> invalidFilter: a never-returned attribute would be an oracle for its value',
+    (filter) => {
+      const stored: JsonObject = { ...user, password: 'S3cret' };
+      const error = scimErrorFrom(() => evaluateFilter(parseFilter(filter), stored, USER_SCHEMA));
+      expect(error.status).toBe(400);
+      expect(error.scimType).toBe('invalidFilter');
+      expect(error.detail).toContain('never returned');
+      expect(scimErrorFrom(() => validateFilter(parseFilter(filter), USER_SCHEMA)).detail).toBe(error.detail);
+    },
+  );
 });

@@ -25,6 +25,7 @@ import {
   USER,
   USER_WITH_MANAGER,
   VALUE_REMOVAL_FIXTURES,
+  WRITE_ONLY_FIXTURES,
 } from './fixtures';
 
 const schemaOf = (fixture: PatchFixture): ResourceSchema =>
@@ -56,6 +57,7 @@ describe('applyPatch', () => {
     ['Okta', OKTA_FIXTURES],
     ['member display (Okta, Microsoft reference collection)', MEMBER_DISPLAY_FIXTURES],
     ['remove with a value', VALUE_REMOVAL_FIXTURES],
+    ['writeOnly attributes (password)', WRITE_ONLY_FIXTURES],
     ['errors', ERROR_FIXTURES],
   ])('%s', (_title, fixtures) => {
     it.each(fixtures.map((fixture) => [fixture.name, fixture] as const))('%s', (_name, fixture) => {

@@ -674,6 +674,37 @@ export const VALUE_REMOVAL_FIXTURES: readonly PatchFixture[] = [
 ];
 
 /** Every error path of the interpreter. */
+/** writeOnly attributes (password) are accepted, type-checked and dropped, as POST and PUT drop them. */
+export const WRITE_ONLY_FIXTURES: readonly PatchFixture[] = [
+  {
+    name: 'replace password by path: accepted, never stored, nothing changes',
+    source: USER,
+    ops: [{ op: 'replace', path: 'password', value: 'S3cret!' }],
+    target: USER,
+  },
+  {
+    name: 'no-path replace with a password and a title: only the title is stored',
+    source: USER,
+    ops: [{ op: 'Replace', value: { password: 'S3cret!', title: 'Engineer' } }],
+    target: user({ title: 'Engineer' }),
+  },
+  {
+    name: 'add then remove password: nothing stored, nothing changes',
+    source: USER,
+    ops: [
+      { op: 'add', path: 'password', value: 'S3cret!' },
+      { op: 'remove', path: 'password' },
+    ],
+    target: USER,
+  },
+  {
+    name: 'password of the wrong type -> invalidValue',
+    source: USER,
+    ops: [{ op: 'replace', value: { password: { secret: true } } }],
+    target: error(400, 'invalidValue'),
+  },
+];
+
 export const ERROR_FIXTURES: readonly PatchFixture[] = [
   {
     name: 'remove without path -> noTarget',
@@ -861,5 +892,6 @@ export const ALL_FIXTURES: readonly PatchFixture[] = [
   ...OKTA_FIXTURES,
   ...MEMBER_DISPLAY_FIXTURES,
   ...VALUE_REMOVAL_FIXTURES,
+  ...WRITE_ONLY_FIXTURES,
   ...ERROR_FIXTURES,
 ];
