@@ -4,13 +4,12 @@
  * checked by the store (unknown ids -> 400 invalidValue, nothing written).
  */
 import { normaliseResource } from '../scim/normalise';
-import { ScimError } from '../scim/errors';
 import { isJsonObject } from '../scim/json';
 import { compilePatchRequest } from '../scim/patch/request';
 import { planGroupPatch } from '../scim/patch/members';
 import { GROUP_SCHEMA } from '../scim/schema';
 import type { ScimRepository } from '../store/repository';
-import { ifMatchSatisfied, notFound, projectionReturns, toFindQuery } from './common';
+import { notFound, projectionReturns, toFindQuery } from './common';
 import type { ResourceService } from './types';
 
 /**
@@ -68,14 +67,12 @@ export function createGroupService(repository: ScimRepository): ResourceService 
     },
 
     async remove(tenantId, id, options) {
-      if (options.ifMatch !== undefined) {
-        const current = await repository.getGroup(tenantId, id, { includeMembers: false });
-        if (current === undefined) throw notFound('Group', id);
-        if (!ifMatchSatisfied(options.ifMatch, current)) {
-          throw ScimError.preconditionFailed('The resource has changed (If-Match does not match).');
-        }
-      }
-      await repository.deleteGroup(tenantId, id);
+      // The store checks If-Match against the version its delete is conditioned on (412).
+      await repository.deleteGroup(
+        tenantId,
+        id,
+        options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch },
+      );
     },
   };
 }

@@ -12,10 +12,9 @@ import { ScimError } from '../scim/errors';
 import type { JsonObject } from '../scim/json';
 import { isJsonObject } from '../scim/json';
 import { applyPatch } from '../scim/patch/apply';
-import type { ScimResource } from '../scim/resource';
 import { ENTERPRISE_USER_URN, USER_SCHEMA } from '../scim/schema';
 import type { ScimRepository } from '../store/repository';
-import { ifMatchSatisfied, notFound, projectionReturns, toFindQuery } from './common';
+import { notFound, projectionReturns, toFindQuery } from './common';
 import type { ResourceService } from './types';
 
 const managerIdOf = (resource: JsonObject): string | undefined => {
@@ -29,12 +28,6 @@ function rejectSelfManagement(id: string, resource: JsonObject): void {
 }
 
 export function createUserService(repository: ScimRepository): ResourceService {
-  const requireUser = async (tenantId: string, id: string): Promise<ScimResource> => {
-    const user = await repository.getUser(tenantId, id);
-    if (user === undefined) throw notFound('User', id);
-    return user;
-  };
-
   return {
     schema: USER_SCHEMA,
 
@@ -77,15 +70,13 @@ export function createUserService(repository: ScimRepository): ResourceService {
     },
 
     async remove(tenantId, id, options) {
-      // The store's delete takes no If-Match: check it against a fresh read (a narrow race remains
-      // between this read and the delete; documented).
-      if (options.ifMatch !== undefined) {
-        const current = await requireUser(tenantId, id);
-        if (!ifMatchSatisfied(options.ifMatch, current)) {
-          throw ScimError.preconditionFailed('The resource has changed (If-Match does not match).');
-        }
-      }
-      await repository.deleteUser(tenantId, id);
+      // The store checks If-Match against the version its delete is conditioned on (412), so no
+      // concurrent write can slip in between the check and the delete.
+      await repository.deleteUser(
+        tenantId,
+        id,
+        options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch },
+      );
     },
   };
 }

@@ -79,6 +79,7 @@ import type {
   TenantMetadata,
   UpdateOptions,
   UserMutation,
+  WriteOptions,
 } from './repository';
 
 /** Filters no lookup can serve read at most this many items per request; beyond: 400 tooMany. */
@@ -231,7 +232,25 @@ export class DynamoDbScimRepository implements ScimRepository {
     ]);
     if (item === undefined) return undefined;
     const user = fromItem(item);
-    return groupIds === undefined ? user : withGroups(user, groupIds);
+    return groupIds === undefined ? user : withGroups(user, await this.existingGroups(tenantId, groupIds));
+  }
+
+  /**
+   * The ids of `groupIds` whose group still exists (one BatchGet, O(groups of the user)): a member
+   * clean-up that failed after its group's delete committed, or a member write racing that delete, can
+   * leave a reverse item behind.
+   */
+  private async existingGroups(tenantId: string, groupIds: readonly string[]): Promise<string[]> {
+    const valid = groupIds.filter(isResourceId);
+    if (valid.length === 0) return [];
+    const items = await this.batchGet(
+      valid.map((groupId) => resourceKey(tenantId, 'Group', groupId)),
+      ['sk'],
+    );
+    const existing = new Set(
+      items.flatMap(({ sk }) => (typeof sk === 'string' ? [idFromResourceSortKey('Group', sk)] : [])),
+    );
+    return valid.filter((groupId) => existing.has(groupId));
   }
 
   replaceUser(
@@ -260,8 +279,8 @@ export class DynamoDbScimRepository implements ScimRepository {
     return fromItem(item);
   }
 
-  async deleteUser(tenantId: string, id: string): Promise<void> {
-    await this.deleteResource(tenantId, 'User', id, async () => {
+  async deleteUser(tenantId: string, id: string, options: WriteOptions = {}): Promise<void> {
+    await this.deleteResource(tenantId, 'User', id, options, async () => {
       const groupIds = await this.groupIdsOfUser(tenantId, id);
       return groupIds.flatMap((groupId) => deleteMembershipRequests(tenantId, groupId, id));
     });
@@ -359,9 +378,9 @@ export class DynamoDbScimRepository implements ScimRepository {
     return fromItem(item);
   }
 
-  async deleteGroup(tenantId: string, id: string): Promise<void> {
-    await this.deleteResource(tenantId, 'Group', id, async () => {
-      // Member clean-up grows with the group (documented); it runs alongside the group's own delete.
+  async deleteGroup(tenantId: string, id: string, options: WriteOptions = {}): Promise<void> {
+    await this.deleteResource(tenantId, 'Group', id, options, async () => {
+      // Member clean-up grows with the group (documented); it runs after the group's own delete.
       const members = await this.membersOfGroup(tenantId, id, Number.POSITIVE_INFINITY);
       return members.flatMap((member) => deleteMembershipRequests(tenantId, id, member.value));
     });
@@ -483,19 +502,34 @@ export class DynamoDbScimRepository implements ScimRepository {
     tenantId: string,
     type: ResourceTypeName,
     id: string,
+    options: WriteOptions,
     cleanUp: () => Promise<WriteRequest[]>,
   ): Promise<void> {
     if (!isResourceId(id)) throw ScimError.notFound(`${type} ${id} not found.`);
-    await this.retryOnVersionConflict(type, DEFAULT_MAX_ATTEMPTS, async () => {
-      const [stored, requests] = await Promise.all([this.getResourceItem(tenantId, type, id), cleanUp()]);
+    const requests = await this.retryOnVersionConflict(type, DEFAULT_MAX_ATTEMPTS, async () => {
+      // The memberships are read with the resource; they are deleted only once its delete has committed,
+      // so a delete that fails (412, a lost race) leaves every membership in place.
+      const [stored, cleanUpRequests] = await Promise.all([
+        this.getResourceItem(tenantId, type, id),
+        cleanUp(),
+      ]);
       if (stored === undefined) throw ScimError.notFound(`${type} ${id} not found.`);
+      if (options.ifMatch !== undefined && !ifMatchAccepts(options.ifMatch, stored.version)) {
+        throw ScimError.preconditionFailed(
+          `The ${type} has changed: its version is now W/"${stored.version}".`,
+        );
+      }
       const actions = [
         deleteResourceAction(this.tableName, stored, stored.version),
         ...lookupActions(this.tableName, tenantId, type, id, indexValues(type, fromItem(stored)), NO_INDEX),
         counterAction(this.tableName, tenantId, type, this.shard(), -1),
       ];
-      await Promise.all([this.transact(actions), this.writeMemberships(requests)]);
+      await this.transact(actions);
+      return cleanUpRequests;
     });
+    // A clean-up that fails here answers 503 and leaves member/reverse items of a resource that is gone:
+    // getUser drops groups that no longer exist, and a deleted group's member items are never read again.
+    await this.writeMemberships(requests);
   }
 
   /**

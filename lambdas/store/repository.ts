@@ -124,8 +124,11 @@ export interface ScimRepository {
     mutate: UserMutation,
     options?: UpdateOptions,
   ): Promise<ScimResource>;
-  /** DELETE /Users/{id}: removes the user, its lookups and its memberships. 404 when absent. */
-  deleteUser(tenantId: string, id: string): Promise<void>;
+  /**
+   * DELETE /Users/{id}: removes the user and its lookups (conditional on the version read, and on
+   * `ifMatch` if given: 412), then its memberships. 404 when absent.
+   */
+  deleteUser(tenantId: string, id: string, options?: WriteOptions): Promise<void>;
   findUsers(tenantId: string, query: FindQuery): Promise<FindResult>;
 
   /**
@@ -164,8 +167,11 @@ export interface ScimRepository {
     plan: GroupPlanner,
     options?: GroupUpdateOptions,
   ): Promise<ScimResource>;
-  /** DELETE /Groups/{id}: removes the group, its lookups and its member items. 404 when absent. */
-  deleteGroup(tenantId: string, id: string): Promise<void>;
+  /**
+   * DELETE /Groups/{id}: removes the group and its lookups (conditional on the version read, and on
+   * `ifMatch` if given: 412), then its member items. 404 when absent.
+   */
+  deleteGroup(tenantId: string, id: string, options?: WriteOptions): Promise<void>;
   findGroups(tenantId: string, query: FindGroupsQuery): Promise<FindResult>;
 
   getTenant(tenantId: string): Promise<TenantMetadata | undefined>;

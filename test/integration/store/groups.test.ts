@@ -1,3 +1,4 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { parseFilter } from '../../../lambdas/scim/filter/parser';
@@ -5,6 +6,7 @@ import type { JsonObject } from '../../../lambdas/scim/json';
 import { CORE_GROUP_URN, CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
 import type { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-repository';
 import type { GroupPlan, MemberEntry } from '../../../lambdas/store/repository';
+import { resourceKey } from '../../../lambdas/store/keys';
 import { createTestTable } from './table';
 import type { TestTable } from './table';
 
@@ -286,6 +288,39 @@ describe('groups and memberships on DynamoDB Local', () => {
     for (const groupId of [first.id, second.id]) {
       expect((await repository.getGroup(TENANT, groupId, { includeMembers: true }))?.members).toEqual([]);
     }
+  });
+
+  it('DELETE with a stale If-Match is 412 and keeps the group and its members; a matching one deletes', async () => {
+    const user = await repository.createUser(TENANT, {
+      schemas: [CORE_USER_URN],
+      userName: 'kept-member@example.com',
+    });
+    const created = await repository.createGroup(TENANT, group('Guarded', { members: [{ value: user.id }] }));
+    const error = await scimErrorOf(repository.deleteGroup(TENANT, created.id, { ifMatch: 'W/"7"' }));
+    expect([error.status, error.scimType]).toEqual([412, undefined]);
+    expect(await displaysOf(created.id)).toEqual({ [user.id]: undefined });
+    expect((await repository.getUser(TENANT, user.id, { includeGroups: true }))?.groups).toEqual([
+      { value: created.id, type: 'direct' },
+    ]);
+    await repository.deleteGroup(TENANT, created.id, { ifMatch: 'W/"1"' });
+    expect(await repository.getGroup(TENANT, created.id, { includeMembers: false })).toBeUndefined();
+    expect((await repository.getUser(TENANT, user.id, { includeGroups: true }))?.groups).toBeUndefined();
+  });
+
+  it('User.groups leaves out a group that is gone but whose member clean-up did not run', async () => {
+    const user = await repository.createUser(TENANT, {
+      schemas: [CORE_USER_URN],
+      userName: 'orphaned-member@example.com',
+    });
+    const kept = await repository.createGroup(TENANT, group('Kept', { members: [{ value: user.id }] }));
+    const gone = await repository.createGroup(TENANT, group('Gone', { members: [{ value: user.id }] }));
+    // As if the clean-up after the group's committed delete had failed: only the group item goes.
+    await table.documentClient.send(
+      new DeleteCommand({ TableName: table.tableName, Key: resourceKey(TENANT, 'Group', gone.id) }),
+    );
+    expect((await repository.getUser(TENANT, user.id, { includeGroups: true }))?.groups).toEqual([
+      { value: kept.id, type: 'direct' },
+    ]);
   });
 
   it('answers 400 tooMany, suggesting excludedAttributes=members, for a group too large to return', async () => {

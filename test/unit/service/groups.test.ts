@@ -131,17 +131,19 @@ describe('group service', () => {
     expect(repository.updateGroup).not.toHaveBeenCalled();
   });
 
-  it('remove with a stale If-Match is 412; without one, deletes', async () => {
+  it('remove passes If-Match to the store delete (which answers 412 on a mismatch); without one, deletes', async () => {
     const repository = mockRepository();
-    repository.getGroup.mockResolvedValue(storedGroup('g1'));
+    repository.deleteGroup.mockRejectedValueOnce(
+      ScimError.preconditionFailed('The Group has changed: its version is now W/"3".'),
+    );
     const error = await scimErrorOf(
       createGroupService(repository).remove('acme', 'g1', { ifMatch: 'W/"1"' }),
     );
     expect(error.status).toBe(412);
-    expect(repository.getGroup).toHaveBeenCalledWith('acme', 'g1', { includeMembers: false });
-    expect(repository.deleteGroup).not.toHaveBeenCalled();
+    expect(repository.getGroup).not.toHaveBeenCalled();
+    expect(repository.deleteGroup).toHaveBeenCalledWith('acme', 'g1', { ifMatch: 'W/"1"' });
     await createGroupService(repository).remove('acme', 'g1', {});
-    expect(repository.deleteGroup).toHaveBeenCalledWith('acme', 'g1');
+    expect(repository.deleteGroup).toHaveBeenLastCalledWith('acme', 'g1', {});
   });
 });
 

@@ -160,31 +160,26 @@ describe('user service', () => {
     const repository = mockRepository();
     await createUserService(repository).remove('acme', 'u1', {});
     expect(repository.getUser).not.toHaveBeenCalled();
-    expect(repository.deleteUser).toHaveBeenCalledWith('acme', 'u1');
+    expect(repository.deleteUser).toHaveBeenCalledWith('acme', 'u1', {});
   });
 
   it.each(['W/"3"', '"3"', '*', 'W/"1", W/"3"'])(
-    'remove with matching If-Match %s deletes',
+    'remove with If-Match %s passes it to the store delete, which checks it (no separate read)',
     async (ifMatch) => {
       const repository = mockRepository();
-      repository.getUser.mockResolvedValue(storedUser('u1'));
       await createUserService(repository).remove('acme', 'u1', { ifMatch });
-      expect(repository.deleteUser).toHaveBeenCalledWith('acme', 'u1');
+      expect(repository.getUser).not.toHaveBeenCalled();
+      expect(repository.deleteUser).toHaveBeenCalledWith('acme', 'u1', { ifMatch });
     },
   );
 
-  it('remove with a stale If-Match is 412 and deletes nothing', async () => {
+  it.each([
+    [412, ScimError.preconditionFailed('The User has changed: its version is now W/"3".')],
+    [404, ScimError.notFound('User u1 not found.')],
+  ])("remove answers the store delete's %s", async (status, storeError) => {
     const repository = mockRepository();
-    repository.getUser.mockResolvedValue(storedUser('u1'));
+    repository.deleteUser.mockRejectedValue(storeError);
     const error = await scimErrorOf(createUserService(repository).remove('acme', 'u1', { ifMatch: 'W/"2"' }));
-    expect(error.status).toBe(412);
-    expect(repository.deleteUser).not.toHaveBeenCalled();
-  });
-
-  it('remove with If-Match of an unknown id is 404', async () => {
-    const repository = mockRepository();
-    repository.getUser.mockResolvedValue(undefined);
-    const error = await scimErrorOf(createUserService(repository).remove('acme', 'u1', { ifMatch: '*' }));
-    expect(error.status).toBe(404);
+    expect(error.status).toBe(status);
   });
 });

@@ -302,6 +302,28 @@ describe('deleteUser', () => {
     // Its own externalId item only (the key holds the id): other users sharing obj-1 keep theirs.
     expect(items[2]?.Delete?.ConditionExpression).toBeUndefined();
   });
+
+  it('answers 412 for a stale If-Match, writing nothing (no delete, no membership clean-up)', async () => {
+    ddb.on(GetCommand).resolves({ Item: userItem(3) });
+    ddb.on(QueryCommand).resolves({ Items: [{ sk: GROUP }] });
+    const error = await errorOf(repository().deleteUser(TENANT, ID, { ifMatch: 'W/"2"' }));
+    expect([error.status, error.scimType]).toEqual([412, undefined]);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  it('keeps the memberships when the delete transaction fails, and deletes them after it commits', async () => {
+    ddb.on(GetCommand).resolves({ Item: userItem(3) });
+    ddb.on(QueryCommand).resolves({ Items: [{ sk: GROUP }] });
+    ddb.on(TransactWriteCommand).rejects(awsError('InternalServerError', { $fault: 'server' }));
+    const error = await errorOf(repository().deleteUser(TENANT, ID, { ifMatch: 'W/"3"' }));
+    expect(error.status).toBe(503);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    ddb.on(TransactWriteCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+    await repository().deleteUser(TENANT, ID, { ifMatch: 'W/"3"' });
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(1);
+  });
 });
 
 describe('ifMatchAccepts', () => {
