@@ -41,7 +41,7 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -205,6 +205,7 @@ export class ScimStack extends Stack {
       displayName: `serverless-scim ${config.stageName} alarms`,
       enforceSSL: true,
     });
+    this.alarmTopic.addToResourcePolicy(this.cloudWatchAlarmsMayPublish());
     this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
     this.createAlarms();
     this.acknowledgeNagFindings(config);
@@ -325,6 +326,32 @@ export class ScimStack extends Stack {
         config.customDomain.certificateArn,
       ),
       securityPolicy: SecurityPolicy.TLS_1_2,
+    });
+  }
+
+  /**
+   * `enforceSSL` gives the topic a policy of its own, which replaces SNS's default policy: without this
+   * Allow, only the TLS Deny is left and CloudWatch cannot publish, so no alarm e-mail ever arrives. The
+   * conditions keep it to alarms of this account and region (no confused deputy); the statement's resource
+   * is the topic itself, the `alarm:*` is a condition value, not a resource.
+   */
+  private cloudWatchAlarmsMayPublish(): PolicyStatement {
+    return new PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.alarmTopic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': this.account },
+        ArnLike: {
+          'aws:SourceArn': this.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
     });
   }
 

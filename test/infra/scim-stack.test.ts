@@ -351,6 +351,29 @@ describe.each([
       }
     });
 
+    it('lets CloudWatch alarms of this account and region publish to the topic (enforceSSL replaces the default policy)', () => {
+      const { stack, template } = synthesised();
+      const topicId = stack.getLogicalId(stack.alarmTopic.node.defaultChild as CfnFunction);
+      const policies = Object.values(resourcesOfType(template, 'AWS::SNS::TopicPolicy'));
+      expect(policies).toHaveLength(1);
+      expect(asArray(policies[0]?.Properties?.Topics)).toEqual([{ Ref: topicId }]);
+      const statements = asArray(
+        (policies[0]?.Properties?.PolicyDocument as { Statement: unknown }).Statement,
+      ) as Record<string, unknown>[];
+      const allows = statements.filter((statement) => statement.Effect === 'Allow');
+      expect(allows).toHaveLength(1);
+      const allow = allows[0];
+      expect(allow.Principal).toEqual({ Service: 'cloudwatch.amazonaws.com' });
+      expect(allow.Action).toBe('sns:Publish');
+      // The resource is the topic itself; the alarm ARN pattern below is a condition value.
+      expect(asArray(allow.Resource)).toEqual([{ Ref: topicId }]);
+      const condition = allow.Condition as Record<string, Record<string, unknown>>;
+      expect(cfnText(condition.StringEquals?.['aws:SourceAccount'])).toBe('<AWS::AccountId>');
+      expect(cfnText(condition.ArnLike?.['aws:SourceArn'])).toBe(
+        'arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*',
+      );
+    });
+
     it('watches the API 5xx rate', () => {
       const { template } = synthesised();
       const rate = alarms(template).find((alarm) => Array.isArray(alarm.Properties?.Metrics));
