@@ -14,9 +14,12 @@
  *                      dir is --data-dir, else SCIM_DATA_DIR, else .data); DynamoDB at --endpoint, else
  *                      DYNAMODB_ENDPOINT, else the `endpoint` written by the local server to
  *                      <data dir>/endpoint.json; table --table, else TABLE_NAME, else endpoint.json's
- *                      `tableName`, else "scim-local". Base URL default http://localhost:$PORT (8080).
- *   --stage <name>     tokens in Secrets Manager under --secret-prefix (default scim/<stage>/tenants/,
- *                      the stack's default); table --table or TABLE_NAME; base URL --base-url or
+ *                      `tableName`, else "scim-local". Base URL --base-url, else http://localhost:$PORT,
+ *                      else the `port` in endpoint.json, else http://localhost:8080. endpoint.json can be
+ *                      stale (a server killed without a clean stop): when its table does not answer,
+ *                      `create` still issues the token and warns that the metadata item was not written.
+ *   --stage <name>     tokens in Secrets Manager under --secret-prefix, else TENANT_SECRET_PREFIX, else
+ *                      scim/<stage>/tenants/ (the stack's default); table --table or TABLE_NAME; base URL --base-url or
  *                      SCIM_API_URL. Take them from the stack outputs (TableName, TenantSecretPrefix,
  *                      ApiUrl): aws cloudformation describe-stacks --stack-name ServerlessScim-<stage>.
  *                      Credentials and region come from the usual AWS environment.
@@ -84,7 +87,8 @@ export type Target =
       readonly dataDir: string;
       readonly endpoint?: string;
       readonly table?: string;
-      readonly baseUrl: string;
+      /** --base-url or http://localhost:$PORT; else depsFor takes the port from endpoint.json. */
+      readonly baseUrl?: string;
     }
   | {
       readonly kind: 'stage';
@@ -111,6 +115,7 @@ Commands:
 Targets (default --local):
   --local [--data-dir DIR] [--endpoint URL] [--table NAME]
   --stage NAME [--secret-prefix PREFIX] [--table NAME] [--base-url URL]
+    (or TENANT_SECRET_PREFIX, TABLE_NAME, SCIM_API_URL from the stack outputs)
 
 Tenant ids: 2-63 characters of a-z, 0-9 and '-', not starting with '-'.`;
 
@@ -147,6 +152,8 @@ const parseHttpUrl = (value: string, option: string): string => {
 };
 
 /** Pure: argv (without node and the script) and the environment -> what to do and where. */
+const nonEmpty = (value: string | undefined): string | undefined => (value === '' ? undefined : value);
+
 export function parseInvocation(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
@@ -193,7 +200,10 @@ export function parseInvocation(
     target = {
       kind: 'stage',
       stage: values.stage,
-      secretPrefix: values['secret-prefix'] ?? `scim/${values.stage}/tenants/`,
+      // The stack output TenantSecretPrefix says TENANT_SECRET_PREFIX: a stage with a custom prefix must
+      // not get its tokens written where the Lambdas never look.
+      secretPrefix:
+        values['secret-prefix'] ?? nonEmpty(env.TENANT_SECRET_PREFIX) ?? `scim/${values.stage}/tenants/`,
       ...(table !== undefined ? { table } : {}),
       ...(baseUrl !== undefined ? { baseUrl } : {}),
     };
@@ -204,7 +214,11 @@ export function parseInvocation(
       dataDir: values['data-dir'] ?? env.SCIM_DATA_DIR ?? '.data',
       ...(endpoint !== undefined ? { endpoint } : {}),
       ...(table !== undefined ? { table } : {}),
-      baseUrl: baseUrl ?? `http://localhost:${env.PORT ?? DEFAULT_LOCAL_PORT}`,
+      ...(baseUrl !== undefined
+        ? { baseUrl }
+        : env.PORT !== undefined && env.PORT !== ''
+          ? { baseUrl: `http://localhost:${env.PORT}` }
+          : {}),
     };
   }
 
@@ -255,6 +269,11 @@ export interface CliDeps {
   readonly tokenStore: WritableTokenStore;
   /** The tenant table; absent when no DynamoDB is reachable for the local target. */
   readonly tenants?: TenantDirectory;
+  /**
+   * The local target: a table that does not answer (the local server is stopped and its endpoint.json
+   * is stale) only costs the metadata item, with a warning; the token is issued anyway.
+   */
+  readonly tenantsBestEffort?: boolean;
   /** The API's base URL, e.g. https://scim.example.com (a trailing slash is ignored). */
   readonly apiBaseUrl?: string;
   readonly now: () => Date;
@@ -278,6 +297,23 @@ export interface CreatedTenant {
   readonly tokenId: string;
 }
 
+const NO_METADATA =
+  'the tenant metadata item was not written (start the local server, or pass --endpoint/--table).';
+
+async function writeTenantMetadata(deps: CliDeps, tenantId: string, now: Date): Promise<void> {
+  if (deps.tenants === undefined) {
+    deps.warn(`No DynamoDB reachable: ${NO_METADATA}`);
+    return;
+  }
+  try {
+    await deps.tenants.putTenant({ tenantId, createdAt: now.toISOString() });
+  } catch (error) {
+    if (deps.tenantsBestEffort !== true) throw error;
+    const reason = error instanceof Error ? error.name : 'error';
+    deps.warn(`The DynamoDB table did not answer (${reason}): ${NO_METADATA}`);
+  }
+}
+
 export async function createTenant(deps: CliDeps, tenantId: string): Promise<CreatedTenant> {
   if (deps.apiBaseUrl === undefined) {
     throw new CliError('The Tenant URL needs the API base URL: pass --base-url (the stack output ApiUrl).');
@@ -287,8 +323,7 @@ export async function createTenant(deps: CliDeps, tenantId: string): Promise<Cre
   }
   const now = deps.now();
   // Metadata first: writing it again is harmless, while a token the operator never saw would be useless.
-  if (deps.tenants) await deps.tenants.putTenant({ tenantId, createdAt: now.toISOString() });
-  else deps.warn('No DynamoDB reachable: the tenant metadata item was not written (start the local server).');
+  await writeTenantMetadata(deps, tenantId, now);
 
   const { record, token } = newTenantRecord(tenantId, now);
   try {
@@ -468,9 +503,11 @@ export async function runCommand(deps: CliDeps, command: Command): Promise<void>
 
 // ---- Wiring ------------------------------------------------------------------------------------------
 
+/** Written by the local server while it runs (bin/local/server.ts), removed on a clean stop. */
 interface LocalEndpointFile {
   readonly endpoint?: string;
   readonly tableName?: string;
+  readonly port?: number;
 }
 
 /** What the local server wrote to <data dir>/endpoint.json, if anything. */
@@ -484,10 +521,11 @@ export async function readLocalEndpointFile(dataDir: string): Promise<LocalEndpo
   try {
     const json: unknown = JSON.parse(text);
     if (typeof json !== 'object' || json === null) return {};
-    const { endpoint, tableName } = json as Record<string, unknown>;
+    const { endpoint, tableName, port } = json as Record<string, unknown>;
     return {
       ...(typeof endpoint === 'string' ? { endpoint } : {}),
       ...(typeof tableName === 'string' ? { tableName } : {}),
+      ...(typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65_536 ? { port } : {}),
     };
   } catch {
     throw new CliError(`${join(dataDir, 'endpoint.json')} is not JSON.`);
@@ -524,8 +562,8 @@ export async function depsFor(target: Target): Promise<CliDeps> {
   return {
     ...io,
     tokenStore: new FileTokenStore(tokenDirectory(target.dataDir)),
-    ...(endpoint !== undefined ? { tenants: repositoryFor(table, endpoint) } : {}),
-    apiBaseUrl: target.baseUrl,
+    ...(endpoint !== undefined ? { tenants: repositoryFor(table, endpoint), tenantsBestEffort: true } : {}),
+    apiBaseUrl: target.baseUrl ?? `http://localhost:${written.port ?? DEFAULT_LOCAL_PORT}`,
   };
 }
 

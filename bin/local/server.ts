@@ -4,7 +4,7 @@
  * (Users, Groups, everything else -> discovery). Storage is DynamoDB Local (embedded, or an existing
  * endpoint); tokens live in the file token store under the data directory.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -118,12 +118,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     }
     const client = createDocumentClient({ dynamoDbEndpoint: dynamo.endpoint }, LOCAL_CLIENT_CONFIG);
 
-    // The tenant CLI (`npm run tenant -- create x`) finds the running server's table through this file.
-    await writeFile(
-      join(options.dataDir, 'endpoint.json'),
-      `${JSON.stringify({ endpoint: dynamo.endpoint, tableName }, null, 2)}\n`,
-    );
-
     const fileStore = new FileTokenStore(tokenDirectory(options.dataDir));
     const devToken = await ensureLocalTenant(fileStore, options.dataDir, options.tenantId, options.token);
     // No caching: a token created or revoked with the tenant CLI takes effect at once.
@@ -161,6 +155,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     server = httpServer;
     const port = await listen(httpServer, options.port, options.host ?? '127.0.0.1');
     const url = `http://localhost:${port}`;
+    // The tenant CLI (`npm run tenant -- create x`) finds the running server's table and port through
+    // this file; a clean stop removes it, so a stale one means the server died.
+    const endpointFile = join(options.dataDir, 'endpoint.json');
+    await mkdir(options.dataDir, { recursive: true });
+    await writeFile(
+      endpointFile,
+      `${JSON.stringify({ endpoint: dynamo.endpoint, tableName, port }, null, 2)}\n`,
+    );
 
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
@@ -170,6 +172,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
           httpServer.closeAllConnections();
         });
         client.destroy();
+        await rm(endpointFile, { force: true });
         await dynamo.stop();
       })();
       return stopping;

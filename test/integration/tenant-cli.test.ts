@@ -20,6 +20,7 @@ import {
   CliError,
   buildTenantReport,
   createTenant,
+  depsFor,
   formatTenantReport,
   listTenants,
   main,
@@ -337,12 +338,8 @@ describe('parseInvocation', () => {
     expect(parseInvocation(argv).command).toEqual(command);
   });
 
-  it('defaults to the local target with .data and localhost:8080', () => {
-    expect(parseInvocation(['list']).target).toEqual({
-      kind: 'local',
-      dataDir: '.data',
-      baseUrl: 'http://localhost:8080',
-    });
+  it('defaults to the local target with .data; the base URL is left to endpoint.json', () => {
+    expect(parseInvocation(['list']).target).toEqual({ kind: 'local', dataDir: '.data' });
   });
 
   it('reads SCIM_DATA_DIR, DYNAMODB_ENDPOINT and TABLE_NAME for the local target', () => {
@@ -352,7 +349,6 @@ describe('parseInvocation', () => {
       dataDir: '/tmp/d',
       endpoint: 'http://127.0.0.1:8000',
       table: 't1',
-      baseUrl: 'http://localhost:8080',
     });
   });
 
@@ -396,7 +392,62 @@ describe('parseInvocation', () => {
   });
 });
 
+describe('depsFor (local target)', () => {
+  const writeEndpointFile = (content: Record<string, unknown>) =>
+    writeFile(join(directory, 'endpoint.json'), JSON.stringify(content));
+
+  it('takes the Tenant URL port from endpoint.json, PORT overrides it, 8080 without either', async () => {
+    expect((await depsFor({ kind: 'local', dataDir: directory })).apiBaseUrl).toBe('http://localhost:8080');
+    await writeEndpointFile({ endpoint: 'http://127.0.0.1:1', tableName: 't', port: 9123 });
+    expect((await depsFor({ kind: 'local', dataDir: directory })).apiBaseUrl).toBe('http://localhost:9123');
+    const withPort = parseInvocation(['list', '--data-dir', directory], { PORT: '9090' }).target;
+    expect((await depsFor(withPort)).apiBaseUrl).toBe('http://localhost:9090');
+  });
+});
+
 describe('main', () => {
+  it('with a stale endpoint.json (server stopped), create still issues a working token and warns', async () => {
+    // Nothing listens on port 1: the table cannot answer.
+    await writeFile(
+      join(directory, 'endpoint.json'),
+      JSON.stringify({ endpoint: 'http://127.0.0.1:1', tableName: 'gone', port: 9321 }),
+    );
+    const logged: string[] = [];
+    const warned: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: unknown) => logged.push(String(line)));
+    const warn = jest.spyOn(console, 'warn').mockImplementation((line: unknown) => warned.push(String(line)));
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const tenantId = uniqueTenant('offline');
+      expect(await main(['create', tenantId, '--data-dir', directory], {})).toBe(0);
+      expect(logged).toContain(`Tenant URL:   http://localhost:9321/tenants/${tenantId}/scim/v2`);
+      const token = /^Secret Token: (\S+)$/.exec(
+        logged.find((line) => line.startsWith('Secret Token:')) ?? '',
+      )?.[1];
+      const record = await new FileTokenStore(join(directory, 'tenants')).getTenantTokens(tenantId);
+      expect(token !== undefined && record !== undefined && verifyToken(token, record, new Date())).toMatch(
+        /^tok_/,
+      );
+      expect(warned).toEqual([expect.stringContaining('metadata item was not written')]);
+      expect(error).not.toHaveBeenCalled();
+    } finally {
+      log.mockRestore();
+      warn.mockRestore();
+      error.mockRestore();
+    }
+  }, 30_000);
+
+  it('a stage target still fails when its table does not answer (no best effort there)', async () => {
+    const failing: CliDeps = {
+      ...deps,
+      tenants: {
+        putTenant: () => Promise.reject(new Error('down')),
+        findUsers: () => Promise.reject(new Error('unused')),
+      },
+    };
+    await expect(createTenant(failing, uniqueTenant('strict'))).rejects.toThrow('down');
+  });
+
   it('runs create against the data dir and the table named in endpoint.json; exit codes 0 and 2', async () => {
     const endpoint = process.env.DYNAMODB_ENDPOINT ?? '';
     await writeFile(

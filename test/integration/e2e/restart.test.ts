@@ -107,3 +107,18 @@ describe('dev token across restarts', () => {
     expect(await statusWith(second, explicit)).toBe(200);
   });
 });
+
+describe('endpoint.json', () => {
+  it('records the endpoint, table and port while the server runs, and is removed by a clean stop', async () => {
+    const server = await start();
+    const file = join(dataDir, 'endpoint.json');
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+      endpoint: process.env.DYNAMODB_ENDPOINT,
+      tableName,
+      port: server.port,
+    });
+    await server.stop();
+    running = undefined;
+    await expect(readFile(file, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
