@@ -85,10 +85,10 @@ import type {
 /** Filters no lookup can serve read at most this many items per request; beyond: 400 tooMany. */
 export const DEFAULT_MAX_FILTER_SCAN_ITEMS = 10_000;
 /**
- * Lambda answers are capped at 6 MB; a member entry is ~60 bytes of JSON, so this leaves room for the
- * rest of the response.
+ * Lambda answers are capped at 6 MB: the members of one response (a group, or every group of a listed
+ * page) may take up to this many bytes of JSON, leaving 1 MB for the rest of the response.
  */
-export const DEFAULT_MAX_RETURNED_MEMBERS = 50_000;
+export const DEFAULT_MAX_MEMBER_RESPONSE_BYTES = 5 * 1024 * 1024;
 /** How long a remembered index page end lives (TTL attribute of the table). */
 export const PAGE_MARKER_TTL_SECONDS = 15 * 60;
 /** Attempts for BatchWriteItem/BatchGetItem unprocessed items and transaction conflicts. */
@@ -100,7 +100,7 @@ export interface DynamoDbRepositoryOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly maxFilterScanItems?: number;
-  readonly maxReturnedMembers?: number;
+  readonly maxMemberResponseBytes?: number;
   readonly now?: () => Date;
   readonly newId?: () => string;
   readonly random?: () => number;
@@ -137,6 +137,35 @@ const mapLimit = async <T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, values.length) }, worker));
   return results;
 };
+
+/** An allowance (items read, or bytes answered) shared by every read of one request; past it -> `exceeded()`. */
+class Budget {
+  private spent = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly exceeded: () => ScimError,
+  ) {}
+
+  spend(amount: number): void {
+    this.spent += amount;
+    if (this.spent > this.limit) throw this.exceeded();
+  }
+}
+
+const unbounded = (): Budget =>
+  new Budget(Number.POSITIVE_INFINITY, () => ScimError.unavailable('unreachable'));
+
+const countOne = (): number => 1;
+
+/**
+ * The bytes a member item takes in the answer: `{"value":"<id>","type":"User","display":<json>},`
+ * (UTF-8; the display is unbounded, so it is measured, not assumed).
+ */
+export const memberJsonBytes = ({ sk, display }: Record<string, unknown>): number =>
+  32 +
+  (typeof sk === 'string' ? Buffer.byteLength(sk) : 0) +
+  (typeof display === 'string' ? 11 + Buffer.byteLength(JSON.stringify(display)) : 0);
 
 /** Thrown inside the adapter when a transaction was cancelled for a reason the caller must decide on. */
 class TransactionCancelled extends Error {
@@ -197,7 +226,7 @@ export class DynamoDbScimRepository implements ScimRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly maxFilterScanItems: number;
-  private readonly maxReturnedMembers: number;
+  private readonly maxMemberResponseBytes: number;
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly random: () => number;
@@ -207,7 +236,7 @@ export class DynamoDbScimRepository implements ScimRepository {
     this.client = options.client;
     this.tableName = options.tableName;
     this.maxFilterScanItems = options.maxFilterScanItems ?? DEFAULT_MAX_FILTER_SCAN_ITEMS;
-    this.maxReturnedMembers = options.maxReturnedMembers ?? DEFAULT_MAX_RETURNED_MEMBERS;
+    this.maxMemberResponseBytes = options.maxMemberResponseBytes ?? DEFAULT_MAX_MEMBER_RESPONSE_BYTES;
     this.now = options.now ?? (() => new Date());
     this.newId = options.newId ?? randomUUID;
     this.random = options.random ?? Math.random;
@@ -309,7 +338,7 @@ export class DynamoDbScimRepository implements ScimRepository {
     const [item, members] = await Promise.all([
       this.getResourceItem(tenantId, 'Group', id),
       options.includeMembers
-        ? this.membersOfGroup(tenantId, id, this.maxReturnedMembers)
+        ? this.membersOfGroup(tenantId, id, this.memberResponseBudget('The group'))
         : Promise.resolve(undefined),
     ]);
     if (item === undefined) return undefined;
@@ -381,7 +410,7 @@ export class DynamoDbScimRepository implements ScimRepository {
   async deleteGroup(tenantId: string, id: string, options: WriteOptions = {}): Promise<void> {
     await this.deleteResource(tenantId, 'Group', id, options, async () => {
       // Member clean-up grows with the group (documented); it runs after the group's own delete.
-      const members = await this.membersOfGroup(tenantId, id, Number.POSITIVE_INFINITY);
+      const members = await this.membersOfGroup(tenantId, id, unbounded());
       return members.flatMap((member) => deleteMembershipRequests(tenantId, id, member.value));
     });
   }
@@ -569,7 +598,7 @@ export class DynamoDbScimRepository implements ScimRepository {
     const addIds = new Set(idsOf(add));
     if (changes.removeAll) {
       // Everything is added afresh: write the members that are new or whose display changed.
-      const current = await this.membersOfGroup(tenantId, groupId, Number.POSITIVE_INFINITY);
+      const current = await this.membersOfGroup(tenantId, groupId, unbounded());
       const stored = new Map(current.map((member) => [member.value, member]));
       const newIds = idsOf(add.filter((member) => !stored.has(member.value)));
       await this.assertUsersExist(
@@ -728,21 +757,31 @@ export class DynamoDbScimRepository implements ScimRepository {
     };
   }
 
-  /** Every item of a partition, page by page; more than `limit` items -> `onTooMany()`. */
+  /** Every item of a partition, page by page, each page spending `measure(item)` per item of `budget`. */
   private async queryAll(
     input: QueryCommandInput,
-    limit: number,
-    onTooMany: () => ScimError,
+    budget: Budget,
+    measure: (item: Record<string, unknown>) => number = countOne,
   ): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.queryPage(start === undefined ? input : { ...input, ExclusiveStartKey: start });
+      budget.spend(page.items.reduce((sum, item) => sum + measure(item), 0));
       items.push(...page.items);
-      if (items.length > limit) throw onTooMany();
       start = page.lastKey;
     } while (start !== undefined);
     return items;
+  }
+
+  /** The member bytes one response may carry (shared by every group of a listing). */
+  private memberResponseBudget(subject: string): Budget {
+    const limit = this.maxMemberResponseBytes;
+    return new Budget(limit, () =>
+      ScimError.tooMany(
+        `${subject} has more members than fit in one response (over ${limit} bytes of members); ask with excludedAttributes=members.`,
+      ),
+    );
   }
 
   /**
@@ -784,25 +823,31 @@ export class DynamoDbScimRepository implements ScimRepository {
     if (unknown.length > 0) throw unknownMembers(unknown);
   }
 
-  private async membersOfGroup(tenantId: string, groupId: string, limit: number): Promise<MemberEntry[]> {
+  /** Every member of a group; with a response budget, each member spends the bytes it takes in JSON. */
+  private async membersOfGroup(
+    tenantId: string,
+    groupId: string,
+    budget: Budget,
+    measure: (item: Record<string, unknown>) => number = memberJsonBytes,
+  ): Promise<MemberEntry[]> {
     const items = await this.queryAll(
       partitionQuery(this.tableName, memberPartition(tenantId, groupId), { projection: ['sk', 'display'] }),
-      limit,
-      () =>
-        ScimError.tooMany(
-          `The group has more than ${limit} members, too many for one response; ask with excludedAttributes=members.`,
-        ),
+      budget,
+      measure,
     );
     return items.flatMap(({ sk, display }) =>
       typeof sk !== 'string' ? [] : [typeof display === 'string' ? { value: sk, display } : { value: sk }],
     );
   }
 
-  private async groupIdsOfUser(tenantId: string, userId: string): Promise<string[]> {
+  private async groupIdsOfUser(
+    tenantId: string,
+    userId: string,
+    budget: Budget = unbounded(),
+  ): Promise<string[]> {
     const items = await this.queryAll(
       partitionQuery(this.tableName, userGroupsPartition(tenantId, userId), { projection: ['sk'] }),
-      Number.POSITIVE_INFINITY,
-      () => ScimError.tooMany('The user is in too many groups.'),
+      budget,
     );
     return items.flatMap((item) => (typeof item.sk === 'string' ? [item.sk] : []));
   }
@@ -823,8 +868,10 @@ export class DynamoDbScimRepository implements ScimRepository {
         ? await this.listAll(tenantId, type, count, startIndex, cursor)
         : await this.listFiltered(tenantId, type, query.filter, count, startIndex, cursor);
     if (!includeMembers || type !== 'Group') return result;
+    // One budget for the whole page: many groups of moderate size overflow the 6 MB answer as one big one does.
+    const budget = this.memberResponseBudget('This page of groups');
     const resources = await mapLimit(result.resources, BULK_CONCURRENCY, async (group) =>
-      withMembers(group, await this.membersOfGroup(tenantId, group.id, this.maxReturnedMembers)),
+      withMembers(group, await this.membersOfGroup(tenantId, group.id, budget)),
     );
     return { ...result, resources };
   }
@@ -980,7 +1027,10 @@ export class DynamoDbScimRepository implements ScimRepository {
     if (needsMemberships(type, filter)) {
       candidates = await mapLimit(candidates, BULK_CONCURRENCY, async (resource) =>
         type === 'Group'
-          ? withMembers(resource, await this.membersOfGroup(tenantId, resource.id, this.maxFilterScanItems))
+          ? withMembers(
+              resource,
+              await this.membersOfGroup(tenantId, resource.id, this.filterScanBudget(type), countOne),
+            )
           : withGroups(resource, await this.groupIdsOfUser(tenantId, resource.id)),
       );
     }
@@ -1023,16 +1073,9 @@ export class DynamoDbScimRepository implements ScimRepository {
   }
 
   private async scanAll(tenantId: string, type: ResourceTypeName): Promise<ScimResource[]> {
-    const limit = this.maxFilterScanItems;
     const items = await this.queryAll(
       partitionQuery(this.tableName, resourcePartition(tenantId, type)),
-      limit,
-      () =>
-        ScimError.tooMany(
-          `This filter needs more than ${limit} ${type} resources to be read; filter by id, externalId, ${
-            type === 'User' ? 'userName or emails' : 'displayName or members'
-          } eq instead.`,
-        ),
+      this.filterScanBudget(type),
     );
     return this.resourcesOf(items);
   }
@@ -1066,17 +1109,18 @@ export class DynamoDbScimRepository implements ScimRepository {
           partitionQuery(this.tableName, externalIdPartition(tenantId, type, plan.value), {
             projection: ['id'],
           }),
-          this.maxFilterScanItems,
-          () =>
+          new Budget(this.maxFilterScanItems, () =>
             ScimError.tooMany(`This filter matches more than ${this.maxFilterScanItems} ${type} resources.`),
+          ),
         );
         return items.flatMap((item) => (typeof item.id === 'string' ? [item.id] : []));
       }
       case 'email': {
         const items = await this.queryAll(
           partitionQuery(this.tableName, emailPartition(tenantId, plan.value), { projection: ['sk'] }),
-          this.maxFilterScanItems,
-          () => ScimError.tooMany(`This filter matches more than ${this.maxFilterScanItems} users.`),
+          new Budget(this.maxFilterScanItems, () =>
+            ScimError.tooMany(`This filter matches more than ${this.maxFilterScanItems} users.`),
+          ),
         );
         return items.flatMap((item) => (typeof item.sk === 'string' ? [item.sk] : []));
       }
@@ -1086,6 +1130,18 @@ export class DynamoDbScimRepository implements ScimRepository {
   }
 
   // ---- Helpers -----------------------------------------------------------------------------------
+
+  /** The items a filter no lookup serves may read, all partitions together. */
+  private filterScanBudget(type: ResourceTypeName): Budget {
+    const limit = this.maxFilterScanItems;
+    return new Budget(limit, () =>
+      ScimError.tooMany(
+        `This filter needs more than ${limit} items to be read; filter by id, externalId, ${
+          type === 'User' ? 'userName or emails' : 'displayName or members[value eq]'
+        } eq instead.`,
+      ),
+    );
+  }
 
   private shard(): number {
     return Math.floor(this.random() * COUNTER_SHARDS) % COUNTER_SHARDS;

@@ -324,7 +324,13 @@ describe('groups and memberships on DynamoDB Local', () => {
   });
 
   it('answers 400 tooMany, suggesting excludedAttributes=members, for a group too large to return', async () => {
-    const small = table.repository({ maxReturnedMembers: 10 });
+    // A member without display takes 32 + 36 = 68 bytes: 10 fit in 700 bytes, 11 do not.
+    const small = table.repository({ maxMemberResponseBytes: 700 });
+    const fits = await small.createGroup(
+      TENANT,
+      group('Fits', { members: userIds.slice(0, 10).map((value) => ({ value })) }),
+    );
+    expect((await small.getGroup(TENANT, fits.id, { includeMembers: true }))?.members).toHaveLength(10);
     const created = await small.createGroup(
       TENANT,
       group('Big', { members: userIds.slice(0, 11).map((value) => ({ value })) }),
@@ -335,5 +341,38 @@ describe('groups and memberships on DynamoDB Local', () => {
     await expect(small.getGroup(TENANT, created.id, { includeMembers: false })).resolves.toMatchObject({
       id: created.id,
     });
+  });
+
+  it('counts member displays in bytes: one member with a long display is too large to return', async () => {
+    const small = table.repository({ maxMemberResponseBytes: 700 });
+    const created = await small.createGroup(
+      TENANT,
+      group('Long display', { members: [{ value: userIds[0], display: 'é'.repeat(400) }] }),
+    );
+    const error = await scimErrorOf(small.getGroup(TENANT, created.id, { includeMembers: true }));
+    expect([error.status, error.scimType]).toEqual([400, 'tooMany']);
+  });
+
+  it('applies the member byte budget to a whole page of groups, not group by group', async () => {
+    const small = table.repository({ maxMemberResponseBytes: 700 });
+    for (const [name, members] of [
+      ['Page A', userIds.slice(100, 106)],
+      ['Page B', userIds.slice(106, 112)],
+    ] as const) {
+      await small.createGroup(TENANT, group(name, { members: members.map((value) => ({ value })) }));
+    }
+    // Each group (6 x 68 = 408 bytes) fits alone; both together (816) do not.
+    const one = await small.findGroups(TENANT, {
+      filter: parseFilter('displayName eq "Page A"'),
+      includeMembers: true,
+    });
+    expect(one.resources[0]?.members).toHaveLength(6);
+    const error = await scimErrorOf(
+      small.findGroups(TENANT, { filter: parseFilter('displayName sw "Page "'), includeMembers: true }),
+    );
+    expect([error.status, error.scimType]).toEqual([400, 'tooMany']);
+    expect(error.detail).toContain('excludedAttributes=members');
+    const without = await small.findGroups(TENANT, { filter: parseFilter('displayName sw "Page "') });
+    expect(without.totalResults).toBe(2);
   });
 });

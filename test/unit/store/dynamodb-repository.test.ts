@@ -12,7 +12,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { parseFilter } from '../../../lambdas/scim/filter/parser';
 import { CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
-import { DynamoDbScimRepository, ifMatchAccepts } from '../../../lambdas/store/dynamodb-repository';
+import {
+  DynamoDbScimRepository,
+  ifMatchAccepts,
+  memberJsonBytes,
+} from '../../../lambdas/store/dynamodb-repository';
 import { toItem } from '../../../lambdas/store/items';
 import { MAX_PAGE_SIZE } from '../../../lambdas/store/repository';
 import type { MemberEntry } from '../../../lambdas/store/repository';
@@ -324,6 +328,19 @@ describe('deleteUser', () => {
     await repository().deleteUser(TENANT, ID, { ifMatch: 'W/"3"' });
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(1);
   });
+});
+
+describe('memberJsonBytes', () => {
+  it.each([undefined, 'Ada', 'é'.repeat(300), 'quote " and \\ backslash', '\u0001 control'])(
+    'is at least the UTF-8 size of the member as answered, plus a comma (display %p)',
+    (display) => {
+      const entry = { value: ID, type: 'User', ...(display === undefined ? {} : { display }) };
+      const answered = Buffer.byteLength(`${JSON.stringify(entry)},`);
+      const estimate = memberJsonBytes({ sk: ID, ...(display === undefined ? {} : { display }) });
+      expect(estimate).toBeGreaterThanOrEqual(answered);
+      expect(estimate - answered).toBeLessThan(8);
+    },
+  );
 });
 
 describe('ifMatchAccepts', () => {
