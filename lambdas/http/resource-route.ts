@@ -2,11 +2,12 @@
  * The route of the Users and Groups handlers: method + path -> use case -> ScimResponse.
  * RFC 7644 §3.3 (POST 201 + Location), §3.4.1 (GET), §3.4.2 (list), §3.4.3 (.search), §3.5.1 (PUT),
  * §3.5.2 (PATCH: 204, or 200 with the resource when attributes/excludedAttributes are asked for), §3.6
- * (DELETE 204), §3.14 (ETag, If-Match -> 412).
+ * (DELETE 204), §3.14 (ETag, If-Match -> 412, If-None-Match on GET by id -> 304).
  */
 import type { ScimRequest, ScimResponse, ScimRoute } from '../middleware/types';
 import { ScimError } from '../scim/errors';
 import type { ConditionalOptions, ResourceService } from '../service/types';
+import { notModified } from './conditional';
 import type { PageLimits } from './query';
 import { hasProjection, parseListQuery, parseProjection, parseSearchRequest } from './query';
 import type { ResourceContext } from './responses';
@@ -56,10 +57,10 @@ export function resourceRoute(
       }
       case 'get': {
         const projection = parseProjection(request.query);
-        return resourceResponse(
-          200,
-          await service.get(tenantId, operation.id, projection),
-          context(projection),
+        const resource = await service.get(tenantId, operation.id, projection);
+        return (
+          notModified(request.headers['if-none-match'], resource) ??
+          resourceResponse(200, resource, context(projection))
         );
       }
       case 'replace': {

@@ -232,3 +232,39 @@ describe.each(DIALECTS)('Entra users, $name', (dialect) => {
     expect((await scim.filter('Users', `userName eq "${userName}"`)).body?.totalResults).toBe(0);
   });
 });
+
+describe('conditional GET (If-None-Match)', () => {
+  it('answers 304 with the ETag and no body for the current version or *, 200 once it changed', async () => {
+    const scim = e2e.client;
+    const created = await scim.post('/Users', entraUser(`etag-${randomUUID()}@example.com`));
+    const userId = idOf(created);
+    const etag = created.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^W\/"/);
+
+    for (const ifNoneMatch of [etag, etag.replace(/^W\//, ''), '*']) {
+      const unchanged = await scim.get(`/Users/${userId}`, { headers: { 'If-None-Match': ifNoneMatch } });
+      expect(unchanged.status).toBe(304);
+      expect(unchanged.headers.get('etag')).toBe(etag);
+      expect(unchanged.body).toBeUndefined();
+    }
+
+    await scim.patch(`/Users/${userId}`, [{ op: 'replace', path: 'displayName', value: 'Changed' }]);
+    const changed = await scim.get(`/Users/${userId}`, { headers: { 'If-None-Match': etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(changed.body).toMatchObject({ id: userId, displayName: 'Changed' });
+  });
+
+  it('applies to Groups too', async () => {
+    const scim = e2e.client;
+    const created = await scim.post('/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: `etag-group-${randomUUID()}`,
+    });
+    const etag = created.headers.get('etag') ?? '';
+    const unchanged = await scim.get(`/Groups/${idOf(created)}`, { headers: { 'If-None-Match': etag } });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers.get('etag')).toBe(etag);
+    expect(unchanged.body).toBeUndefined();
+  });
+});

@@ -149,6 +149,31 @@ describe('users handler', () => {
     ]);
   });
 
+  it.each([['W/"3"'], ['"3"'], ['*'], ['W/"1", W/"3"']])(
+    'GET by id with If-None-Match %s (the current version) is 304 with the ETag and no body',
+    async (ifNoneMatch) => {
+      repository.getUser.mockResolvedValue(storedUser('u1', { meta: { version: 'W/"3"' } }));
+      const result = await call(users, { path: '/Users/u1', headers: { 'if-none-match': ifNoneMatch } });
+      expect(result.statusCode).toBe(304);
+      expect(result.body).toBeUndefined();
+      expect(result.headers).toMatchObject({ ETag: 'W/"3"' });
+    },
+  );
+
+  it('GET by id with an older If-None-Match is 200 with the resource', async () => {
+    repository.getUser.mockResolvedValue(storedUser('u1', { meta: { version: 'W/"3"' } }));
+    const result = await call(users, { path: '/Users/u1', headers: { 'if-none-match': 'W/"2"' } });
+    expect(result.statusCode).toBe(200);
+    expect(result.json).toMatchObject({ id: 'u1', meta: { version: 'W/"3"' } });
+  });
+
+  it('GET by id of an unknown user with If-None-Match * is still 404', async () => {
+    repository.getUser.mockResolvedValue(undefined);
+    const result = await call(users, { path: '/Users/nope', headers: { 'if-none-match': '*' } });
+    expect(result.statusCode).toBe(404);
+    expect(result.json).toMatchObject({ status: '404' });
+  });
+
   it('PATCH is 204 with the new ETag and no body', async () => {
     repository.updateUser.mockResolvedValue(storedUser('u1', { meta: { version: 'W/"4"' } }));
     const result = await call(users, {

@@ -1,0 +1,29 @@
+/**
+ * Conditional GET (RFC 7644 §3.14, RFC 7232 §3.2 and §2.3.2): `If-None-Match` holding the current version
+ * (weak comparison: SCIM versions are weak ETags, so `W/"3"` and `"3"` match) or `*` answers 304.
+ */
+import type { ScimResponse } from '../middleware/types';
+import type { ScimResource } from '../scim/resource';
+import { versionOf } from './responses';
+
+const opaqueTag = (tag: string): string => tag.trim().replace(/^W\//i, '');
+
+/** True when the comma-separated entity-tag list `header` holds `*` or a tag weakly equal to `version`. */
+export function entityTagListMatches(header: string, version: string | undefined): boolean {
+  const current = version === undefined ? undefined : opaqueTag(version);
+  return header
+    .split(',')
+    .map((tag) => tag.trim())
+    .some((tag) => tag === '*' || (current !== undefined && tag !== '' && opaqueTag(tag) === current));
+}
+
+/** 304 with the ETag and no body when `ifNoneMatch` matches the resource, else undefined. */
+export function notModified(
+  ifNoneMatch: string | undefined,
+  resource: ScimResource,
+): ScimResponse | undefined {
+  if (ifNoneMatch === undefined || ifNoneMatch.trim() === '') return undefined;
+  const version = versionOf(resource);
+  if (!entityTagListMatches(ifNoneMatch, version)) return undefined;
+  return { status: 304, headers: version === undefined ? {} : { ETag: version } };
+}
