@@ -40,8 +40,16 @@ export default tseslint.config(
               message: 'The SCIM core must not import CDK.',
             },
             {
-              group: ['../store/*', '../middleware/*', '../../store/*', '../../middleware/*'],
-              message: 'The SCIM core must not reach into adapters.',
+              // Relative imports of the Lambda-side folders, from any depth of lambdas/scim/.
+              group: [
+                '**/store',
+                '**/store/*',
+                '**/middleware',
+                '**/middleware/*',
+                '**/http',
+                '**/http/*',
+              ].concat(['**/auth', '**/auth/*', '**/service', '**/service/*', '**/config']),
+              message: 'The SCIM core must not reach into adapters, handlers or configuration.',
             },
           ],
         },
