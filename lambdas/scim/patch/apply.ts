@@ -13,9 +13,11 @@
  * - remove with a `value` on a multi-valued attribute removes only the listed elements (Entra's member
  *   removal); on a single-valued one it removes the attribute only if the value is the current one.
  * - Adding an element that is already there merges into it instead of duplicating it. An element is
- *   "already there" when its `value` matches (and its `type`, when the client chooses types); for
- *   attributes addressed by type (emails, phoneNumbers, addresses: one element per type, see validate.ts)
- *   an element with the same `type` is the same element.
+ *   "already there" when its `value` matches (and its `type`, when both have one); elements without a
+ *   `value` (addresses) only when equal. A type alone is no identity: several values of one type are kept
+ *   (two work emails, as Microsoft's reference client sends; see validate.ts), so adding a new value of an
+ *   existing type appends it (RFC 7644 §3.5.2.1) and replacing the whole attribute keeps exactly the list
+ *   given. Value-path operations (`emails[type eq "work"].value`) act on every element the filter matches.
  * - replace on a complex single-valued attribute (name, manager) merges sub-attributes (RFC §3.5.2.3).
  * - Setting `primary: true` on an element clears it on the others (RFC 7644 §3.5.2).
  * - Removing or clearing a required attribute (userName) -> mutability (RFC 7644 §3.5.2.2); changing an
@@ -91,8 +93,6 @@ const subAttributeOf = (attribute: AttributeDefinition, name: string): Attribute
 
 /** How elements of a multi-valued attribute are told apart, derived once per attribute definition. */
 interface ElementIdentity {
-  /** Email-like attributes hold one element per type (a typed `primary` list: see validate.ts). */
-  readonly addressedByType: boolean;
   /** The `value` sub-attribute, when elements have one. */
   readonly value?: AttributeDefinition;
   /** An immutable `type` (members: User or Group) follows from the value and is no part of identity. */
@@ -105,30 +105,26 @@ const identityOf = (attribute: AttributeDefinition): ElementIdentity => {
   if (!identity) {
     const type = subAttributeOf(attribute, 'type');
     const value = subAttributeOf(attribute, 'value');
-    identity = {
-      addressedByType:
-        subAttributeOf(attribute, 'primary') !== undefined && (type?.canonicalValues?.length ?? 0) > 0,
-      ...(value ? { value } : {}),
-      typeFollowsValue: type?.mutability === 'immutable',
-    };
+    identity = { ...(value ? { value } : {}), typeFollowsValue: type?.mutability === 'immutable' };
     identities.set(attribute, identity);
   }
   return identity;
 };
 
 /**
- * Whether `candidate` designates the same element as `element`: same `value`, and same `type` when the
- * client chooses types (an immutable type, as for members, follows from the value).
+ * Whether `candidate` designates the same element as `element`: same `value`, and same `type` when both
+ * have one (an immutable type, as for members, follows from the value). A type alone is no identity:
+ * several values of one type are kept (two work emails, see validate.ts). Elements without a `value`
+ * sub-attribute (addresses) are the same only when equal.
  */
 const sameElement = (element: JsonValue, candidate: JsonValue, attribute: AttributeDefinition): boolean => {
   if (!isJsonObject(element) || !isJsonObject(candidate)) {
     return sameText(element, candidate, attribute.caseExact);
   }
   const identity = identityOf(attribute);
-  const bothTyped = element.type !== undefined && candidate.type !== undefined;
-  if (bothTyped && identity.addressedByType) return sameText(element.type, candidate.type, false);
   if (!identity.value || candidate.value === undefined) return jsonEqual(element, candidate);
   if (!sameText(element.value, candidate.value, identity.value.caseExact)) return false;
+  const bothTyped = element.type !== undefined && candidate.type !== undefined;
   return !bothTyped || identity.typeFollowsValue || sameText(element.type, candidate.type, false);
 };
 
@@ -141,14 +137,6 @@ const selectsElement = (
   if (isJsonObject(candidate) && isJsonObject(element) && candidate.value === undefined) {
     return Object.entries(candidate).every(([key, value]) =>
       sameText(getMember(element, key), value, subAttributeOf(attribute, key)?.caseExact ?? false),
-    );
-  }
-  if (isJsonObject(candidate) && isJsonObject(element) && identityOf(attribute).addressedByType) {
-    // By type alone an email-like element would match a different address of the same type.
-    const valueCaseExact = identityOf(attribute).value?.caseExact ?? false;
-    return (
-      sameText(element.value, candidate.value, valueCaseExact) &&
-      (candidate.type === undefined || sameText(element.type, candidate.type, false))
     );
   }
   return sameElement(element, candidate, attribute);
@@ -194,14 +182,13 @@ const asList = (value: JsonValue | undefined): JsonValue[] =>
 const merged = (element: JsonValue, addition: JsonValue): JsonValue =>
   isJsonObject(element) && isJsonObject(addition) ? { ...element, ...addition } : addition;
 
-/** Adds `additions` to `list`, merging each into an element it designates instead of duplicating it. */
 /**
  * The key of an element whose identity is its `value` alone (members: the type follows from the id), so
  * large lists are matched through a Map instead of pairwise; undefined when identity needs more.
  */
 const valueKey = (element: JsonValue, attribute: AttributeDefinition): string | undefined => {
   const identity = identityOf(attribute);
-  if (!identity.value || identity.addressedByType || !identity.typeFollowsValue) return undefined;
+  if (!identity.value || !identity.typeFollowsValue) return undefined;
   if (!isJsonObject(element) || typeof element.value !== 'string') return undefined;
   return identity.value.caseExact ? element.value : element.value.toLowerCase();
 };

@@ -24,6 +24,7 @@ import {
   RFC_FIXTURES,
   USER,
   USER_WITH_MANAGER,
+  SAME_TYPE_FIXTURES,
   VALUE_REMOVAL_FIXTURES,
   WRITE_ONLY_FIXTURES,
 } from './fixtures';
@@ -57,6 +58,7 @@ describe('applyPatch', () => {
     ['Okta', OKTA_FIXTURES],
     ['member display (Okta, Microsoft reference collection)', MEMBER_DISPLAY_FIXTURES],
     ['remove with a value', VALUE_REMOVAL_FIXTURES],
+    ['several values of one type', SAME_TYPE_FIXTURES],
     ['writeOnly attributes (password)', WRITE_ONLY_FIXTURES],
     ['errors', ERROR_FIXTURES],
   ])('%s', (_title, fixtures) => {

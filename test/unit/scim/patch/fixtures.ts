@@ -674,6 +674,98 @@ export const VALUE_REMOVAL_FIXTURES: readonly PatchFixture[] = [
 ];
 
 /** Every error path of the interpreter. */
+const TWO_WORK_EMAILS = [
+  { value: 'a@example.com', type: 'work', primary: true },
+  { value: 'b@example.com', type: 'work' },
+];
+
+/**
+ * Several values of one type are kept (validate.ts; Microsoft's reference client sends two work emails):
+ * element identity is the value (and the type when both have one), never the type alone.
+ */
+export const SAME_TYPE_FIXTURES: readonly PatchFixture[] = [
+  {
+    name: 'replace emails with two work emails keeps both, and the primary',
+    source: USER,
+    ops: [{ op: 'replace', path: 'emails', value: TWO_WORK_EMAILS }],
+    target: user({ emails: TWO_WORK_EMAILS }),
+  },
+  {
+    name: 'no-path replace of emails with two work emails keeps both',
+    source: USER,
+    ops: [{ op: 'Replace', value: { emails: TWO_WORK_EMAILS } }],
+    target: user({ emails: TWO_WORK_EMAILS }),
+  },
+  {
+    name: 'add of a new work email to a user with a work email appends it (RFC 7644 §3.5.2.1)',
+    source: USER,
+    ops: [{ op: 'add', path: 'emails', value: [{ value: 'b@example.com', type: 'work' }] }],
+    target: user({
+      emails: [
+        { value: 'alex@example.com', type: 'work', primary: true },
+        { value: 'b@example.com', type: 'work' },
+      ],
+    }),
+  },
+  {
+    name: 'add of a work email already present to a user with two work emails changes nothing',
+    source: user({ emails: TWO_WORK_EMAILS }),
+    ops: [{ op: 'add', path: 'emails', value: [{ value: 'b@example.com', type: 'work' }] }],
+    target: user({ emails: TWO_WORK_EMAILS }),
+  },
+  {
+    name: 'add of two mobile phone numbers keeps both',
+    source: USER,
+    ops: [
+      {
+        op: 'add',
+        path: 'phoneNumbers',
+        value: [
+          { value: '1', type: 'mobile' },
+          { value: '2', type: 'mobile' },
+        ],
+      },
+    ],
+    target: user({
+      phoneNumbers: [
+        { value: '1', type: 'mobile' },
+        { value: '2', type: 'mobile' },
+      ],
+    }),
+  },
+  {
+    name: 'add of two work addresses keeps both',
+    source: USER,
+    ops: [
+      {
+        op: 'add',
+        path: 'addresses',
+        value: [
+          { locality: 'Paris', type: 'work' },
+          { locality: 'Oslo', type: 'work' },
+        ],
+      },
+    ],
+    target: user({
+      addresses: [
+        { locality: 'Paris', type: 'work' },
+        { locality: 'Oslo', type: 'work' },
+      ],
+    }),
+  },
+  {
+    name: 'a value path acts on every element it matches: both work emails',
+    source: user({ emails: TWO_WORK_EMAILS }),
+    ops: [{ op: 'replace', path: 'emails[type eq "work"].display', value: 'Work' }],
+    target: user({
+      emails: [
+        { value: 'a@example.com', type: 'work', primary: true, display: 'Work' },
+        { value: 'b@example.com', type: 'work', display: 'Work' },
+      ],
+    }),
+  },
+];
+
 /** writeOnly attributes (password) are accepted, type-checked and dropped, as POST and PUT drop them. */
 export const WRITE_ONLY_FIXTURES: readonly PatchFixture[] = [
   {
@@ -892,6 +984,7 @@ export const ALL_FIXTURES: readonly PatchFixture[] = [
   ...OKTA_FIXTURES,
   ...MEMBER_DISPLAY_FIXTURES,
   ...VALUE_REMOVAL_FIXTURES,
+  ...SAME_TYPE_FIXTURES,
   ...WRITE_ONLY_FIXTURES,
   ...ERROR_FIXTURES,
 ];
