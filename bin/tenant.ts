@@ -19,9 +19,9 @@
  *                      stale (a server killed without a clean stop): when its table does not answer,
  *                      `create` still issues the token and warns that the metadata item was not written.
  *   --stage <name>     tokens in Secrets Manager under --secret-prefix, else TENANT_SECRET_PREFIX, else
- *                      scim/<stage>/tenants/ (the stack's default); table --table or TABLE_NAME; base URL --base-url or
- *                      SCIM_API_URL. Take them from the stack outputs (TableName, TenantSecretPrefix,
- *                      ApiUrl): aws cloudformation describe-stacks --stack-name ServerlessScim-<stage>.
+ *                      scim/<stage>/tenants/ (the stack's default); table --table or TABLE_NAME; base URL
+ *                      --base-url or SCIM_API_URL. Take them from the stack outputs (TenantSecretPrefix,
+ *                      TableName, ApiUrl): aws cloudformation describe-stacks --stack-name ServerlessScim-<stage>.
  *                      Credentials and region come from the usual AWS environment.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
