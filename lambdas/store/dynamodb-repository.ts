@@ -63,7 +63,7 @@ import {
   userGroupsPartition,
 } from './keys';
 import type { TableKey } from './keys';
-import { lookupPlan, needsMemberships } from './lookup-plan';
+import { lookupPlan, needsMemberships, testedMemberIds } from './lookup-plan';
 import type { LookupPlan } from './lookup-plan';
 import { DEFAULT_MAX_ATTEMPTS, MAX_PAGE_SIZE } from './repository';
 import type {
@@ -1022,17 +1022,14 @@ export class DynamoDbScimRepository implements ScimRepository {
   ): Promise<FindResult> {
     const predicate = compileFilter(filter, SCHEMAS[type]);
     const plan = lookupPlan(type, filter);
+    // One read budget for the request: resources scanned and membership items read, all partitions.
+    const budget = this.filterScanBudget(type);
     let candidates =
-      plan === undefined ? await this.scanAll(tenantId, type) : await this.lookup(tenantId, type, plan);
+      plan === undefined
+        ? await this.scanAll(tenantId, type, budget)
+        : await this.lookup(tenantId, type, plan);
     if (needsMemberships(type, filter)) {
-      candidates = await mapLimit(candidates, BULK_CONCURRENCY, async (resource) =>
-        type === 'Group'
-          ? withMembers(
-              resource,
-              await this.membersOfGroup(tenantId, resource.id, this.filterScanBudget(type), countOne),
-            )
-          : withGroups(resource, await this.groupIdsOfUser(tenantId, resource.id)),
-      );
+      candidates = await this.withMembershipsToTest(tenantId, type, filter, candidates, budget);
     }
     const strip = needsMemberships(type, filter)
       ? (resource: ScimResource): ScimResource => withoutComputed(type, resource)
@@ -1072,12 +1069,50 @@ export class DynamoDbScimRepository implements ScimRepository {
     };
   }
 
-  private async scanAll(tenantId: string, type: ResourceTypeName): Promise<ScimResource[]> {
+  private async scanAll(tenantId: string, type: ResourceTypeName, budget: Budget): Promise<ScimResource[]> {
     const items = await this.queryAll(
       partitionQuery(this.tableName, resourcePartition(tenantId, type)),
-      this.filterScanBudget(type),
+      budget,
     );
     return this.resourcesOf(items);
+  }
+
+  /**
+   * The candidates with the membership attribute the filter tests. A Group filter that only asks whether
+   * given ids are members reads those member keys (BatchGet, candidates x ids keys); any other reads each
+   * candidate's whole member (or reverse) partition. Every item read spends the request's budget.
+   */
+  private async withMembershipsToTest(
+    tenantId: string,
+    type: ResourceTypeName,
+    filter: Filter,
+    candidates: readonly ScimResource[],
+    budget: Budget,
+  ): Promise<ScimResource[]> {
+    const tested = type === 'Group' ? testedMemberIds(filter) : undefined;
+    if (tested !== undefined) {
+      // Ids are lower-case uuids and members.value compares case-insensitively.
+      const ids = [...new Set(tested.map((id) => id.toLowerCase()))].filter(isResourceId);
+      const keys = candidates.flatMap((group) => ids.map((userId) => memberKey(tenantId, group.id, userId)));
+      budget.spend(keys.length);
+      const items = keys.length === 0 ? [] : await this.batchGet(keys, ['pk', 'sk', 'display']);
+      const byPartition = new Map<string, MemberEntry[]>();
+      for (const { pk, sk, display } of items) {
+        if (typeof pk !== 'string' || typeof sk !== 'string') continue;
+        const entry = typeof display === 'string' ? { value: sk, display } : { value: sk };
+        const entries = byPartition.get(pk) ?? [];
+        entries.push(entry);
+        byPartition.set(pk, entries);
+      }
+      return candidates.map((group) =>
+        withMembers(group, byPartition.get(memberPartition(tenantId, group.id)) ?? []),
+      );
+    }
+    return mapLimit(candidates, BULK_CONCURRENCY, async (resource) =>
+      type === 'Group'
+        ? withMembers(resource, await this.membersOfGroup(tenantId, resource.id, budget, countOne))
+        : withGroups(resource, await this.groupIdsOfUser(tenantId, resource.id, budget)),
+    );
   }
 
   private async lookup(tenantId: string, type: ResourceTypeName, plan: LookupPlan): Promise<ScimResource[]> {
@@ -1124,8 +1159,11 @@ export class DynamoDbScimRepository implements ScimRepository {
         );
         return items.flatMap((item) => (typeof item.sk === 'string' ? [item.sk] : []));
       }
-      case 'memberOf':
-        return isResourceId(plan.userId) ? this.groupIdsOfUser(tenantId, plan.userId) : [];
+      case 'memberOf': {
+        // members.value compares case-insensitively; stored ids are lower-case.
+        const userId = plan.userId.toLowerCase();
+        return isResourceId(userId) ? this.groupIdsOfUser(tenantId, userId) : [];
+      }
     }
   }
 

@@ -121,3 +121,54 @@ export const needsMemberships = (type: ResourceTypeName, filter: Filter): boolea
       return needsMemberships(type, filter.filter);
   }
 };
+
+/** `members[value eq "x"]` (the bracket filter exactly that): "x", else undefined. */
+const bracketMemberId = (filter: Filter): string | undefined =>
+  filter.kind === 'compare' &&
+  filter.op === 'eq' &&
+  typeof filter.value === 'string' &&
+  filter.path.uri === undefined &&
+  same(filter.path.attribute, 'value') &&
+  filter.path.subAttribute === undefined
+    ? filter.value
+    : undefined;
+
+/**
+ * The member ids a Group filter tests, when every test of `members` in it is an equality on a member's
+ * value (`members[value eq "x"]`, `members.value eq "x"`, under any and/or/not): its outcome then depends
+ * only on whether those ids are members, so reading their member items (one key each) is enough.
+ * undefined when any other test of `members` needs the whole list (`members pr`, `members[display co]`...).
+ */
+export const testedMemberIds = (filter: Filter): string[] | undefined => {
+  const ids: string[] = [];
+  const visit = (node: Filter): boolean => {
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        return visit(node.left) && visit(node.right);
+      case 'not':
+        return visit(node.filter);
+      case 'present':
+        return !isCorePath('Group', { ...node.path, subAttribute: undefined }, 'members');
+      case 'compare': {
+        if (!isCorePath('Group', { ...node.path, subAttribute: undefined }, 'members')) return true;
+        if (
+          node.op !== 'eq' ||
+          typeof node.value !== 'string' ||
+          !isCorePath('Group', node.path, 'members', 'value')
+        )
+          return false;
+        ids.push(node.value);
+        return true;
+      }
+      case 'valuePath': {
+        if (!isCorePath('Group', { ...node.path, subAttribute: undefined }, 'members')) return true;
+        const id = node.path.subAttribute === undefined ? bracketMemberId(node.filter) : undefined;
+        if (id === undefined) return false;
+        ids.push(id);
+        return true;
+      }
+    }
+  };
+  return visit(filter) ? [...new Set(ids)] : undefined;
+};

@@ -323,6 +323,57 @@ describe('groups and memberships on DynamoDB Local', () => {
     ]);
   });
 
+  it('serves members[value eq] filters by member keys, not whole member lists, within the read budget', async () => {
+    const small = table.repository({ maxFilterScanItems: 20 });
+    const member = userIds[200];
+    const big = await small.createGroup(
+      TENANT,
+      group('Keyed', { members: userIds.slice(200, 225).map((value) => ({ value })) }),
+    );
+    // 25 members > 20 items: reading the member list would be 400 tooMany; one member key is 1 item.
+    for (const filter of [
+      `id eq "${big.id}" and members[value eq "${member}"]`,
+      `id eq "${big.id}" and members.value eq "${member.toUpperCase()}"`,
+      `members[value eq "${member}"]`,
+    ]) {
+      const found = await small.findGroups(TENANT, { filter: parseFilter(filter) });
+      expect([filter, found.totalResults, found.resources[0]?.id]).toEqual([filter, 1, big.id]);
+      expect(found.resources[0]?.members).toBeUndefined();
+    }
+    const none = await small.findGroups(TENANT, {
+      filter: parseFilter(`id eq "${big.id}" and not (members[value eq "${userIds[300]}"])`),
+    });
+    expect(none.totalResults).toBe(1);
+  });
+
+  it('counts member items of every partition a filter reads against one budget: 400 tooMany', async () => {
+    const tenant = 'tenant-read-budget';
+    const small = table.repository({ maxFilterScanItems: 20 });
+    const members = await inParallel(24, 24, (index) =>
+      small.createUser(tenant, { schemas: [CORE_USER_URN], userName: `budget-${index}@example.com` }),
+    );
+    for (const [name, start] of [
+      ['Budget A', 0],
+      ['Budget B', 12],
+    ] as const) {
+      await small.createGroup(
+        tenant,
+        group(name, { members: members.slice(start, start + 12).map((user) => ({ value: user.id })) }),
+      );
+    }
+    // One group's members (12 items) fit in 20; both groups and their members (2 + 24 items) do not,
+    // though each member partition alone would.
+    const alone = await small.findGroups(tenant, {
+      filter: parseFilter('displayName eq "Budget A" and members[display pr]'),
+    });
+    expect(alone.totalResults).toBe(0);
+    const error = await scimErrorOf(
+      small.findGroups(tenant, { filter: parseFilter('displayName sw "Budget" and members[display pr]') }),
+    );
+    expect([error.status, error.scimType]).toEqual([400, 'tooMany']);
+    expect(error.detail).toContain('more than 20 items');
+  });
+
   it('answers 400 tooMany, suggesting excludedAttributes=members, for a group too large to return', async () => {
     // A member without display takes 32 + 36 = 68 bytes: 10 fit in 700 bytes, 11 do not.
     const small = table.repository({ maxMemberResponseBytes: 700 });

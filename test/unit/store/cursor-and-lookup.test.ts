@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { parseFilter } from '../../../lambdas/scim/filter/parser';
 import { decodeCursor, encodeCursor } from '../../../lambdas/store/cursor';
-import { lookupPlan, needsMemberships } from '../../../lambdas/store/lookup-plan';
+import { lookupPlan, needsMemberships, testedMemberIds } from '../../../lambdas/store/lookup-plan';
 
 const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 
@@ -87,5 +87,29 @@ describe('lookupPlan: which filters a lookup serves', () => {
     expect(needsMemberships('Group', parseFilter('displayName eq "x" or not (members pr)'))).toBe(true);
     expect(needsMemberships('Group', parseFilter('displayName eq "x"'))).toBe(false);
     expect(needsMemberships('User', parseFilter('groups[value eq "x"]'))).toBe(true);
+  });
+});
+
+describe('testedMemberIds: Group filters that only ask whether given ids are members', () => {
+  it.each([
+    [`members[value eq "${ID}"]`, [ID]],
+    [`members.value eq "${ID}"`, [ID]],
+    [`id eq "${ID}" and members[value eq "u1"]`, ['u1']],
+    ['not (members[value eq "u1"]) or members.value eq "u2"', ['u1', 'u2']],
+    ['members[value eq "u1"] and members[value eq "u1"]', ['u1']],
+    ['displayName eq "Sales"', []],
+  ])('%s tests %p', (filter, expected) => {
+    expect(testedMemberIds(parseFilter(filter))).toEqual(expected);
+  });
+
+  it.each([
+    'members pr',
+    'members[display co "Ada"]',
+    'members[value eq "u1" and display eq "Ada"]',
+    'members.value ne "u1"',
+    'members.display eq "Ada"',
+    'members[value eq "u1"] or members pr',
+  ])('%s needs the whole member list (undefined)', (filter) => {
+    expect(testedMemberIds(parseFilter(filter))).toBeUndefined();
   });
 });
