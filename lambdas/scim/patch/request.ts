@@ -17,6 +17,11 @@
  *   ignored: the server derives `schemas` from the extension attributes present. A readOnly attribute in
  *   that object (`id`, `meta`) may restate its current value, which changes nothing; any other value is
  *   mutability, as a readOnly path always is.
+ * - A path under a schema URN this resource type does not know (Entra's custom extensions,
+ *   `urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:costCode`, as a path or as a key of a
+ *   no-path value) is ignored, as POST and PUT ignore unknown schema URNs: otherwise a user created with
+ *   such an attribute would fail every later sync PATCH. An unknown attribute of a KNOWN schema (core or
+ *   one of our extensions) stays invalidPath.
  * - A writeOnly attribute (`password`) is accepted, its value checked for type, and then dropped, as POST and
  *   PUT drop it: we never store a password (it would also make a filter on it an oracle). Such an
  *   operation changes nothing, so a request made only of it reports changed=false.
@@ -307,7 +312,19 @@ const MAX_CACHED_TARGETS = 512;
 const MAX_CACHED_PATH_LENGTH = 256;
 const targetCaches = new WeakMap<ResourceSchema, TargetCache>();
 
-const targetFor = (path: string, schema: ResourceSchema, allowReadOnlyEcho: boolean): PatchTarget => {
+/** Whether `path` lives under a schema URN that `schema` does not know (e.g. an Entra custom extension). */
+const namesUnknownSchema = (path: PatchPath, schema: ResourceSchema): boolean =>
+  path.uri !== undefined &&
+  findSchema(schema, path.uri) === undefined &&
+  // `urn:...:enterprise:2.0:User` alone parses as uri `urn:...:enterprise:2.0` and attribute `User`.
+  findSchema(schema, `${path.uri}:${path.attribute}`) === undefined;
+
+/** The target of `path`, or undefined when it lies under an unknown schema URN (ignored, see above). */
+const targetFor = (
+  path: string,
+  schema: ResourceSchema,
+  allowReadOnlyEcho: boolean,
+): PatchTarget | undefined => {
   let caches = targetCaches.get(schema);
   if (!caches) {
     caches = { strict: new Map(), echo: new Map() };
@@ -317,6 +334,7 @@ const targetFor = (path: string, schema: ResourceSchema, allowReadOnlyEcho: bool
   const cached = cache.get(path);
   if (cached) return cached;
   const parsed = parsePath(path);
+  if (namesUnknownSchema(parsed, schema)) return undefined;
   const target = resolveTarget(parsed, schema, describePath(parsed), { allowReadOnlyEcho });
   if (path.length <= MAX_CACHED_PATH_LENGTH) {
     if (cache.size >= MAX_CACHED_TARGETS) {
@@ -334,10 +352,11 @@ const compileTargeted = (
   value: unknown,
   schema: ResourceSchema,
   options: { readonly allowReadOnlyEcho?: boolean } = {},
-): PatchOperation => {
+): PatchOperation[] => {
   const target = targetFor(path, schema, options.allowReadOnlyEcho === true);
+  if (!target) return [];
   const hasValue = value !== undefined;
-  return { op, target, value: hasValue ? normaliseForTarget(value, target) : undefined, hasValue };
+  return [{ op, target, value: hasValue ? normaliseForTarget(value, target) : undefined, hasValue }];
 };
 
 /** The schema a no-path key names when the key is a bare schema URN holding that schema's attributes. */
@@ -362,7 +381,9 @@ const compileWithoutPath = (
         // replace {"urn:...": null} clears that schema's attributes; add of no value adds nothing.
         if (op === 'replace') {
           for (const attribute of namedSchema.attributes) {
-            operations.push(compileTargeted(op, `${namedSchema.id}:${attribute.name}`, null, schema, ECHO));
+            operations.push(
+              ...compileTargeted(op, `${namedSchema.id}:${attribute.name}`, null, schema, ECHO),
+            );
           }
         }
         continue;
@@ -373,12 +394,12 @@ const compileWithoutPath = (
       for (const [attributeKey, attributeValue] of Object.entries(item)) {
         if (attributeValue === undefined) continue;
         operations.push(
-          compileTargeted(op, `${namedSchema.id}:${attributeKey}`, attributeValue, schema, ECHO),
+          ...compileTargeted(op, `${namedSchema.id}:${attributeKey}`, attributeValue, schema, ECHO),
         );
       }
       continue;
     }
-    operations.push(compileTargeted(op, key, item, schema, ECHO));
+    operations.push(...compileTargeted(op, key, item, schema, ECHO));
   }
   return operations;
 };
@@ -389,7 +410,7 @@ const compileOperation = (raw: RawOperation, index: number, schema: ResourceSche
     if (raw.op !== 'remove' && raw.value === undefined) {
       throw ScimError.invalidSyntax(`Operations[${index}] (${raw.op} with a path) has no "value".`);
     }
-    return [compileTargeted(raw.op, path, raw.value, schema)];
+    return compileTargeted(raw.op, path, raw.value, schema);
   }
   if (raw.op === 'remove') {
     throw ScimError.noTarget(`Operations[${index}] is a remove without "path" (RFC 7644 §3.5.2.2).`);

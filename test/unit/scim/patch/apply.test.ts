@@ -25,6 +25,7 @@ import {
   USER,
   USER_WITH_MANAGER,
   SAME_TYPE_FIXTURES,
+  UNKNOWN_SCHEMA_FIXTURES,
   VALUE_REMOVAL_FIXTURES,
   WRITE_ONLY_FIXTURES,
 } from './fixtures';
@@ -59,6 +60,7 @@ describe('applyPatch', () => {
     ['member display (Okta, Microsoft reference collection)', MEMBER_DISPLAY_FIXTURES],
     ['remove with a value', VALUE_REMOVAL_FIXTURES],
     ['several values of one type', SAME_TYPE_FIXTURES],
+    ['unknown schema URNs (Entra custom extensions)', UNKNOWN_SCHEMA_FIXTURES],
     ['writeOnly attributes (password)', WRITE_ONLY_FIXTURES],
     ['errors', ERROR_FIXTURES],
   ])('%s', (_title, fixtures) => {

@@ -766,6 +766,48 @@ export const SAME_TYPE_FIXTURES: readonly PatchFixture[] = [
   },
 ];
 
+const ENTRA_CUSTOM_URN = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
+
+/**
+ * Paths under a schema URN we do not know (Entra custom extensions) are ignored, as POST ignores them: a
+ * user created with one must not fail every later sync PATCH.
+ */
+export const UNKNOWN_SCHEMA_FIXTURES: readonly PatchFixture[] = [
+  {
+    name: 'unknown extension URN path: ignored, nothing changes',
+    source: USER,
+    ops: [{ op: 'add', path: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User:badge', value: 'x' }],
+    target: USER,
+  },
+  {
+    name: 'Entra custom extension attribute by path, with a known attribute: only the known one is applied',
+    source: USER,
+    ops: [
+      { op: 'Add', path: `${ENTRA_CUSTOM_URN}:costCode`, value: 'CC-42' },
+      { op: 'Replace', path: 'title', value: 'Engineer' },
+    ],
+    target: user({ title: 'Engineer' }),
+  },
+  {
+    name: 'Entra custom extension attribute as a key of a no-path value: ignored',
+    source: USER,
+    ops: [{ op: 'Replace', value: { [`${ENTRA_CUSTOM_URN}:costCode`]: 'CC-42', title: 'Engineer' } }],
+    target: user({ title: 'Engineer' }),
+  },
+  {
+    name: 'Entra custom extension block in a no-path value: ignored',
+    source: USER,
+    ops: [{ op: 'add', value: { [ENTRA_CUSTOM_URN]: { costCode: 'CC-42' } } }],
+    target: USER,
+  },
+  {
+    name: 'remove of a custom extension attribute: ignored',
+    source: USER,
+    ops: [{ op: 'Remove', path: `${ENTRA_CUSTOM_URN}:costCode` }],
+    target: USER,
+  },
+];
+
 /** writeOnly attributes (password) are accepted, type-checked and dropped, as POST and PUT drop them. */
 export const WRITE_ONLY_FIXTURES: readonly PatchFixture[] = [
   {
@@ -817,9 +859,15 @@ export const ERROR_FIXTURES: readonly PatchFixture[] = [
     target: error(400, 'invalidPath'),
   },
   {
-    name: 'unknown extension URN -> invalidPath',
+    name: 'unknown attribute of a known extension -> invalidPath',
     source: USER,
-    ops: [{ op: 'add', path: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User:badge', value: 'x' }],
+    ops: [{ op: 'add', path: `${ENTERPRISE_USER_URN}:badge`, value: 'x' }],
+    target: error(400, 'invalidPath'),
+  },
+  {
+    name: 'unknown attribute of the core schema by its URN -> invalidPath',
+    source: USER,
+    ops: [{ op: 'add', path: `${CORE_USER_URN}:badge`, value: 'x' }],
     target: error(400, 'invalidPath'),
   },
   {
@@ -985,6 +1033,7 @@ export const ALL_FIXTURES: readonly PatchFixture[] = [
   ...MEMBER_DISPLAY_FIXTURES,
   ...VALUE_REMOVAL_FIXTURES,
   ...SAME_TYPE_FIXTURES,
+  ...UNKNOWN_SCHEMA_FIXTURES,
   ...WRITE_ONLY_FIXTURES,
   ...ERROR_FIXTURES,
 ];
