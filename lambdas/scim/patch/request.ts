@@ -13,10 +13,13 @@
  *   replace with null or "" clears the target, add with no value changes nothing.
  * - No-path add/replace: each key of the value object is resolved like a path (`displayName`,
  *   `name.givenName`, `urn:...:enterprise:2.0:User:employeeNumber`, even `emails[type eq "work"].value`);
- *   a key naming a schema URN holds an object of that schema's attributes. A `schemas` key is accepted and
+ *   a key naming a schema URN holds an object of that schema's attributes, whose keys may repeat the URN
+ *   (`urn:...:enterprise:2.0:User:department`, as POST accepts). A `schemas` key is accepted and
  *   ignored: the server derives `schemas` from the extension attributes present. A readOnly attribute in
  *   that object (`id`, `meta`) may restate its current value, which changes nothing; any other value is
  *   mutability, as a readOnly path always is.
+ * - A path naming a whole extension (`urn:...:enterprise:2.0:User`): add/replace take an object of its
+ *   attributes, as that URN's key in a no-path value does; remove removes all its attributes.
  * - A path under a schema URN this resource type does not know (Entra's custom extensions,
  *   `urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:costCode`, as a path or as a key of a
  *   no-path value) is ignored, as POST and PUT ignore unknown schema URNs: otherwise a user created with
@@ -365,6 +368,39 @@ const schemaNamedBy = (key: string, schema: ResourceSchema): SchemaDefinition | 
 
 const ECHO = { allowReadOnlyEcho: true } as const;
 
+/**
+ * `urn:...:enterprise:2.0:User:department` inside the enterprise block -> `department`: clients may
+ * qualify inner keys redundantly, which POST accepts too (collectExtensionBlock).
+ */
+const withoutSchemaPrefix = (key: string, named: SchemaDefinition): string => {
+  const prefix = `${named.id}:`;
+  return key.length > prefix.length && key.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase()
+    ? key.slice(prefix.length)
+    : key;
+};
+
+/** The extension a path names as a whole (`urn:...:enterprise:2.0:User`), if it is one. */
+const extensionNamedBy = (path: string, schema: ResourceSchema): SchemaDefinition | undefined => {
+  const named = schemaNamedBy(path.trim(), schema);
+  return named === schema.core ? undefined : named;
+};
+
+/**
+ * An operation on a whole extension block: add/replace act as a no-path value `{"urn:...": value}` does;
+ * remove removes every attribute of the extension (a value, if given, is not needed to say which).
+ */
+const compileOnExtension = (
+  op: PatchOpName,
+  extension: SchemaDefinition,
+  value: unknown,
+  schema: ResourceSchema,
+): PatchOperation[] => {
+  if (op !== 'remove') return compileWithoutPath(op, { [extension.id]: value as JsonValue }, schema);
+  return extension.attributes.flatMap((attribute) =>
+    compileTargeted('remove', `${extension.id}:${attribute.name}`, undefined, schema, ECHO),
+  );
+};
+
 /** Expands a no-path add/replace into one targeted operation per attribute in its value object. */
 const compileWithoutPath = (
   op: 'add' | 'replace',
@@ -393,9 +429,8 @@ const compileWithoutPath = (
       }
       for (const [attributeKey, attributeValue] of Object.entries(item)) {
         if (attributeValue === undefined) continue;
-        operations.push(
-          ...compileTargeted(op, `${namedSchema.id}:${attributeKey}`, attributeValue, schema, ECHO),
-        );
+        const name = withoutSchemaPrefix(attributeKey, namedSchema);
+        operations.push(...compileTargeted(op, `${namedSchema.id}:${name}`, attributeValue, schema, ECHO));
       }
       continue;
     }
@@ -410,6 +445,8 @@ const compileOperation = (raw: RawOperation, index: number, schema: ResourceSche
     if (raw.op !== 'remove' && raw.value === undefined) {
       throw ScimError.invalidSyntax(`Operations[${index}] (${raw.op} with a path) has no "value".`);
     }
+    const extension = extensionNamedBy(path, schema);
+    if (extension) return compileOnExtension(raw.op, extension, raw.value, schema);
     return compileTargeted(raw.op, path, raw.value, schema);
   }
   if (raw.op === 'remove') {

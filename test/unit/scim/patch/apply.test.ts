@@ -16,6 +16,7 @@ import {
   ENTRA_FLAG_FIXTURES,
   ENTRA_LEGACY_FIXTURES,
   ERROR_FIXTURES,
+  EXTENSION_BLOCK_FIXTURES,
   GROUP,
   isErrorTarget,
   MEMBER_DISPLAY_FIXTURES,
@@ -61,6 +62,7 @@ describe('applyPatch', () => {
     ['remove with a value', VALUE_REMOVAL_FIXTURES],
     ['several values of one type', SAME_TYPE_FIXTURES],
     ['unknown schema URNs (Entra custom extensions)', UNKNOWN_SCHEMA_FIXTURES],
+    ['whole extension blocks', EXTENSION_BLOCK_FIXTURES],
     ['writeOnly attributes (password)', WRITE_ONLY_FIXTURES],
     ['errors', ERROR_FIXTURES],
   ])('%s', (_title, fixtures) => {

@@ -784,15 +784,15 @@ export const UNKNOWN_SCHEMA_FIXTURES: readonly PatchFixture[] = [
     source: USER,
     ops: [
       { op: 'Add', path: `${ENTRA_CUSTOM_URN}:costCode`, value: 'CC-42' },
-      { op: 'Replace', path: 'title', value: 'Engineer' },
+      { op: 'Replace', path: 'title', value: 'CTO' },
     ],
-    target: user({ title: 'Engineer' }),
+    target: user({ title: 'CTO' }),
   },
   {
     name: 'Entra custom extension attribute as a key of a no-path value: ignored',
     source: USER,
-    ops: [{ op: 'Replace', value: { [`${ENTRA_CUSTOM_URN}:costCode`]: 'CC-42', title: 'Engineer' } }],
-    target: user({ title: 'Engineer' }),
+    ops: [{ op: 'Replace', value: { [`${ENTRA_CUSTOM_URN}:costCode`]: 'CC-42', title: 'CTO' } }],
+    target: user({ title: 'CTO' }),
   },
   {
     name: 'Entra custom extension block in a no-path value: ignored',
@@ -808,6 +808,57 @@ export const UNKNOWN_SCHEMA_FIXTURES: readonly PatchFixture[] = [
   },
 ];
 
+/** An extension block addressed as a whole: a bare URN path, or URN-qualified keys inside its block. */
+export const EXTENSION_BLOCK_FIXTURES: readonly PatchFixture[] = [
+  {
+    name: 'no-path value whose extension block repeats the URN in its inner keys',
+    source: USER,
+    ops: [
+      {
+        op: 'add',
+        value: { [ENTERPRISE_USER_URN]: { [`${ENTERPRISE_USER_URN}:department`]: 'Sales' } },
+      },
+    ],
+    target: user({
+      schemas: [CORE_USER_URN, ENTERPRISE_USER_URN],
+      [ENTERPRISE_USER_URN]: { department: 'Sales' },
+    }),
+  },
+  {
+    name: 'add with the bare extension URN as path sets its attributes',
+    source: USER,
+    ops: [{ op: 'add', path: ENTERPRISE_USER_URN, value: { department: 'Sales', employeeNumber: '7' } }],
+    target: user({
+      schemas: [CORE_USER_URN, ENTERPRISE_USER_URN],
+      [ENTERPRISE_USER_URN]: { department: 'Sales', employeeNumber: '7' },
+    }),
+  },
+  {
+    name: 'replace with the bare extension URN as path merges into the block',
+    source: USER_WITH_MANAGER,
+    ops: [{ op: 'Replace', path: ENTERPRISE_USER_URN, value: { department: 'Sales' } }],
+    target: managed({ [ENTERPRISE_USER_URN]: { department: 'Sales', manager: { value: 'm-1' } } }),
+  },
+  {
+    name: 'remove of the bare extension URN removes the whole block and its schemas entry',
+    source: USER_WITH_MANAGER,
+    ops: [{ op: 'remove', path: ENTERPRISE_USER_URN }],
+    target: user({}),
+  },
+  {
+    name: 'bare extension URN path with a non-object value -> invalidValue',
+    source: USER,
+    ops: [{ op: 'add', path: ENTERPRISE_USER_URN, value: 'Sales' }],
+    target: error(400, 'invalidValue'),
+  },
+  {
+    name: 'bare core schema URN as path -> invalidPath',
+    source: USER,
+    ops: [{ op: 'add', path: CORE_USER_URN, value: { title: 'CTO' } }],
+    target: error(400, 'invalidPath'),
+  },
+];
+
 /** writeOnly attributes (password) are accepted, type-checked and dropped, as POST and PUT drop them. */
 export const WRITE_ONLY_FIXTURES: readonly PatchFixture[] = [
   {
@@ -819,8 +870,8 @@ export const WRITE_ONLY_FIXTURES: readonly PatchFixture[] = [
   {
     name: 'no-path replace with a password and a title: only the title is stored',
     source: USER,
-    ops: [{ op: 'Replace', value: { password: 'S3cret!', title: 'Engineer' } }],
-    target: user({ title: 'Engineer' }),
+    ops: [{ op: 'Replace', value: { password: 'S3cret!', title: 'CTO' } }],
+    target: user({ title: 'CTO' }),
   },
   {
     name: 'add then remove password: nothing stored, nothing changes',
@@ -1034,6 +1085,7 @@ export const ALL_FIXTURES: readonly PatchFixture[] = [
   ...VALUE_REMOVAL_FIXTURES,
   ...SAME_TYPE_FIXTURES,
   ...UNKNOWN_SCHEMA_FIXTURES,
+  ...EXTENSION_BLOCK_FIXTURES,
   ...WRITE_ONLY_FIXTURES,
   ...ERROR_FIXTURES,
 ];
