@@ -32,6 +32,8 @@ export type CancellationCause =
   | { readonly kind: 'version' }
   /** Another transaction touched one of the items, or throttling: safe to retry the same transaction. */
   | { readonly kind: 'retry' }
+  /** The request itself is invalid for DynamoDB (an item over 400 KB, a key too long): retrying won't help. */
+  | { readonly kind: 'invalid' }
   | { readonly kind: 'unavailable' };
 
 const reasonCodes = (error: unknown): (string | undefined)[] | undefined => {
@@ -65,6 +67,8 @@ export const cancellationCause = (
   const unique = failedMeanings.find((meaning) => meaning.kind === 'unique');
   if (unique?.kind === 'unique') return { kind: 'unique', attribute: unique.attribute };
   if (failedMeanings.some((meaning) => meaning.kind === 'resource')) return { kind: 'version' };
+  // AWS reports an item over 400 KB inside a transaction as a ValidationError reason, not an exception.
+  if (codes.includes('ValidationError')) return { kind: 'invalid' };
   if (codes.some((code) => code !== undefined && RETRYABLE_REASONS.has(code))) return { kind: 'retry' };
   if (failedMeanings.length > 0) return { kind: 'version' };
   return { kind: 'unavailable' };

@@ -647,6 +647,9 @@ export class DynamoDbScimRepository implements ScimRepository {
       if (error.reason.kind === 'unique') {
         return ScimError.uniqueness(`Another ${type} already has this ${error.reason.attribute}.`);
       }
+      if (error.reason.kind === 'invalid') {
+        return ScimError.invalidValue(`The ${type} is too large to be stored.`);
+      }
       return ScimError.unavailable('The store is busy, please retry later.', 1);
     }
     return toScimError(error);

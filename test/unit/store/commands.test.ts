@@ -243,7 +243,11 @@ describe('cancellationCause', () => {
     [['ConditionalCheckFailed', 'None', 'None'], { kind: 'version' }],
     [['None', 'None', 'TransactionConflict'], { kind: 'retry' }],
     [['ThrottlingError', 'None', 'None'], { kind: 'retry' }],
-    [['ValidationError', 'None', 'None'], { kind: 'unavailable' }],
+    // AWS's form for an item over 400 KB in a transaction: the client's input, not an outage.
+    [['None', 'None', 'ValidationError'], { kind: 'invalid' }],
+    [['None', 'TransactionConflict', 'ValidationError'], { kind: 'invalid' }],
+    [['None', 'None', 'None'], { kind: 'unavailable' }],
+    [['InternalError', 'None', 'None'], { kind: 'unavailable' }],
   ])('%p -> %p', (codes, expected) => {
     expect(cancellationCause(cancelled(...codes), meanings)).toEqual(expected);
   });

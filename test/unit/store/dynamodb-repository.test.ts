@@ -183,6 +183,21 @@ describe('createUser', () => {
     expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
   });
 
+  it('maps a transaction cancelled with a ValidationError reason (AWS: item over 400 KB) to 400 invalidValue, not retried', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled('ValidationError', 'None', 'None'));
+    const error = await errorOf(repository().createUser(TENANT, { schemas: [], userName: 'bob' }));
+    expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    ddb.on(GetCommand).resolves({ Item: userItem(4) });
+    const patched = await errorOf(
+      repository().updateUser(TENANT, ID, (current) => ({
+        resource: { ...current, title: 't' },
+        changed: true,
+      })),
+    );
+    expect([patched.status, patched.scimType]).toEqual([400, 'invalidValue']);
+  });
+
   it('refuses more than 10 distinct emails with 400 invalidValue before writing', async () => {
     const emails = Array.from({ length: 11 }, (_, index) => ({ value: `${index}@x.com` }));
     const error = await errorOf(repository().createUser(TENANT, { schemas: [], userName: 'bob', emails }));
