@@ -19,11 +19,18 @@ export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
  */
 export const LAMBDA_MEMORY_MB = 512;
 /**
- * 10 s: a request is a few DynamoDB calls plus one cached Secrets Manager read; 10 s leaves room for SDK
- * retries and stays well under the HTTP API integration limit of 30 s, so a stuck call ends as a Lambda
- * timeout we can alarm on rather than an API Gateway 503 with no log.
+ * 27 s, sized so that slow AWS backends end in the handlers' SCIM 503 + Retry-After rather than a Lambda
+ * timeout (which API Gateway answers with a bare 500): a Secrets Manager read at its worst (7 s, see
+ * SECRETS_MANAGER_CLIENT_LIMITS) plus three DynamoDB calls at their worst (3 x 6 s, see
+ * DYNAMODB_CLIENT_LIMITS) is 25 s, 2 s before the timeout. It stays 3 s under the HTTP API's 30 s
+ * integration limit, so the Lambda, which logs, always ends first. A request that makes more slow calls
+ * before one fails can still time out; test/infra/timeouts.test.ts checks this arithmetic.
  */
-export const LAMBDA_TIMEOUT = Duration.seconds(10);
+export const LAMBDA_TIMEOUT = Duration.seconds(27);
+/** The HTTP API's maximum integration timeout. */
+export const HTTP_API_INTEGRATION_LIMIT = Duration.seconds(30);
+/** Sequential DynamoDB calls at their worst that one request may make after authenticating. */
+export const DYNAMODB_CALLS_BUDGETED = 3;
 
 const APPLICATION_LOG_LEVEL: Record<StageConfig['logLevel'], ApplicationLogLevel> = {
   DEBUG: ApplicationLogLevel.DEBUG,

@@ -11,13 +11,24 @@ import { SecretsManagerTokenStore } from './secrets-manager-token-store';
 export const tokenDirectory = (dataDir: string): string => join(dataDir, 'tenants');
 
 /**
- * Short timeouts and few retries: a slow Secrets Manager must answer the client with a 503 well before
- * the API Gateway 30 s limit, not hang the request.
+ * Short timeouts and few retries: a slow Secrets Manager must end in our 503 + Retry-After before the
+ * Lambda times out (a timeout is a bare API Gateway 500). Worst case: 2 x (1 s connect + 2 s response)
+ * + one retry back-off (< 1 s: the SDK's throttling base delay is 500 ms, doubled, jittered) = 7 s;
+ * lib/scim-function.ts sizes the Lambda timeout from it (docs/deploy.md).
  */
+export const SECRETS_MANAGER_CLIENT_LIMITS = {
+  maxAttempts: 2,
+  connectionTimeoutMs: 1_000,
+  requestTimeoutMs: 2_000,
+} as const;
+
 export function createSecretsManagerClient(): SecretsManagerClient {
   return new SecretsManagerClient({
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+    maxAttempts: SECRETS_MANAGER_CLIENT_LIMITS.maxAttempts,
+    requestHandler: {
+      connectionTimeout: SECRETS_MANAGER_CLIENT_LIMITS.connectionTimeoutMs,
+      requestTimeout: SECRETS_MANAGER_CLIENT_LIMITS.requestTimeoutMs,
+    },
   });
 }
 

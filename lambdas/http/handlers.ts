@@ -28,16 +28,31 @@ export const createGroupsHandler = (deps: ResourceHandlerDeps): ScimLambdaHandle
   scimHandler(resourceRoute('Groups', createGroupService(deps.repository), PAGE_LIMITS), deps);
 
 /**
- * One DynamoDB document client per Lambda container. Short timeouts so a slow table answers 503 well
- * before API Gateway's 30 s; empty strings and undefined are dropped, never written.
+ * Per DynamoDB call: 2 x (1 s connect + 1.5 s response) + one retry back-off (< 1 s) = 6 s at worst, so a
+ * slow table ends in our 503 + Retry-After before the Lambda times out (a timeout is a bare API Gateway
+ * 500). lib/scim-function.ts sizes the Lambda timeout for a Secrets Manager read plus three such calls
+ * (docs/deploy.md). Single-item DynamoDB calls take milliseconds; 1.5 s is far above a healthy table.
+ */
+export const DYNAMODB_CLIENT_LIMITS = {
+  maxAttempts: 2,
+  connectionTimeoutMs: 1_000,
+  requestTimeoutMs: 1_500,
+} as const;
+
+/**
+ * One DynamoDB document client per Lambda container, with DYNAMODB_CLIENT_LIMITS; empty strings and
+ * undefined are dropped, never written.
  */
 export function createDocumentClient(
   config: Pick<BaseConfig, 'dynamoDbEndpoint'>,
   overrides: DynamoDBClientConfig = {},
 ): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+    maxAttempts: DYNAMODB_CLIENT_LIMITS.maxAttempts,
+    requestHandler: {
+      connectionTimeout: DYNAMODB_CLIENT_LIMITS.connectionTimeoutMs,
+      requestTimeout: DYNAMODB_CLIENT_LIMITS.requestTimeoutMs,
+    },
     ...(config.dynamoDbEndpoint !== undefined ? { endpoint: config.dynamoDbEndpoint } : {}),
     ...overrides,
   });

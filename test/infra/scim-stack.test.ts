@@ -187,14 +187,14 @@ describe.each([
   });
 
   describe('Lambdas', () => {
-    it.each(FUNCTION_NAMES)('%s: Node 22 on ARM64, 512 MB, 10 s, JSON logs, own log group', (name) => {
+    it.each(FUNCTION_NAMES)('%s: Node 22 on ARM64, 512 MB, 27 s, JSON logs, own log group', (name) => {
       const { stack, template } = synthesised();
       const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId(stack, name)];
       expect(fn?.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         MemorySize: LAMBDA_MEMORY_MB,
-        Timeout: 10,
+        Timeout: 27,
         Handler: 'index.handler',
         LoggingConfig: { LogFormat: 'JSON' },
       });
