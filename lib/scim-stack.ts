@@ -61,9 +61,11 @@ export const DEFAULT_HANDLER_ENTRIES: Readonly<Record<ScimFunctionName, string>>
 };
 
 /**
- * What the users and groups handlers may do on the table (and its indexes). Transactions need no action of
- * their own: IAM checks TransactWriteItems/TransactGetItems item by item against PutItem, UpdateItem,
- * DeleteItem, GetItem and ConditionCheckItem. No Scan, no table-level or stream actions.
+ * What the users and groups handlers may do on the table (and its indexes): exactly what lambdas/store
+ * sends (test/infra/scim-stack.test.ts checks both ways). Transactions need no action of their own: IAM
+ * checks TransactWriteItems item by item against PutItem, UpdateItem and DeleteItem (the store's
+ * transactions hold no ConditionCheck items, so ConditionCheckItem is not granted). No Scan, no
+ * table-level or stream actions.
  */
 export const TABLE_ITEM_ACTIONS: readonly string[] = [
   'dynamodb:GetItem',
@@ -73,7 +75,6 @@ export const TABLE_ITEM_ACTIONS: readonly string[] = [
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
 ];
 
 /** Operations whose throttles and system errors are alarmed on (at most 10: a metric-math alarm limit). */

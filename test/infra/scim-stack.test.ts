@@ -2,6 +2,8 @@
  * Template assertions for the dev and prod stages as configured in cdk.json. Bundling is skipped here
  * (bundling.test.ts really bundles); the handlers are stand-ins, since only the wiring is under test.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { type App, Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
@@ -13,7 +15,15 @@ import { TABLE_DEFINITION } from '../../lambdas/store/table-definition';
 import type { ScimFunctionName } from '../../lib/routes';
 import { ACCESS_LOG_FIELDS, type ScimStack, TABLE_ITEM_ACTIONS } from '../../lib/scim-stack';
 import { LAMBDA_MEMORY_MB } from '../../lib/scim-function';
-import { type Synthesised, asArray, cdkJsonStages, cfnText, resourcesOfType, synthStage } from './synth';
+import {
+  REPO_ROOT,
+  type Synthesised,
+  asArray,
+  cdkJsonStages,
+  cfnText,
+  resourcesOfType,
+  synthStage,
+} from './synth';
 
 const BASE = '/tenants/{tenantId}/scim/v2';
 const FUNCTION_NAMES: readonly ScimFunctionName[] = ['users', 'groups', 'discovery'];
@@ -279,6 +289,31 @@ describe.each([
       expect(asArray(dynamo[0]?.Action)).toEqual([...TABLE_ITEM_ACTIONS]);
       expect(asArray(dynamo[0]?.Resource).map(cfnText)).toEqual([`<${tableId}.Arn>`]);
       expect(TABLE_ITEM_ACTIONS).not.toContain('dynamodb:Scan');
+    });
+
+    it('grants exactly the DynamoDB actions the store sends', () => {
+      // The store's requests (DynamoDB Local tooling in dynamodb-local.ts aside), as commands or as
+      // transaction items, each with the IAM action that authorises it.
+      const storeDir = path.join(REPO_ROOT, 'lambdas/store');
+      const source = fs
+        .readdirSync(storeDir)
+        .filter((file) => file.endsWith('.ts') && file !== 'dynamodb-local.ts')
+        .map((file) => fs.readFileSync(path.join(storeDir, file), 'utf8'))
+        .join('\n');
+      const usage: Record<string, RegExp> = {
+        'dynamodb:GetItem': /\bnew Get(Item)?Command\b/,
+        'dynamodb:BatchGetItem': /\bnew BatchGet(Item)?Command\b/,
+        'dynamodb:Query': /\bnew QueryCommand\b/,
+        'dynamodb:PutItem': /\bnew Put(Item)?Command\b|\bPut: \{/,
+        'dynamodb:UpdateItem': /\bnew Update(Item)?Command\b|\bUpdate: \{/,
+        'dynamodb:DeleteItem': /\bnew Delete(Item)?Command\b|\bDelete: \{/,
+        'dynamodb:BatchWriteItem': /\bnew BatchWrite(Item)?Command\b/,
+        'dynamodb:ConditionCheckItem': /\bConditionCheck\b/,
+        'dynamodb:Scan': /\bnew Scan(Command|Paginator)?\b|\bpaginateScan\b/,
+        'dynamodb:TransactGetItems': /\bnew TransactGet(Items)?Command\b/,
+      };
+      const used = Object.keys(usage).filter((action) => usage[action]?.test(source));
+      expect([...TABLE_ITEM_ACTIONS].sort()).toEqual(used.sort());
     });
 
     it('discovery has no DynamoDB access, only its logs and the tenant secrets', () => {
