@@ -381,7 +381,42 @@ const applyToFiltered = (before: JsonValue | undefined, operation: PatchOperatio
     updated.push(created);
     touched.add(created);
   }
-  return fromList(keepOnePrimary(updated, touched), attribute);
+  const collapsed = attribute.multiValued ? collapseTouched(updated, touched, attribute) : undefined;
+  return fromList(keepOnePrimary(collapsed?.list ?? updated, collapsed?.touched ?? touched), attribute);
+};
+
+/**
+ * A value-path add writes into every element it matches (RFC 7644 §3.5.2.1), so writing a `value` into
+ * two work emails makes them the same element: merge a touched element with its duplicates (touched
+ * sub-attributes win), as an add of that element would. O(list x touched): a member removal touches none.
+ */
+const collapseTouched = (
+  list: readonly JsonValue[],
+  touched: ReadonlySet<JsonValue>,
+  attribute: AttributeDefinition,
+): { list: JsonValue[]; touched: Set<JsonValue> } | undefined => {
+  if (touched.size === 0) return undefined;
+  const result: JsonValue[] = [];
+  const touchedAt = new Set<number>();
+  for (const element of list) {
+    const isTouched = touched.has(element);
+    const candidates = isTouched ? result.keys() : touchedAt.values();
+    let index = -1;
+    for (const candidate of candidates) {
+      if (sameElement(result[candidate], element, attribute)) {
+        index = candidate;
+        break;
+      }
+    }
+    if (index < 0) {
+      if (isTouched) touchedAt.add(result.length);
+      result.push(element);
+    } else if (isTouched) {
+      result[index] = merged(result[index], element);
+      touchedAt.add(index);
+    } else result[index] = merged(element, result[index]);
+  }
+  return { list: result, touched: new Set([...touchedAt].map((index) => result[index])) };
 };
 
 // ---------------------------------------------------------------------------------------------------

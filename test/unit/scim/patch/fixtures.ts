@@ -754,6 +754,12 @@ export const SAME_TYPE_FIXTURES: readonly PatchFixture[] = [
     }),
   },
   {
+    name: 'a value-path value written into both work emails makes them one element (add stays idempotent)',
+    source: user({ emails: TWO_WORK_EMAILS }),
+    ops: [{ op: 'add', path: 'emails[type eq "work"].value', value: 'c@example.com' }],
+    target: user({ emails: [{ value: 'c@example.com', type: 'work', primary: true }] }),
+  },
+  {
     name: 'a value path acts on every element it matches: both work emails',
     source: user({ emails: TWO_WORK_EMAILS }),
     ops: [{ op: 'replace', path: 'emails[type eq "work"].display', value: 'Work' }],
