@@ -20,7 +20,12 @@ export const GROUP_CORE_SCHEMA: SchemaDefinition = {
       'members',
       'A list of members of the Group.',
       [
-        stringAttribute('value', 'Identifier of the member of this Group.', { mutability: 'immutable' }),
+        // Member ids are our resource ids, which are case-sensitive: `members[value eq "U2"]` is not u2.
+        // The store matches membership items exactly, so PATCH (applyPatch and planGroupPatch) must too.
+        stringAttribute('value', 'Identifier of the member of this Group.', {
+          mutability: 'immutable',
+          caseExact: true,
+        }),
         attribute(
           '$ref',
           'reference',

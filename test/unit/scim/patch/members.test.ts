@@ -272,7 +272,8 @@ describe('planGroupPatch agrees with applyPatch', () => {
     },
   );
 
-  const id = fc.constantFrom('a', 'b', 'c', 'd');
+  // Ids differing only in letter case are different members (ids are case-sensitive, as the store's).
+  const id = fc.constantFrom('a', 'b', 'A', 'B', 'c');
   // Displays and their displayName alias, so re-adds with a new display, the same one or none all occur.
   const memberList = fc.uniqueArray(
     fc.record(
