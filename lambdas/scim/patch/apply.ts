@@ -6,7 +6,9 @@
  * Decisions where the RFC is silent, loose, or where Entra needs more (entra-behaviour.md):
  * - add/replace on a value path that matches no element CREATES the element, built from the filter's `eq`
  *   conditions (`addresses[type eq "work"].locality` -> {type: "work", locality}); later ops on the same
- *   filter then merge into it. Only when the filter is not a conjunction of `eq` (RFC §3.5.2.3) -> noTarget.
+ *   filter then merge into it. Only when the filter is not a conjunction of `eq` (RFC §3.5.2.3) -> noTarget,
+ *   and when the element would hold labels only (`emails[type eq "work"].primary` with no work email):
+ *   POST drops such an element, so there is nothing to attach the label to -> noTarget.
  *   The filter's `eq` conditions win over the value's sub-attributes, so an element written through
  *   `emails[type eq "work"]` is still the work email afterwards (and a repeated add finds it again).
  * - remove with a filter that matches nothing changes nothing (Entra retries removals).
@@ -376,6 +378,12 @@ const applyToFiltered = (before: JsonValue | undefined, operation: PatchOperatio
   if (matched === 0 && op !== 'remove' && value !== undefined) {
     const addition = subAttribute ? { [subAttribute.name]: value } : isJsonObject(value) ? value : {};
     const created = createFromFilter(target, addition);
+    if (!carriesData(created)) {
+      // `{type: "work", primary: true}` is no email: POST would drop it, so there is nothing to label.
+      throw ScimError.noTarget(
+        `No element matches "${target.text}" and the operation sets only labels (type, primary, display), so there is no element to create.`,
+      );
+    }
     // A single-valued complex attribute holds at most one element: the created one replaces it.
     if (!attribute.multiValued) updated.length = 0;
     updated.push(created);

@@ -898,6 +898,18 @@ export const WRITE_ONLY_FIXTURES: readonly PatchFixture[] = [
 
 export const ERROR_FIXTURES: readonly PatchFixture[] = [
   {
+    name: 'value-path add of only a label where no element matches -> noTarget (no label-only element)',
+    source: user({ emails: undefined }),
+    ops: [{ op: 'add', path: 'emails[type eq "work"].primary', value: true }],
+    target: error(400, 'noTarget'),
+  },
+  {
+    name: 'value-path add of only a label onto an existing element still works',
+    source: user({ emails: [{ value: 'alex@example.com', type: 'work' }] }),
+    ops: [{ op: 'add', path: 'emails[type eq "work"].primary', value: true }],
+    target: user({ emails: [{ value: 'alex@example.com', type: 'work', primary: true }] }),
+  },
+  {
     name: 'remove without path -> noTarget',
     source: USER,
     ops: [{ op: 'remove' }],
