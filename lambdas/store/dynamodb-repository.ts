@@ -912,11 +912,12 @@ export class DynamoDbScimRepository implements ScimRepository {
       ]);
       return { totalResults, startIndex: 1, ...page };
     }
+    const total = this.totalOf(tenantId, type);
     const [totalResults, start] = await Promise.all([
-      this.totalOf(tenantId, type),
-      this.indexStart(tenantId, type, startIndex),
+      total,
+      this.indexStart(tenantId, type, startIndex, total),
     ]);
-    if (count === 0) return { resources: [], totalResults, startIndex };
+    if (count === 0 || startIndex > totalResults) return { resources: [], totalResults, startIndex };
     const page = await this.queryPage(
       partitionQuery(this.tableName, pk, { limit: count, ...(start ? { after: start } : {}) }),
     );
@@ -928,11 +929,15 @@ export class DynamoDbScimRepository implements ScimRepository {
     return { resources, totalResults, startIndex };
   }
 
-  /** Where the page at `startIndex` begins: a remembered page end, else by reading past startIndex - 1 keys. */
+  /**
+   * Where the page at `startIndex` begins: a remembered page end, else by reading past startIndex - 1 keys,
+   * unless `total` (read in the same round as the marker) says there is nothing at startIndex.
+   */
   private async indexStart(
     tenantId: string,
     type: ResourceTypeName,
     startIndex: number,
+    total: Promise<number>,
   ): Promise<TableKey | undefined> {
     if (startIndex === 1) return undefined;
     const marker = await this.getItem(pageMarkerKey(tenantId, type, startIndex));
@@ -945,6 +950,8 @@ export class DynamoDbScimRepository implements ScimRepository {
     ) {
       return resourceKey(tenantId, type, marker.lastId);
     }
+    // Past the end: nothing to skip to (the caller answers an empty page).
+    if (startIndex > (await total)) return undefined;
     // A jump to an arbitrary index: skip startIndex - 1 keys (O(startIndex), documented).
     let remaining = startIndex - 1;
     let after: TableKey | undefined;
@@ -1094,7 +1101,8 @@ export class DynamoDbScimRepository implements ScimRepository {
   ): Promise<ScimResource[]> {
     const tested = type === 'Group' ? testedMemberIds(filter) : undefined;
     if (tested !== undefined) {
-      // Ids are lower-case uuids and members.value compares case-insensitively.
+      // Stored ids are lower-case uuids: read the lower-cased key; the evaluator then decides the match
+      // with the schema's caseExact, exactly as on the whole member list.
       const ids = [...new Set(tested.map((id) => id.toLowerCase()))].filter(isResourceId);
       const keys = candidates.flatMap((group) => ids.map((userId) => memberKey(tenantId, group.id, userId)));
       budget.spend(keys.length);
@@ -1163,7 +1171,7 @@ export class DynamoDbScimRepository implements ScimRepository {
         return items.flatMap((item) => (typeof item.sk === 'string' ? [item.sk] : []));
       }
       case 'memberOf': {
-        // members.value compares case-insensitively; stored ids are lower-case.
+        // Stored ids are lower-case: an upper-cased id finds its candidates; the evaluator decides.
         const userId = plan.userId.toLowerCase();
         return isResourceId(userId) ? this.groupIdsOfUser(tenantId, userId) : [];
       }

@@ -712,4 +712,21 @@ describe('findUsers', () => {
       .find((call) => call.args[0].input.ExpressionAttributeValues?.[':pk'] === 'T#acme#USERS');
     expect(pageQuery?.args[0].input.Limit).toBe(MAX_PAGE_SIZE);
   });
+
+  it('answers an empty page for a startIndex past totalResults without reading the tenant', async () => {
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'T#acme', ':prefix': 'COUNT#USER#' } })
+      .resolves({ Items: [{ count: 10 }] });
+    ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'T#acme#USERS' } }).resolves({
+      Items: [userItem(1)],
+      LastEvaluatedKey: { pk: 'T#acme#USERS', sk: `USER#${ID}` },
+    });
+    const result = await repository().findUsers(TENANT, { startIndex: 1_000_000, count: 10 });
+    expect(result).toEqual({ resources: [], totalResults: 10, startIndex: 1_000_000 });
+    const tenantReads = ddb
+      .commandCalls(QueryCommand)
+      .filter((call) => call.args[0].input.ExpressionAttributeValues?.[':pk'] === 'T#acme#USERS');
+    expect(tenantReads).toHaveLength(0);
+  });
 });
