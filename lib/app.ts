@@ -11,7 +11,10 @@ import { resolveStageConfig } from './stage-config';
 export interface BuildAppOptions {
   /** Override handler entry files (tests only). */
   readonly handlerEntries?: Readonly<Record<ScimFunctionName, string>>;
-  /** Defaults to the CLI's CDK_DEFAULT_ACCOUNT/REGION; unset means an environment-agnostic stack. */
+  /**
+   * bin/app.ts passes the CLI's CDK_DEFAULT_ACCOUNT/REGION. Unset means environment-agnostic, but the CLI
+   * always sets a region (us-east-1 when none is configured), so only tests get an agnostic stack.
+   */
   readonly defaultAccount?: string;
   readonly defaultRegion?: string;
 }
