@@ -20,7 +20,11 @@
  * - dateTime attributes compare as instants (any offset, sub-millisecond digits kept); a filter value that
  *   is not a dateTime is invalidFilter. Numbers compare numerically; strings lexicographically by UTF-16
  *   code unit (after lower-casing when not caseExact). gt/ge/lt/le on boolean or binary attributes is
- *   invalidFilter (RFC 7644 §3.4.2.2). A value of the wrong JSON type (`active eq "true"`) matches nothing.
+ *   invalidFilter (RFC 7644 §3.4.2.2).
+ * - A number compared with a string-typed attribute (string, dateTime, reference, binary) is invalidFilter
+ *   for every operator, `eq` included (`title gt 5`, `meta.created gt 2011`, `externalId eq 123`): it could
+ *   never match, and silently matching nothing would hide the client's missing quotes. Other wrong JSON
+ *   types (`active eq "true"`) still match nothing, as before.
  * - An attribute that is never returned or is writeOnly (`password`) cannot be filtered on: invalidFilter.
  *   Matching it would reveal its value one prefix at a time (`password sw "a"`).
  * - `attr[filter]` tests each element of attr separately: all of the inner filter must hold for one element.
@@ -53,6 +57,9 @@ interface Scope {
 }
 
 const ORDERING: ReadonlySet<CompareOperator> = new Set(['gt', 'ge', 'lt', 'le']);
+
+/** Attribute types whose values are JSON strings: a number can never equal or order against them. */
+const TEXT_TYPES: ReadonlySet<string> = new Set(['string', 'dateTime', 'reference', 'binary']);
 
 /** Own properties only: a filter on `constructor` or `__proto__` must not reach Object.prototype. */
 const getMember = (object: JsonObject, name: string): JsonValue | undefined => {
@@ -245,6 +252,11 @@ const valueTest = (
   pathText: string,
 ): ((actual: JsonValue) => boolean) => {
   const type = definition?.type;
+  if (typeof expected === 'number' && type !== undefined && TEXT_TYPES.has(type)) {
+    throw ScimError.invalidFilter(
+      `Invalid filter: '${pathText}' is a ${type} attribute and cannot be compared with the number ${String(expected)}; quote the value.`,
+    );
+  }
   if ((type === 'boolean' || type === 'binary') && ORDERING.has(op)) {
     throw ScimError.invalidFilter(
       `Invalid filter: '${op}' cannot compare the ${type} attribute '${pathText}'.`,

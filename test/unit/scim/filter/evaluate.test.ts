@@ -208,7 +208,8 @@ describe('evaluateFilter on the test schema', () => {
       [EXTENSION_URN]: 'not an object',
     };
     expect(matches('userName eq "7"', odd)).toBe(false);
-    expect(matches('userName eq 7', odd)).toBe(true);
+    // A number against a string attribute is refused from the schema alone, whatever is stored.
+    expect(scimErrorFrom(() => matches('userName eq 7', odd)).scimType).toBe('invalidFilter');
     expect(matches('active eq true', odd)).toBe(false);
     expect(matches('loginCount gt 1', odd)).toBe(false);
     expect(matches('meta.created gt "2000-01-01T00:00:00Z"', odd)).toBe(false);
@@ -416,6 +417,11 @@ describe('evaluateFilter on the production schemas', () => {
     ['x509Certificates gt "a"', "'gt' cannot compare the binary attribute 'x509Certificates'"],
     ['meta.created ge "last week"', "'meta.created' is a dateTime"],
     ['urn:ietf:params:scim:schemas:extension:profile:2.0:User:peopleManager ge 1', 'boolean'],
+    ['title gt 5', "'title' is a string attribute and cannot be compared with the number 5"],
+    ['meta.created gt 2011', "'meta.created' is a dateTime attribute and cannot be compared with the number"],
+    ['externalId eq 123', "'externalId' is a string attribute"],
+    ['emails[value ne 1]', "'value' is a string attribute"],
+    ['not (userName ne 7)', "'userName' is a string attribute"],
   ])('%s -> invalidFilter', (filter, detail) => {
     const error = scimErrorFrom(() => validateFilter(parseFilter(filter), USER_SCHEMA));
     expect(error.status).toBe(400);
