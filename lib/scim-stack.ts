@@ -42,7 +42,7 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -92,6 +92,20 @@ const ALARMED_TABLE_OPERATIONS: readonly Operation[] = [
 
 /** Alarm when at least this share of API requests answer 5xx (a 503 for a backend outage counts too). */
 export const API_5XX_RATE_THRESHOLD_PERCENT = 5;
+/**
+ * ...but only over this many requests in a period: one failed request out of three at night is not an
+ * incident, while Entra's sync cycles send hundreds.
+ */
+export const API_5XX_MIN_REQUESTS = 20;
+/** ...and in 2 of the last 3 periods, so a single bad 5 minutes does not page anyone. */
+export const API_5XX_DATAPOINTS = { evaluationPeriods: 3, datapointsToAlarm: 2 } as const;
+/**
+ * 429s in the access log per period that raise the throttling alarm: the stage's rate and burst are shared
+ * by all tenants, so sustained 429s mean one tenant's sync is slowing down everyone's.
+ */
+export const API_THROTTLED_THRESHOLD = 10;
+/** Custom metric (from the access log) counting 429 answers; namespace per stage. */
+export const API_THROTTLED_METRIC_NAME = 'Api429Responses';
 
 const ALARM_PERIOD = Duration.minutes(5);
 
@@ -156,6 +170,8 @@ export class ScimStack extends Stack {
   readonly functions: Readonly<Record<ScimFunctionName, ScimFunction>>;
   readonly alarmTopic: Topic;
   readonly customDomain: DomainName | undefined;
+  /** Set by createApi: the access-log metric filter counting 429 answers. */
+  private throttledResponses: MetricFilter | undefined;
 
   constructor(scope: Construct, id: string, props: ScimStackProps) {
     super(scope, id, {
@@ -303,6 +319,15 @@ export class ScimStack extends Stack {
     }
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
+    // HTTP APIs publish no 429 metric of their own (429s hide in 4xx): count them from the access log.
+    this.throttledResponses = new MetricFilter(this, 'ApiThrottledResponses', {
+      logGroup: accessLogs,
+      filterPattern: FilterPattern.stringValue('$.status', '=', '429'),
+      metricNamespace: `serverless-scim/${config.stageName}`,
+      metricName: API_THROTTLED_METRIC_NAME,
+      metricValue: '1',
+      defaultValue: 0,
+    });
     new HttpStage(this, 'DefaultStage', {
       httpApi: api,
       stageName: '$default',
@@ -356,12 +381,21 @@ export class ScimStack extends Stack {
     });
   }
 
-  private alarm(id: string, metric: IMetric, threshold: number, description: string): Alarm {
+  private alarm(
+    id: string,
+    metric: IMetric,
+    threshold: number,
+    description: string,
+    datapoints: { evaluationPeriods: number; datapointsToAlarm: number } = {
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+    },
+  ): Alarm {
     const alarm = new Alarm(this, id, {
       metric,
       alarmDescription: description,
       threshold,
-      evaluationPeriods: 1,
+      ...datapoints,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       // No traffic is not an incident.
       treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -374,7 +408,7 @@ export class ScimStack extends Stack {
 
   private createAlarms(): void {
     const api5xxRate = new MathExpression({
-      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      expression: `IF(requests >= ${API_5XX_MIN_REQUESTS}, 100 * errors / requests, 0)`,
       usingMetrics: {
         errors: this.api.metricServerError({ statistic: 'Sum', period: ALARM_PERIOD }),
         requests: this.api.metricCount({ statistic: 'Sum', period: ALARM_PERIOD }),
@@ -386,9 +420,21 @@ export class ScimStack extends Stack {
       'Api5xxRateAlarm',
       api5xxRate,
       API_5XX_RATE_THRESHOLD_PERCENT,
-      `At least ${API_5XX_RATE_THRESHOLD_PERCENT}% of SCIM requests answered 5xx in 5 minutes. Entra retries ` +
-        'failed operations only in its next cycle and quarantines a job above 40% failures.',
+      `At least ${API_5XX_RATE_THRESHOLD_PERCENT}% of SCIM requests (of at least ${API_5XX_MIN_REQUESTS}) ` +
+        'answered 5xx in 2 of 3 five-minute periods. Entra retries failed operations only in its next cycle ' +
+        'and quarantines a job above 40% failures.',
+      API_5XX_DATAPOINTS,
     );
+    if (this.throttledResponses !== undefined) {
+      this.alarm(
+        'ApiThrottledAlarm',
+        this.throttledResponses.metric({ statistic: 'Sum', period: ALARM_PERIOD }),
+        API_THROTTLED_THRESHOLD,
+        `At least ${API_THROTTLED_THRESHOLD} requests answered 429 in 5 minutes, mostly the stage throttling ` +
+          '(rate, burst in cdk.json), which all tenants share: one busy sync slows everyone down. Find the ' +
+          'tenant in the access log (path), then raise the stage limits or talk to the tenant.',
+      );
+    }
 
     for (const [name, scimFunction] of Object.entries(this.functions)) {
       const label = name.charAt(0).toUpperCase() + name.slice(1);

@@ -13,7 +13,14 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { TABLE_DEFINITION } from '../../lambdas/store/table-definition';
 import type { ScimFunctionName } from '../../lib/routes';
-import { ACCESS_LOG_FIELDS, type ScimStack, TABLE_ITEM_ACTIONS } from '../../lib/scim-stack';
+import {
+  ACCESS_LOG_FIELDS,
+  API_5XX_MIN_REQUESTS,
+  API_THROTTLED_METRIC_NAME,
+  API_THROTTLED_THRESHOLD,
+  type ScimStack,
+  TABLE_ITEM_ACTIONS,
+} from '../../lib/scim-stack';
 import { LAMBDA_MEMORY_MB } from '../../lib/scim-function';
 import {
   REPO_ROOT,
@@ -378,7 +385,7 @@ describe.each([
           ]),
         },
       });
-      expect(alarms(template)).toHaveLength(9);
+      expect(alarms(template)).toHaveLength(10);
       for (const alarm of alarms(template)) {
         expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: topicId }]);
         expect(alarm.Properties?.OKActions).toEqual([{ Ref: topicId }]);
@@ -409,6 +416,36 @@ describe.each([
       );
     });
 
+    it('watches 429 answers from the access log (stage throttling is shared by all tenants)', () => {
+      const { stack, template } = synthesised();
+      const accessLogId = stack.getLogicalId(
+        stack.node.findChild('ApiAccessLogs').node.defaultChild as CfnFunction,
+      );
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: { Ref: accessLogId },
+        FilterPattern: '{ $.status = "429" }',
+        MetricTransformations: [
+          {
+            MetricNamespace: `serverless-scim/${stageName}`,
+            MetricName: API_THROTTLED_METRIC_NAME,
+            MetricValue: '1',
+            DefaultValue: 0,
+          },
+        ],
+      });
+      const throttled = alarms(template).filter(
+        (alarm) => alarm.Properties?.MetricName === API_THROTTLED_METRIC_NAME,
+      );
+      expect(throttled).toHaveLength(1);
+      expect(throttled[0]?.Properties).toMatchObject({
+        Namespace: `serverless-scim/${stageName}`,
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: API_THROTTLED_THRESHOLD,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+
     it('watches the API 5xx rate', () => {
       const { template } = synthesised();
       const rate = alarms(template).find((alarm) => Array.isArray(alarm.Properties?.Metrics));
@@ -417,8 +454,12 @@ describe.each([
         MetricStat?: { Metric: { MetricName: string; Namespace: string } };
       }[];
       expect(metrics.find((metric) => metric.Expression !== undefined)?.Expression).toBe(
-        'IF(requests > 0, 100 * errors / requests, 0)',
+        'IF(requests >= 20, 100 * errors / requests, 0)',
       );
+      // Not on one bad period, and not on a handful of requests.
+      expect(rate?.Properties?.EvaluationPeriods).toBe(3);
+      expect(rate?.Properties?.DatapointsToAlarm).toBe(2);
+      expect(API_5XX_MIN_REQUESTS).toBe(20);
       expect(
         metrics.flatMap((metric) => (metric.MetricStat ? [metric.MetricStat.Metric.MetricName] : [])).sort(),
       ).toEqual(['5xx', 'Count']);
