@@ -34,11 +34,18 @@ export interface ScimHandlerDeps {
   readonly now?: () => Date;
 }
 
+/**
+ * Middy abandons a handler this long before the Lambda deadline with a TimeoutError, which scim-errors
+ * answers as 503 + Retry-After. A Lambda that runs out of time instead ends as API Gateway's bare 500,
+ * which counts toward quarantining the customer's Entra job. One second is ample to send the answer.
+ */
+export const ANSWER_BEFORE_DEADLINE_MS = 1_000;
+
 export function scimHandler(route: ScimRoute, deps: ScimHandlerDeps): ScimLambdaHandler {
   const base = async (event: ScimEvent, context: { awsRequestId?: string }): Promise<ScimResult> =>
     toApiGatewayResult(await route(toScimRequest(event, chainState(event), context.awsRequestId)));
 
-  return middy<ScimEvent, ScimResult>()
+  return middy<ScimEvent, ScimResult>({ timeoutEarlyInMillis: ANSWER_BEFORE_DEADLINE_MS })
     .use([
       requestContext({ logger: deps.logger }),
       scimErrors({ logger: deps.logger }),

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import type { TokenStore } from '../../../lambdas/auth/token-store';
 import { newTenantRecord } from '../../../lambdas/auth/tokens';
-import { scimHandler } from '../../../lambdas/middleware';
+import { ANSWER_BEFORE_DEADLINE_MS, scimHandler } from '../../../lambdas/middleware';
 import type { ScimRequest, ScimResponse } from '../../../lambdas/middleware';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { captureLogs, makeContext, makeEvent, parseResult, testLogger } from './helpers';
@@ -163,5 +163,27 @@ describe('scimHandler: responses', () => {
       }),
     ]);
     expect(logs.text()).not.toContain(acme.token);
+  });
+});
+
+describe('scimHandler: the Lambda deadline', () => {
+  it('answers 503 with Retry-After before the deadline when the route hangs, never a Lambda timeout', async () => {
+    const handler = scimHandler(() => new Promise<ScimResponse>(() => undefined), {
+      tokenStore,
+      logger: testLogger(),
+    });
+    const event = makeEvent({
+      method: 'get',
+      rawPath: '/tenants/acme/scim/v2/Users',
+      headers: { authorization: `Bearer ${acme.token}` },
+    });
+    const deadline = Date.now() + ANSWER_BEFORE_DEADLINE_MS + 150;
+    const context = { ...makeContext(), getRemainingTimeInMillis: () => deadline - Date.now() };
+    const result = parseResult(await handler(event, context));
+    // Answered with most of the margin to spare (Middy's own default leaves 5 ms).
+    expect(deadline - Date.now()).toBeGreaterThan(ANSWER_BEFORE_DEADLINE_MS / 2);
+    expect(result.status).toBe(503);
+    expect(result.headers['retry-after']).toBeDefined();
+    expect(result.body).toMatchObject({ status: '503' });
   });
 });
