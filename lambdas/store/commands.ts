@@ -27,6 +27,11 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 export type ActionMeaning =
   | { readonly kind: 'resource' }
   | { readonly kind: 'unique'; readonly attribute: UniqueAttribute }
+  /**
+   * A member or reverse membership item. Unconditional, so it never fails a condition; a conflict with
+   * another transaction on it is retried like any other.
+   */
+  | { readonly kind: 'membership' }
   | { readonly kind: 'other' };
 
 export interface TaggedAction {
@@ -275,6 +280,36 @@ export const deleteMembershipRequests = (tenantId: string, groupId: string, user
   membershipKeys(tenantId, groupId, userId).map((key) => ({
     DeleteRequest: { Key: { pk: key.pk, sk: key.sk } },
   }));
+
+/** A membership write request as an unconditional transaction action on the same item. */
+export const membershipAction = (tableName: string, request: WriteRequest): TaggedAction => {
+  const put = request.PutRequest?.Item;
+  const deleted = request.DeleteRequest?.Key;
+  if (put !== undefined)
+    return { meaning: { kind: 'membership' }, action: { Put: { TableName: tableName, Item: put } } };
+  if (deleted !== undefined) {
+    return { meaning: { kind: 'membership' }, action: { Delete: { TableName: tableName, Key: deleted } } };
+  }
+  throw new Error('A membership write request is a put or a delete.');
+};
+
+/**
+ * How a resource write and its membership writes go out. When together they fit in one transaction
+ * (100 actions), they are one transaction: atomic with the resource's version and uniqueness conditions,
+ * one round. Otherwise the transaction goes first and the memberships follow as batch writes once it has
+ * committed (a rejected write must change no membership): one more round.
+ */
+export const groupWritePlan = (
+  tableName: string,
+  actions: readonly TaggedAction[],
+  memberRequests: readonly WriteRequest[],
+): { readonly transaction: TaggedAction[]; readonly afterCommit: WriteRequest[] } =>
+  actions.length + memberRequests.length <= MAX_TRANSACTION_ACTIONS
+    ? {
+        transaction: [...actions, ...memberRequests.map((request) => membershipAction(tableName, request))],
+        afterCommit: [],
+      }
+    : { transaction: [...actions], afterCommit: [...memberRequests] };
 
 /** BatchWriteItem inputs of at most 25 requests each. */
 export const batchWriteInputs = (

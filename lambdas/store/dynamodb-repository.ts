@@ -32,6 +32,7 @@ import {
   batchWriteInputs,
   counterAction,
   deleteMembershipRequests,
+  groupWritePlan,
   deleteResourceAction,
   lookupActions,
   partitionQuery,
@@ -324,8 +325,9 @@ export class DynamoDbScimRepository implements ScimRepository {
   async createGroup(tenantId: string, group: JsonObject): Promise<ScimResource> {
     const members = membersOf(group);
     await this.assertUsersExist(tenantId, idsOf(members));
-    const created = await this.createResource(tenantId, 'Group', group);
-    await this.writeMemberships(putMembers(tenantId, created.id, members));
+    const created = await this.createResource(tenantId, 'Group', group, (id) =>
+      putMembers(tenantId, id, members),
+    );
     return members.length === 0 ? created : withMembers(created, members);
   }
 
@@ -452,6 +454,7 @@ export class DynamoDbScimRepository implements ScimRepository {
     tenantId: string,
     type: ResourceTypeName,
     body: JsonObject,
+    memberRequests: (id: string) => WriteRequest[] = () => [],
   ): Promise<ScimResource> {
     const id = this.newId();
     const timestamp = this.now().toISOString();
@@ -465,17 +468,22 @@ export class DynamoDbScimRepository implements ScimRepository {
       ...lookupActions(this.tableName, tenantId, type, id, NO_INDEX, indexValues(type, body)),
       counterAction(this.tableName, tenantId, type, this.shard(), 1),
     ];
+    // A group's members are written with it when they fit in the transaction, else once it has committed
+    // (a 409 on the displayName must write no member).
+    const { transaction, afterCommit } = groupWritePlan(this.tableName, actions, memberRequests(id));
     try {
-      await this.transact(actions);
+      await this.transact(transaction);
     } catch (error) {
       throw this.cancellationToScimError(error, type);
     }
+    await this.writeMemberships(afterCommit);
     return fromItem(item);
   }
 
   /**
    * Read, apply, write conditionally on the version read; on a concurrent change, again (bounded). The
-   * membership writes of a group plan follow the committed write; they are idempotent puts/deletes.
+   * membership writes of a group plan go in that transaction when they fit (groupWritePlan), else follow
+   * its commit; they are idempotent puts/deletes.
    */
   private async updateResource(
     tenantId: string,
@@ -518,11 +526,13 @@ export class DynamoDbScimRepository implements ScimRepository {
           indexValues(type, body),
         ),
       ];
-      // Memberships only after the version-checked write has committed: a rejected write (409, 412, a
-      // lost race, a concurrent delete) must change nothing. A member write failing after the commit
-      // answers 503 and the client's retry completes it (member puts/deletes are idempotent).
-      await this.transact(actions);
-      await this.writeMemberships(memberRequests);
+      // A rejected write (409, 412, a lost race, a concurrent delete) must change no membership: the
+      // memberships ride in the version-checked transaction when they fit, else follow its commit. A
+      // member write failing after the commit answers 503 and the client's retry completes it (member
+      // puts/deletes are idempotent).
+      const { transaction, afterCommit } = groupWritePlan(this.tableName, actions, memberRequests);
+      await this.transact(transaction);
+      await this.writeMemberships(afterCommit);
       return { item };
     });
   }

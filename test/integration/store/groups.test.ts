@@ -248,30 +248,72 @@ describe('groups and memberships on DynamoDB Local', () => {
     expect(await displaysOf(created.id)).toEqual({ [a]: undefined });
   });
 
-  it('a PATCH rejected with 409 (rename to a taken displayName) writes none of its added members', async () => {
-    const user = await repository.createUser(TENANT, {
-      schemas: [CORE_USER_URN],
-      userName: 'rejected-member@example.com',
-    });
-    const renamed = await repository.createGroup(TENANT, group('Rename me'));
-    await repository.createGroup(TENANT, group('Taken name'));
-    const error = await scimErrorOf(
-      repository.updateGroup(
-        TENANT,
-        renamed.id,
-        (current) => ({
-          resource: { ...current, displayName: 'Taken name' },
-          changed: true,
-          members: { removeAll: false, add: [{ value: user.id }], remove: [] },
+  // 1 member fits in the group's transaction (atomic); 60 do not (transaction first, then member batches).
+  it.each([1, 60])(
+    'a PATCH rejected with 409 (rename to a taken displayName) writes none of its %i added members',
+    async (count) => {
+      const users = await Promise.all(
+        Array.from({ length: count }, (_, index) =>
+          repository.createUser(TENANT, {
+            schemas: [CORE_USER_URN],
+            userName: `rejected-member-${count}-${index}@example.com`,
+          }),
+        ),
+      );
+      const ids = users.map((user) => user.id);
+      const renamed = await repository.createGroup(TENANT, group(`Rename me ${count}`));
+      await repository.createGroup(TENANT, group(`Taken name ${count}`));
+      const error = await scimErrorOf(
+        repository.updateGroup(
+          TENANT,
+          renamed.id,
+          (current) => ({
+            resource: { ...current, displayName: `Taken name ${count}` },
+            changed: true,
+            members: { removeAll: false, add: ids.map((value) => ({ value })), remove: [] },
+          }),
+          { memberIdsHint: ids },
+        ),
+      );
+      expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
+      const read = await repository.getGroup(TENANT, renamed.id, { includeMembers: true });
+      expect(read).toMatchObject({
+        displayName: `Rename me ${count}`,
+        members: [],
+        meta: { version: 'W/"1"' },
+      });
+      for (const id of [ids[0], ids[ids.length - 1]]) {
+        const reader = await repository.getUser(TENANT, id ?? '', { includeGroups: true });
+        expect(reader?.groups).toBeUndefined();
+      }
+      // The same add without the clash writes every member, on either path.
+      await repository.updateGroup(TENANT, renamed.id, memberPlan(ids), { memberIdsHint: ids });
+      expect(Object.keys(await displaysOf(renamed.id)).sort()).toEqual([...ids].sort());
+      const member = await repository.getUser(TENANT, ids[ids.length - 1] ?? '', { includeGroups: true });
+      expect(member?.groups).toEqual([expect.objectContaining({ value: renamed.id })]);
+    },
+  );
+
+  it.each([1, 60])('a POST of a taken displayName with %i members writes no member', async (count) => {
+    const users = await Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        repository.createUser(TENANT, {
+          schemas: [CORE_USER_URN],
+          userName: `rejected-post-${count}-${index}@example.com`,
         }),
-        { memberIdsHint: [user.id] },
       ),
     );
+    const members = users.map((user) => ({ value: user.id }));
+    const first = await repository.createGroup(TENANT, group(`Posted twice ${count}`));
+    const error = await scimErrorOf(
+      repository.createGroup(TENANT, group(`Posted twice ${count}`, { members })),
+    );
     expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
-    const read = await repository.getGroup(TENANT, renamed.id, { includeMembers: true });
-    expect(read).toMatchObject({ displayName: 'Rename me', members: [], meta: { version: 'W/"1"' } });
-    const reader = await repository.getUser(TENANT, user.id, { includeGroups: true });
-    expect(reader?.groups).toBeUndefined();
+    for (const user of [users[0], users[users.length - 1]]) {
+      const reader = await repository.getUser(TENANT, user?.id ?? '', { includeGroups: true });
+      expect(reader?.groups).toBeUndefined();
+    }
+    expect(await displaysOf(first.id)).toEqual({});
   });
 
   it('deleting a user removes its memberships', async () => {

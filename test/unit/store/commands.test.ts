@@ -8,7 +8,9 @@ import {
   chunk,
   counterAction,
   deleteMembershipRequests,
+  groupWritePlan,
   lookupActions,
+  membershipAction,
   partitionQuery,
   putMembershipRequests,
   putResourceAction,
@@ -235,10 +237,17 @@ describe('cancellationCause', () => {
     { kind: 'resource' },
     { kind: 'unique', attribute: 'userName' },
     { kind: 'other' },
+    { kind: 'membership' },
   ] as const;
 
   it.each([
     [['None', 'ConditionalCheckFailed', 'None'], { kind: 'unique', attribute: 'userName' }],
+    // Member actions in a group's transaction: a clash or a version change still decides, a conflict on
+    // a member item is retried, an item too large is invalid.
+    [['None', 'ConditionalCheckFailed', 'None', 'None'], { kind: 'unique', attribute: 'userName' }],
+    [['ConditionalCheckFailed', 'None', 'None', 'None'], { kind: 'version' }],
+    [['None', 'None', 'None', 'TransactionConflict'], { kind: 'retry' }],
+    [['None', 'None', 'None', 'ValidationError'], { kind: 'invalid' }],
     [['ConditionalCheckFailed', 'ConditionalCheckFailed', 'None'], { kind: 'unique', attribute: 'userName' }],
     [['ConditionalCheckFailed', 'None', 'None'], { kind: 'version' }],
     [['None', 'None', 'TransactionConflict'], { kind: 'retry' }],
@@ -254,5 +263,38 @@ describe('cancellationCause', () => {
 
   it('is undefined for other errors', () => {
     expect(cancellationCause(new Error('x'), meanings)).toBeUndefined();
+  });
+});
+
+describe('groupWritePlan', () => {
+  const groupAction = putResourceAction('scim', toItem('acme', 'Group', GROUP, { schemas: [] }, STAMP), 3);
+  const membersRequests = (count: number) =>
+    Array.from({ length: count }, () => putMembershipRequests('acme', GROUP, ID)).flat();
+
+  it('puts the member writes in the transaction when everything fits in 100 actions', () => {
+    const requests = [...membersRequests(48), ...deleteMembershipRequests('acme', GROUP, GROUP)];
+    const counter = counterAction('scim', 'acme', 'Group', 0, 1);
+    const plan = groupWritePlan('scim', [groupAction, counter], requests);
+    expect(plan.transaction).toHaveLength(100);
+    expect(plan.afterCommit).toEqual([]);
+    expect(plan.transaction[0]).toBe(groupAction);
+    expect(plan.transaction.slice(2).every(({ meaning }) => meaning.kind === 'membership')).toBe(true);
+    expect(plan.transaction[2]?.action).toEqual({
+      Put: { TableName: 'scim', Item: requests[0]?.PutRequest?.Item },
+    });
+    expect(plan.transaction[99]?.action).toEqual({
+      Delete: { TableName: 'scim', Key: requests[97]?.DeleteRequest?.Key },
+    });
+  });
+
+  it('leaves them for after the commit when they do not fit (one group action + 50 members = 101)', () => {
+    const requests = membersRequests(50);
+    const plan = groupWritePlan('scim', [groupAction], requests);
+    expect(plan.transaction).toEqual([groupAction]);
+    expect(plan.afterCommit).toEqual(requests);
+  });
+
+  it('rejects a write request that is neither a put nor a delete', () => {
+    expect(() => membershipAction('scim', {})).toThrow('put or a delete');
   });
 });

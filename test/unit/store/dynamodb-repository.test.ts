@@ -405,42 +405,131 @@ describe('group memberships', () => {
     expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
   });
 
-  it('writes two items per added member, bumps the group version, and retries unprocessed items', async () => {
+  /** Answers every BatchGet with the users asked for: they all exist. */
+  const everyUserExists = (): void => {
+    ddb
+      .on(BatchGetCommand)
+      .callsFake((input: { RequestItems: Record<string, { Keys: { pk: string; sk: string }[] }> }) => ({
+        Responses: {
+          [TABLE]: input.RequestItems[TABLE].Keys.filter((key) => key.pk === 'T#acme#USERS'),
+        },
+      }));
+  };
+  const userIds = (count: number): string[] =>
+    Array.from({ length: count }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`);
+
+  it('writes a small member change in the group transaction itself: one round, atomic with the version', async () => {
     ddb.on(GetCommand).resolves({ Item: groupItem(1) });
-    ddb.on(BatchGetCommand).resolves({
-      Responses: {
-        [TABLE]: [
-          { pk: 'T#acme#USERS', sk: `USER#${ID}` },
-          { pk: 'T#acme#USERS', sk: `USER#${OTHER}` },
-        ],
-      },
+    everyUserExists();
+    ddb.on(TransactWriteCommand).resolves({});
+    const updated = await repository().updateGroup(TENANT, GROUP, addPlan([ID, OTHER], [GROUP]), {
+      memberIdsHint: [ID, OTHER],
     });
+    expect(updated.meta).toMatchObject({ version: 'W/"2"' });
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    const calls = ddb.commandCalls(TransactWriteCommand);
+    expect(calls).toHaveLength(1);
+    const items = calls[0]?.args[0].input.TransactItems ?? [];
+    expect(items[0]?.Put).toMatchObject({ ConditionExpression: '#version = :expected' });
+    expect(items.slice(1).map((item): unknown => item.Put?.Item ?? item.Delete?.Key)).toEqual([
+      { pk: MEMBERS, sk: ID, userId: ID, groupId: GROUP },
+      { pk: `T#acme#USER#${ID}#GROUPS`, sk: GROUP, userId: ID, groupId: GROUP },
+      { pk: MEMBERS, sk: OTHER, userId: OTHER, groupId: GROUP },
+      { pk: `T#acme#USER#${OTHER}#GROUPS`, sk: GROUP, userId: OTHER, groupId: GROUP },
+      { pk: MEMBERS, sk: GROUP },
+      { pk: `T#acme#USER#${GROUP}#GROUPS`, sk: GROUP },
+    ]);
+    // Member actions carry no condition: only the group's version (and uniqueness) can cancel it.
+    expect(items.slice(1).every((item) => (item.Put ?? item.Delete)?.ConditionExpression === undefined)).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    ['the version moved: re-read and retried', ['ConditionalCheckFailed'], 2, undefined],
+    [
+      'a conflict on a member item: the same transaction again',
+      ['None', 'TransactionConflict'],
+      2,
+      undefined,
+    ],
+    ['the group item is too large', ['ValidationError', 'None'], 1, [400, 'invalidValue']],
+  ])('maps a cancellation of a transaction with member actions: %s', async (_, codes, sends, error) => {
+    ddb.on(GetCommand).resolves({ Item: groupItem(1) });
+    everyUserExists();
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled(...codes))
+      .resolves({});
+    const outcome = repository().updateGroup(TENANT, GROUP, addPlan([ID]), { memberIdsHint: [ID] });
+    if (error === undefined) await outcome;
+    else {
+      const failure = await errorOf(outcome);
+      expect([failure.status, failure.scimType]).toEqual(error);
+    }
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(sends);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  it('a rename to a taken displayName with members in the transaction is 409 uniqueness, not a retry', async () => {
+    ddb.on(GetCommand).resolves({ Item: groupItem(1) });
+    everyUserExists();
+    // Actions: group put, claim new displayName, release old displayName, two member items.
+    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None', 'None', 'None'));
+    const rename = () => ({ ...addPlan([ID])(), resource: { schemas: [], id: GROUP, displayName: 'Taken' } });
+    const error = await errorOf(repository().updateGroup(TENANT, GROUP, rename, { memberIdsHint: [ID] }));
+    expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  it('splits a change too large for one transaction: group transaction first, then member batches, retrying unprocessed items', async () => {
+    const added = userIds(50); // 1 group put + 100 member actions > 100
+    ddb.on(GetCommand).resolves({ Item: groupItem(1) });
+    everyUserExists();
     ddb.on(TransactWriteCommand).resolves({});
     const leftover = { PutRequest: { Item: { pk: 'x', sk: 'y' } } };
     ddb
       .on(BatchWriteCommand)
       .resolvesOnce({ UnprocessedItems: { [TABLE]: [leftover] } })
       .resolves({});
-    const updated = await repository().updateGroup(TENANT, GROUP, addPlan([ID, OTHER]), {
-      memberIdsHint: [ID, OTHER],
-    });
+    const updated = await repository().updateGroup(TENANT, GROUP, addPlan(added), { memberIdsHint: added });
     expect(updated.meta).toMatchObject({ version: 'W/"2"' });
+    const transactions = ddb.commandCalls(TransactWriteCommand);
+    expect(transactions).toHaveLength(1);
+    expect(transactions[0]?.args[0].input.TransactItems).toHaveLength(1);
     const writes = ddb
       .commandCalls(BatchWriteCommand)
-      .map((call) => call.args[0].input.RequestItems?.[TABLE]);
-    expect(writes[0]).toHaveLength(4);
-    expect(writes[1]).toEqual([leftover]);
-    // Only the hinted ids were checked, in one BatchGet.
-    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
+      .map((call) => call.args[0].input.RequestItems?.[TABLE] ?? []);
+    expect(writes.slice(0, 4).map((requests) => requests.length)).toEqual([25, 25, 25, 25]);
+    expect(writes.slice(4)).toEqual([[leftover]]);
+    // The batches went out only after the transaction.
+    expect(ddb.calls().findIndex((call) => call.args[0] instanceof BatchWriteCommand)).toBeGreaterThan(
+      ddb.calls().findIndex((call) => call.args[0] instanceof TransactWriteCommand),
+    );
   });
 
-  it('fails with 503 when unprocessed items never drain', async () => {
+  it('writes no member of a large change whose group transaction is rejected (409)', async () => {
+    const added = userIds(50);
+    ddb.on(GetCommand).resolves({ Item: groupItem(1) });
+    everyUserExists();
+    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None'));
+    const rename = () => ({
+      ...addPlan(added)(),
+      resource: { schemas: [], id: GROUP, displayName: 'Taken' },
+    });
+    const error = await errorOf(repository().updateGroup(TENANT, GROUP, rename, { memberIdsHint: added }));
+    expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  it('fails with 503 when unprocessed items of a large change never drain', async () => {
     ddb.on(GetCommand).resolves({ Item: groupItem(1) });
     ddb.on(TransactWriteCommand).resolves({});
     ddb
       .on(BatchWriteCommand)
       .resolves({ UnprocessedItems: { [TABLE]: [{ DeleteRequest: { Key: { pk: 'x', sk: 'y' } } }] } });
-    const error = await errorOf(repository().updateGroup(TENANT, GROUP, addPlan([], [ID])));
+    const error = await errorOf(repository().updateGroup(TENANT, GROUP, addPlan([], userIds(50))));
     expect(error.status).toBe(503);
   });
 
@@ -469,8 +558,18 @@ describe('member display', () => {
       }));
   };
   const userRow = (id: string) => ({ pk: USERS, sk: `USER#${id}` });
-  const writeRequests = () =>
-    ddb.commandCalls(BatchWriteCommand).flatMap((call) => call.args[0].input.RequestItems?.[TABLE] ?? []);
+  /** Every write of an item, in a transaction or a batch, as a batch write request. */
+  const writeRequests = () => [
+    ...ddb
+      .commandCalls(TransactWriteCommand)
+      .flatMap((call) =>
+        (call.args[0].input.TransactItems ?? []).flatMap((item) => [
+          ...(item.Put === undefined ? [] : [{ PutRequest: { Item: item.Put.Item } }]),
+          ...(item.Delete === undefined ? [] : [{ DeleteRequest: { Key: item.Delete.Key } }]),
+        ]),
+      ),
+    ...ddb.commandCalls(BatchWriteCommand).flatMap((call) => call.args[0].input.RequestItems?.[TABLE] ?? []),
+  ];
   /** The member items put (not the reverse items), for the group `groupId`. */
   const memberPuts = (pk = MEMBERS) =>
     writeRequests().flatMap((request) => {
