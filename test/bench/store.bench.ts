@@ -81,8 +81,11 @@ const scenario = async (
     changed: false,
     members: { removeAll: false, add: entries(ids), remove: [] },
   }));
-  const extra = await inBatches(50, 50, (index) => repository.createUser(tenant, user(`extra-${index}`)));
+  const extra = await inBatches(99, 50, (index) => repository.createUser(tenant, user(`extra-${index}`)));
   const extraIds = extra.map((created) => created.id);
+  // 49 added members fit in the group's own transaction (1 + 98 actions); 50 do not (1 + 100 > 100).
+  const fitting = extraIds.slice(50);
+  const tooMany = extraIds.slice(0, 50);
   const target = ids[0];
   const rows: [string, Omit<Meter, 'inFlight'>][] = [];
   const add = async (name: string, action: () => Promise<unknown>): Promise<void> => {
@@ -115,15 +118,30 @@ const scenario = async (
   await add('POST group', async () => {
     groupId = (await repository.createGroup(tenant, { schemas: [CORE_GROUP_URN], displayName: 'New' })).id;
   });
-  await add(`PATCH add 50 members (group of ${size})`, () =>
+  await add('POST group with 10 members', () =>
+    repository.createGroup(tenant, {
+      schemas: [CORE_GROUP_URN],
+      displayName: 'New with members',
+      members: entries(ids.slice(0, 10)),
+    }),
+  );
+  await add(`PATCH add 49 members (group of ${size})`, () =>
     repository.updateGroup(
       tenant,
       big.id,
-      (current) => ({ resource: current, changed: false, members: { ...noMembers, add: entries(extraIds) } }),
-      { memberIdsHint: extraIds },
+      (current) => ({ resource: current, changed: false, members: { ...noMembers, add: entries(fitting) } }),
+      { memberIdsHint: fitting },
     ),
   );
-  await add(`PATCH remove 1 member (group of ${size})`, () =>
+  await add(`PATCH add 50 members (group of ${size + 49})`, () =>
+    repository.updateGroup(
+      tenant,
+      big.id,
+      (current) => ({ resource: current, changed: false, members: { ...noMembers, add: entries(tooMany) } }),
+      { memberIdsHint: tooMany },
+    ),
+  );
+  await add(`PATCH remove 1 member (group of ${size + 99})`, () =>
     repository.updateGroup(tenant, big.id, (current) => ({
       resource: current,
       changed: false,
@@ -133,7 +151,8 @@ const scenario = async (
   await add('DELETE user (in 1 group)', () => repository.deleteUser(tenant, extraIds[0]));
   await add('DELETE user (in no group)', () => repository.deleteUser(tenant, postedId));
   await add('DELETE group (empty)', () => repository.deleteGroup(tenant, groupId));
-  await add(`DELETE group (${size + 49} members)`, () => repository.deleteGroup(tenant, big.id));
+  // size + 99 members, less the one removed and the deleted user's membership.
+  await add(`DELETE group (${size + 97} members)`, () => repository.deleteGroup(tenant, big.id));
   return rows;
 };
 
