@@ -122,7 +122,7 @@ const scenario = async (
     repository.createGroup(tenant, {
       schemas: [CORE_GROUP_URN],
       displayName: 'New with members',
-      members: entries(ids.slice(0, 10)),
+      members: ids.slice(0, 10).map((value) => ({ value })),
     }),
   );
   await add(`PATCH add 49 members (group of ${size})`, () =>
