@@ -64,13 +64,15 @@ export function resourceRoute(
         );
       }
       case 'replace': {
+        const projection = parseProjection(request.query);
         const replaced = await service.replace(
           tenantId,
           operation.id,
           requireBody(request),
           conditional(request),
+          projection,
         );
-        return resourceResponse(200, replaced, context(parseProjection(request.query)));
+        return resourceResponse(200, replaced, context(projection));
       }
       case 'patch': {
         const projection = parseProjection(request.query);
@@ -79,6 +81,7 @@ export function resourceRoute(
           operation.id,
           requireBody(request),
           conditional(request),
+          projection,
         );
         if (!hasProjection(projection)) return noContent(patched);
         // A group comes back from PATCH without members: read it again when the projection returns them.

@@ -21,10 +21,28 @@ export interface ResourceService {
   create(tenantId: string, body: unknown): Promise<ScimResource>;
   /** GET by id; reads computed attributes (groups, members) only when the projection returns them. 404. */
   get(tenantId: string, id: string, projection: Projection): Promise<ScimResource>;
-  /** PUT. 404, 409, 412, 400 mutability for an immutable change. */
-  replace(tenantId: string, id: string, body: unknown, options: ConditionalOptions): Promise<ScimResource>;
-  /** PATCH with a PatchOp body. Returns the resource as stored (Groups: without members). */
-  patch(tenantId: string, id: string, body: unknown, options: ConditionalOptions): Promise<ScimResource>;
+  /**
+   * PUT. 404, 409, 412, 400 mutability for an immutable change. With a `projection` that returns User
+   * `groups`, the answer carries them.
+   */
+  replace(
+    tenantId: string,
+    id: string,
+    body: unknown,
+    options: ConditionalOptions,
+    projection?: Projection,
+  ): Promise<ScimResource>;
+  /**
+   * PATCH with a PatchOp body. Returns the resource as stored (Groups: without members); with a
+   * `projection` that returns User `groups`, the user carries them.
+   */
+  patch(
+    tenantId: string,
+    id: string,
+    body: unknown,
+    options: ConditionalOptions,
+    projection?: Projection,
+  ): Promise<ScimResource>;
   /** DELETE. 404 when absent, 412 when If-Match differs. */
   remove(tenantId: string, id: string, options: ConditionalOptions): Promise<void>;
 }

@@ -13,6 +13,8 @@ import type { JsonObject } from '../scim/json';
 import { isJsonObject } from '../scim/json';
 import { applyPatch } from '../scim/patch/apply';
 import { ENTERPRISE_USER_URN, USER_SCHEMA } from '../scim/schema';
+import type { Projection } from '../http/query';
+import type { ScimResource } from '../scim/resource';
 import type { ScimRepository } from '../store/repository';
 import { notFound, projectionReturns, toFindQuery } from './common';
 import type { ResourceService } from './types';
@@ -28,12 +30,30 @@ function rejectSelfManagement(id: string, resource: JsonObject): void {
 }
 
 export function createUserService(repository: ScimRepository): ResourceService {
+  /**
+   * The written user, re-read with its groups when the projection returns them (they are not stored on
+   * the user item). A concurrent DELETE between the write and the read answers 404, as it would next.
+   */
+  const withGroupsWhenAsked = async (
+    tenantId: string,
+    written: ScimResource,
+    projection: Projection | undefined,
+  ): Promise<ScimResource> => {
+    if (projection === undefined || !projectionReturns(USER_SCHEMA, projection, 'groups')) return written;
+    const reread = await repository.getUser(tenantId, written.id, { includeGroups: true });
+    if (reread === undefined) throw notFound('User', written.id);
+    return reread;
+  };
+
   return {
     schema: USER_SCHEMA,
 
     // Every method is async so that validation errors reject the promise instead of throwing.
     async list(tenantId, query) {
-      return repository.findUsers(tenantId, toFindQuery(query, USER_SCHEMA));
+      return repository.findUsers(tenantId, {
+        ...toFindQuery(query, USER_SCHEMA),
+        includeGroups: projectionReturns(USER_SCHEMA, query, 'groups'),
+      });
     },
 
     async create(tenantId, body) {
@@ -48,16 +68,17 @@ export function createUserService(repository: ScimRepository): ResourceService {
       return user;
     },
 
-    async replace(tenantId, id, body, options) {
+    async replace(tenantId, id, body, options, projection) {
       // The User schema has no immutable attributes, so PUT needs no read of the current state here:
       // readOnly attributes are dropped by normalisation and the store keeps id and meta.created.
       const user = normaliseResource(body, USER_SCHEMA);
       rejectSelfManagement(id, user);
-      return repository.replaceUser(tenantId, id, user, options);
+      const replaced = await repository.replaceUser(tenantId, id, user, options);
+      return withGroupsWhenAsked(tenantId, replaced, projection);
     },
 
-    async patch(tenantId, id, body, options) {
-      return repository.updateUser(
+    async patch(tenantId, id, body, options, projection) {
+      const patched = await repository.updateUser(
         tenantId,
         id,
         (current) => {
@@ -67,6 +88,7 @@ export function createUserService(repository: ScimRepository): ResourceService {
         },
         options,
       );
+      return withGroupsWhenAsked(tenantId, patched, projection);
     },
 
     async remove(tenantId, id, options) {

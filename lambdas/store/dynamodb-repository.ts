@@ -316,8 +316,14 @@ export class DynamoDbScimRepository implements ScimRepository {
     });
   }
 
-  findUsers(tenantId: string, query: FindQuery): Promise<FindResult> {
-    return this.find(tenantId, 'User', query, false);
+  async findUsers(tenantId: string, query: FindQuery): Promise<FindResult> {
+    const result = await this.find(tenantId, 'User', query, false);
+    if (query.includeGroups !== true) return result;
+    // As getUser: a Query of each user's reverse partition, then only the groups that still exist.
+    const resources = await mapLimit(result.resources, BULK_CONCURRENCY, async (user) =>
+      withGroups(user, await this.existingGroups(tenantId, await this.groupIdsOfUser(tenantId, user.id))),
+    );
+    return { ...result, resources };
   }
 
   // ---- Groups ------------------------------------------------------------------------------------

@@ -76,6 +76,11 @@ export interface FindQuery {
    * from an earlier answer. When present, the answer carries cursors and no meaningful startIndex.
    */
   readonly cursor?: string;
+  /**
+   * Users: fill the computed `groups` of each user on the page (a Query per user, in parallel). False on
+   * Entra's hot path (a userName filter without `attributes=groups`).
+   */
+  readonly includeGroups?: boolean;
 }
 
 export interface FindGroupsQuery extends FindQuery {

@@ -60,7 +60,10 @@ const groupsAttribute = complexAttribute(
       canonicalValues: ['direct', 'indirect'],
     }),
   ],
-  { multiValued: true, mutability: 'readOnly' },
+  // A documented deviation from RFC 7643's "default": groups costs a Query per user, and Entra's hot path
+  // (GET /Users?filter=userName eq ..., no attributes) would pay it on every match. Returned when asked
+  // (attributes=groups); /Schemas says so.
+  { multiValued: true, mutability: 'readOnly', returned: 'request' },
 );
 
 export const USER_CORE_SCHEMA: SchemaDefinition = {

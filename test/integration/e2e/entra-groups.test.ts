@@ -79,6 +79,41 @@ describe.each([
     expect(memberIds((await scim.get(`/Groups/${groupId}`)).body)).toEqual([...users].sort());
   });
 
+  it('answers User.groups only when attributes asks for it: list, .search, PATCH and PUT', async () => {
+    const [member] = users;
+    const userName = `member0.${dialect.flag || 'legacy'}@contoso.example`;
+    const groupsOf = (resource: Record<string, unknown> | undefined): unknown =>
+      (resource?.groups as { value: string }[] | undefined)?.map((group) => group.value);
+
+    // Entra's matching filter carries no attributes: no groups, none read.
+    const plain = await scim.filter('Users', `userName eq "${userName}"`);
+    expect(resourcesOf(plain)).toHaveLength(1);
+    expect(resourcesOf(plain)[0]).not.toHaveProperty('groups');
+
+    const asked = await scim.filter('Users', `userName eq "${userName}"`, 'attributes=groups');
+    expect(asked.status).toBe(200);
+    expect(groupsOf(resourcesOf(asked)[0])).toEqual([groupId]);
+
+    const searched = await scim.post('/Users/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: `userName eq "${userName}"`,
+      attributes: ['userName', 'groups'],
+    });
+    expect(groupsOf(resourcesOf(searched)[0])).toEqual([groupId]);
+
+    const patched = await scim.patch(`/Users/${member ?? ''}?attributes=groups`, [
+      { op: dialect.replace, path: 'title', value: 'Engineer' },
+    ]);
+    expect(patched.status).toBe(200);
+    expect(groupsOf(patched.body)).toEqual([groupId]);
+
+    const replaced = await scim.put(`/Users/${member ?? ''}?attributes=userName,groups`, entraUser(userName));
+    expect(replaced.status).toBe(200);
+    expect(groupsOf(replaced.body)).toEqual([groupId]);
+    const replacedPlain = await scim.put(`/Users/${member ?? ''}`, entraUser(userName));
+    expect(replacedPlain.body).not.toHaveProperty('groups');
+  });
+
   it('never returns members when excluded, by id or by filter', async () => {
     const byId = await scim.get(`/Groups/${groupId}?excludedAttributes=members`);
     expect(byId.status).toBe(200);

@@ -61,6 +61,7 @@ describe('user service', () => {
       filter: { kind: 'compare', path: { attribute: 'userName' }, op: 'eq', value: 'a@b.c' },
       startIndex: 1,
       count: 100,
+      includeGroups: false,
     });
   });
 
@@ -77,11 +78,18 @@ describe('user service', () => {
   it('list passes an RFC 9865 cursor through', async () => {
     const repository = mockRepository();
     await createUserService(repository).list('acme', { ...LIST, cursor: '' });
-    expect(repository.findUsers).toHaveBeenCalledWith('acme', { startIndex: 1, count: 100, cursor: '' });
+    expect(repository.findUsers).toHaveBeenCalledWith('acme', {
+      startIndex: 1,
+      count: 100,
+      cursor: '',
+      includeGroups: false,
+    });
   });
 
   it.each([
-    [NO_PROJECTION, true],
+    // groups is returned "request" (a Query per user): not by default, only when attributes names it.
+    [NO_PROJECTION, false],
+    [{ attributes: ['groups'], excludedAttributes: [] }, true],
     [{ attributes: [], excludedAttributes: ['groups'] }, false],
     [{ attributes: ['userName'], excludedAttributes: [] }, false],
     [{ attributes: ['groups.value'], excludedAttributes: [] }, true],
@@ -90,6 +98,64 @@ describe('user service', () => {
     repository.getUser.mockResolvedValue(storedUser('u1'));
     await createUserService(repository).get('acme', 'u1', projection);
     expect(repository.getUser).toHaveBeenCalledWith('acme', 'u1', { includeGroups });
+  });
+
+  it.each([
+    [LIST, false],
+    [{ ...LIST, attributes: ['groups'] }, true],
+    [{ ...LIST, attributes: ['userName', 'groups.value'] }, true],
+    [{ ...LIST, excludedAttributes: ['groups'] }, false],
+  ])('list with %j reads groups: %s', async (query, includeGroups) => {
+    const repository = mockRepository();
+    await createUserService(repository).list('acme', { ...query, filter: 'userName eq "a@b.c"' });
+    expect(repository.findUsers).toHaveBeenCalledWith('acme', expect.objectContaining({ includeGroups }));
+  });
+
+  it.each(['replace', 'patch'] as const)(
+    '%s re-reads the user with groups only when the projection asks for them',
+    async (operation) => {
+      const repository = mockRepository();
+      repository.replaceUser.mockResolvedValue(storedUser('u1'));
+      repository.updateUser.mockResolvedValue(storedUser('u1'));
+      const withGroups = { ...storedUser('u1'), groups: [{ value: 'g1', type: 'direct' }] };
+      repository.getUser.mockResolvedValue(withGroups);
+      const service = createUserService(repository);
+      const body =
+        operation === 'replace'
+          ? { userName: 'x@y.z' }
+          : { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'CTO' }] };
+      const plain = await service[operation]('acme', 'u1', body, {}, NO_PROJECTION);
+      expect(plain.groups).toBeUndefined();
+      expect(repository.getUser).not.toHaveBeenCalled();
+      const asked = await service[operation](
+        'acme',
+        'u1',
+        body,
+        {},
+        { attributes: ['groups'], excludedAttributes: [] },
+      );
+      expect(asked.groups).toEqual([{ value: 'g1', type: 'direct' }]);
+      expect(repository.getUser).toHaveBeenCalledWith('acme', 'u1', { includeGroups: true });
+    },
+  );
+
+  it('a user deleted between the write and the groups read is 404', async () => {
+    const repository = mockRepository();
+    repository.replaceUser.mockResolvedValue(storedUser('u1'));
+    repository.getUser.mockResolvedValue(undefined);
+    const error = await scimErrorOf(
+      createUserService(repository).replace(
+        'acme',
+        'u1',
+        { userName: 'x@y.z' },
+        {},
+        {
+          attributes: ['groups'],
+          excludedAttributes: [],
+        },
+      ),
+    );
+    expect([error.status, error.scimType]).toEqual([404, undefined]);
   });
 
   it('get of an unknown id is 404', async () => {
