@@ -37,6 +37,7 @@ import {
   AttributeType,
   BillingMode,
   Operation,
+  ProjectionType,
   StreamViewType,
   Table,
   TableEncryption,
@@ -123,6 +124,7 @@ interface TableShape {
     readonly indexName: string;
     readonly partitionKey: KeyAttribute;
     readonly sortKey?: KeyAttribute;
+    readonly projection?: 'KEYS_ONLY' | 'ALL';
   }[];
 }
 
@@ -249,19 +251,17 @@ export class ScimStack extends Stack {
         indexName: index.indexName,
         partitionKey: keyAttribute(index.partitionKey),
         sortKey: index.sortKey === undefined ? undefined : keyAttribute(index.sortKey),
+        projectionType: index.projection === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
       });
     }
     return table;
   }
 
-  /** The table's ARN and each index's ARN by name: no `index/*` wildcard. */
-  private tableResourceArns(definition: TableShape): string[] {
-    return [
-      this.table.tableArn,
-      ...(definition.globalSecondaryIndexes ?? []).map(
-        (index) => `${this.table.tableArn}/index/${index.indexName}`,
-      ),
-    ];
+  /** Each index's ARN by name: no `index/*` wildcard. */
+  private indexArns(definition: TableShape): string[] {
+    return (definition.globalSecondaryIndexes ?? []).map(
+      (index) => `${this.table.tableArn}/index/${index.indexName}`,
+    );
   }
 
   /**
@@ -287,11 +287,19 @@ export class ScimStack extends Stack {
     const tableAccess = new PolicyStatement({
       sid: 'ReadWriteScimItems',
       actions: [...TABLE_ITEM_ACTIONS],
-      resources: this.tableResourceArns(TABLE_DEFINITION),
+      resources: [this.table.tableArn],
+    });
+    // Indexes are only ever queried (User.groups, DELETE user's member clean-up).
+    const indexArns = this.indexArns(TABLE_DEFINITION);
+    const indexAccess = new PolicyStatement({
+      sid: 'QueryScimIndexes',
+      actions: ['dynamodb:Query'],
+      resources: indexArns,
     });
     for (const name of ['users', 'groups'] as const) {
       this.functions[name].role.addToPrincipalPolicy(readTenantSecrets);
       this.functions[name].role.addToPrincipalPolicy(tableAccess);
+      if (indexArns.length > 0) this.functions[name].role.addToPrincipalPolicy(indexAccess);
     }
     // Discovery authenticates the tenant too but never touches the table.
     this.functions.discovery.role.addToPrincipalPolicy(readTenantSecrets);

@@ -17,9 +17,10 @@ import {
   externalIdKey,
   memberKey,
   normaliseUniqueValue,
+  memberIndexPartition,
   uniqueKey,
-  userGroupKey,
 } from './keys';
+import { MEMBER_INDEX } from './table-definition';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -28,7 +29,7 @@ export type ActionMeaning =
   | { readonly kind: 'resource' }
   | { readonly kind: 'unique'; readonly attribute: UniqueAttribute }
   /**
-   * A member or reverse membership item. Unconditional, so it never fails a condition; a conflict with
+   * A member item. Unconditional, so it never fails a condition; a conflict with
    * another transaction on it is retried like any other.
    */
   | { readonly kind: 'membership' }
@@ -250,36 +251,35 @@ export const transactInput = (actions: readonly TaggedAction[]): TransactWriteCo
   ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
 });
 
-/** The two items of one membership: the member item under the group and the reverse item under the user. */
-export const membershipKeys = (tenantId: string, groupId: string, userId: string): [TableKey, TableKey] => [
-  memberKey(tenantId, groupId, userId),
-  userGroupKey(tenantId, userId, groupId),
-];
-
 export type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
 
 /**
- * Puts both items of a membership. The member item keeps the display the client sent for the member (the
- * reverse item, read for User.groups, has no use for it); a Put replaces the whole item, so the caller
- * passes the display the member should have afterwards.
+ * Puts the one item of a membership: under the group's member partition, keyed by user, and indexed by
+ * user in `byMember` (gsi1pk, gsi1sk) for User.groups. It keeps the display the client sent for the
+ * member; a Put replaces the whole item, so the caller passes the display the member should have afterwards.
  */
-export const putMembershipRequests = (
+export const putMembershipRequest = (
   tenantId: string,
   groupId: string,
   userId: string,
   display?: string,
-): WriteRequest[] => {
-  const [member, reverse] = membershipKeys(tenantId, groupId, userId);
-  return [
-    { PutRequest: { Item: { ...member, userId, groupId, ...(display === undefined ? {} : { display }) } } },
-    { PutRequest: { Item: { ...reverse, userId, groupId } } },
-  ];
-};
+): WriteRequest => ({
+  PutRequest: {
+    Item: {
+      ...memberKey(tenantId, groupId, userId),
+      [MEMBER_INDEX.partitionKey.name]: memberIndexPartition(tenantId, userId),
+      [MEMBER_INDEX.sortKey.name]: groupId,
+      userId,
+      groupId,
+      ...(display === undefined ? {} : { display }),
+    },
+  },
+});
 
-export const deleteMembershipRequests = (tenantId: string, groupId: string, userId: string): WriteRequest[] =>
-  membershipKeys(tenantId, groupId, userId).map((key) => ({
-    DeleteRequest: { Key: { pk: key.pk, sk: key.sk } },
-  }));
+export const deleteMembershipRequest = (tenantId: string, groupId: string, userId: string): WriteRequest => {
+  const { pk, sk } = memberKey(tenantId, groupId, userId);
+  return { DeleteRequest: { Key: { pk, sk } } };
+};
 
 /** A membership write request as an unconditional transaction action on the same item. */
 export const membershipAction = (tableName: string, request: WriteRequest): TaggedAction => {
@@ -294,8 +294,8 @@ export const membershipAction = (tableName: string, request: WriteRequest): Tagg
 };
 
 /**
- * How a resource write and its membership writes go out. When together they fit in one transaction
- * (100 actions), they are one transaction: atomic with the resource's version and uniqueness conditions,
+ * How a resource write and its membership writes (one action per changed member) go out. When together
+ * they fit in one transaction (100 actions: up to 99 member changes with a group Put), they are one transaction: atomic with the resource's version and uniqueness conditions,
  * one round. Otherwise the transaction goes first and the memberships follow as batch writes once it has
  * committed (a rejected write must change no membership): one more round.
  */
@@ -345,6 +345,21 @@ export const batchGetInputs = (
     },
     ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
   }));
+
+/**
+ * A Query of one user's member items in the `byMember` index: the ids of its groups (gsi1sk), in order.
+ * Eventually consistent (a GSI offers nothing else): only User.groups and clean-ups read it, never a
+ * matching lookup.
+ */
+export const memberIndexQuery = (tableName: string, tenantId: string, userId: string): QueryCommandInput => ({
+  TableName: tableName,
+  IndexName: MEMBER_INDEX.indexName,
+  KeyConditionExpression: '#pk = :pk',
+  ExpressionAttributeNames: { '#pk': MEMBER_INDEX.partitionKey.name, '#p0': MEMBER_INDEX.sortKey.name },
+  ExpressionAttributeValues: { ':pk': memberIndexPartition(tenantId, userId) },
+  ProjectionExpression: '#p0',
+  ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
+});
 
 /** A strongly consistent Query of one partition, in sort-key order. */
 export const partitionQuery = (

@@ -118,11 +118,23 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
   AttributeDefinitions: [
     { AttributeName: TABLE_DEFINITION.partitionKey.name, AttributeType: TABLE_DEFINITION.partitionKey.type },
     { AttributeName: TABLE_DEFINITION.sortKey.name, AttributeType: TABLE_DEFINITION.sortKey.type },
+    ...TABLE_DEFINITION.globalSecondaryIndexes.flatMap((index) => [
+      { AttributeName: index.partitionKey.name, AttributeType: index.partitionKey.type },
+      { AttributeName: index.sortKey.name, AttributeType: index.sortKey.type },
+    ]),
   ],
   KeySchema: [
     { AttributeName: TABLE_DEFINITION.partitionKey.name, KeyType: 'HASH' },
     { AttributeName: TABLE_DEFINITION.sortKey.name, KeyType: 'RANGE' },
   ],
+  GlobalSecondaryIndexes: TABLE_DEFINITION.globalSecondaryIndexes.map((index) => ({
+    IndexName: index.indexName,
+    KeySchema: [
+      { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: index.projection },
+  })),
   BillingMode: 'PAY_PER_REQUEST',
 });
 

@@ -31,12 +31,13 @@ import {
   batchGetInputs,
   batchWriteInputs,
   counterAction,
-  deleteMembershipRequests,
+  deleteMembershipRequest,
   groupWritePlan,
   deleteResourceAction,
   lookupActions,
   partitionQuery,
-  putMembershipRequests,
+  memberIndexQuery,
+  putMembershipRequest,
   putResourceAction,
   transactInput,
 } from './commands';
@@ -61,8 +62,8 @@ import {
   resourcePartition,
   tenantKey,
   uniqueKey,
-  userGroupsPartition,
 } from './keys';
+import { MEMBER_INDEX } from './table-definition';
 import type { TableKey } from './keys';
 import { lookupPlan, needsMemberships, testedMemberIds } from './lookup-plan';
 import type { LookupPlan } from './lookup-plan';
@@ -216,7 +217,7 @@ interface AddedUsers {
 }
 
 const putMembers = (tenantId: string, groupId: string, members: readonly MemberEntry[]): WriteRequest[] =>
-  members.flatMap((member) => putMembershipRequests(tenantId, groupId, member.value, member.display));
+  members.map((member) => putMembershipRequest(tenantId, groupId, member.value, member.display));
 
 interface Page {
   readonly items: Record<string, unknown>[];
@@ -268,7 +269,7 @@ export class DynamoDbScimRepository implements ScimRepository {
   /**
    * The ids of `groupIds` whose group still exists (one BatchGet, O(groups of the user)): a member
    * clean-up that failed after its group's delete committed, or a member write racing that delete, can
-   * leave a reverse item behind.
+   * leave a member item behind.
    */
   private async existingGroups(tenantId: string, groupIds: readonly string[]): Promise<string[]> {
     const valid = groupIds.filter(isResourceId);
@@ -311,15 +312,18 @@ export class DynamoDbScimRepository implements ScimRepository {
 
   async deleteUser(tenantId: string, id: string, options: WriteOptions = {}): Promise<void> {
     await this.deleteResource(tenantId, 'User', id, options, async () => {
+      // The byMember index is eventually consistent: a membership written within its lag (typically
+      // under a second) before this delete can be missed and stay as an orphan member item (see
+      // docs/data-model.md, "Consistency of the byMember index").
       const groupIds = await this.groupIdsOfUser(tenantId, id);
-      return groupIds.flatMap((groupId) => deleteMembershipRequests(tenantId, groupId, id));
+      return groupIds.map((groupId) => deleteMembershipRequest(tenantId, groupId, id));
     });
   }
 
   async findUsers(tenantId: string, query: FindQuery): Promise<FindResult> {
     const result = await this.find(tenantId, 'User', query, false);
     if (query.includeGroups !== true) return result;
-    // As getUser: a Query of each user's reverse partition, then only the groups that still exist.
+    // As getUser: a Query of each user's member items in the byMember index, then only the groups that still exist.
     const resources = await mapLimit(result.resources, BULK_CONCURRENCY, async (user) =>
       withGroups(user, await this.existingGroups(tenantId, await this.groupIdsOfUser(tenantId, user.id))),
     );
@@ -419,7 +423,7 @@ export class DynamoDbScimRepository implements ScimRepository {
     await this.deleteResource(tenantId, 'Group', id, options, async () => {
       // Member clean-up grows with the group (documented); it runs after the group's own delete.
       const members = await this.membersOfGroup(tenantId, id, unbounded());
-      return members.flatMap((member) => deleteMembershipRequests(tenantId, id, member.value));
+      return members.map((member) => deleteMembershipRequest(tenantId, id, member.value));
     });
   }
 
@@ -572,7 +576,7 @@ export class DynamoDbScimRepository implements ScimRepository {
       await this.transact(actions);
       return cleanUpRequests;
     });
-    // A clean-up that fails here answers 503 and leaves member/reverse items of a resource that is gone:
+    // A clean-up that fails here answers 503 and leaves member items of a resource that is gone:
     // getUser drops groups that no longer exist, and a deleted group's member items are never read again.
     await this.writeMemberships(requests);
   }
@@ -631,7 +635,7 @@ export class DynamoDbScimRepository implements ScimRepository {
         ),
         ...current
           .filter((member) => !addIds.has(member.value))
-          .flatMap((member) => deleteMembershipRequests(tenantId, groupId, member.value)),
+          .map((member) => deleteMembershipRequest(tenantId, groupId, member.value)),
       ];
     }
     const removed = new Set(changes.remove);
@@ -654,7 +658,7 @@ export class DynamoDbScimRepository implements ScimRepository {
       ...putMembers(tenantId, groupId, kept),
       ...[...removed]
         .filter((userId) => !addIds.has(userId))
-        .flatMap((userId) => deleteMembershipRequests(tenantId, groupId, userId)),
+        .map((userId) => deleteMembershipRequest(tenantId, groupId, userId)),
     ];
   }
 
@@ -864,11 +868,11 @@ export class DynamoDbScimRepository implements ScimRepository {
     userId: string,
     budget: Budget = unbounded(),
   ): Promise<string[]> {
-    const items = await this.queryAll(
-      partitionQuery(this.tableName, userGroupsPartition(tenantId, userId), { projection: ['sk'] }),
-      budget,
-    );
-    return items.flatMap((item) => (typeof item.sk === 'string' ? [item.sk] : []));
+    const items = await this.queryAll(memberIndexQuery(this.tableName, tenantId, userId), budget);
+    return items.flatMap((item) => {
+      const groupId = item[MEMBER_INDEX.sortKey.name];
+      return typeof groupId === 'string' ? [groupId] : [];
+    });
   }
 
   // ---- Listing -----------------------------------------------------------------------------------
@@ -1106,7 +1110,7 @@ export class DynamoDbScimRepository implements ScimRepository {
   /**
    * The candidates with the membership attribute the filter tests. A Group filter that only asks whether
    * given ids are members reads those member keys (BatchGet, candidates x ids keys); any other reads each
-   * candidate's whole member (or reverse) partition. Every item read spends the request's budget.
+   * candidate's whole member partition (or, for User.groups, its member items in the byMember index). Every item read spends the request's budget.
    */
   private async withMembershipsToTest(
     tenantId: string,

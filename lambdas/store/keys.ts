@@ -102,14 +102,12 @@ export const memberKey = (tenantId: string, groupId: string, userId: string): Ta
   sk: userId,
 });
 
-/** Reverse membership items: the groups of a user (User.groups), ordered by group id. */
-export const userGroupsPartition = (tenantId: string, userId: string): string =>
-  `${tenantPrefix(tenantId)}#USER#${userId}#GROUPS`;
-
-export const userGroupKey = (tenantId: string, userId: string, groupId: string): TableKey => ({
-  pk: userGroupsPartition(tenantId, userId),
-  sk: groupId,
-});
+/**
+ * The member items of one user in the `byMember` index (gsi1pk): the groups of a user (User.groups),
+ * ordered by group id (gsi1sk). A membership is one item; this index serves the reverse direction.
+ */
+export const memberIndexPartition = (tenantId: string, userId: string): string =>
+  `${tenantPrefix(tenantId)}#USER#${userId}`;
 
 export const tenantKey = (tenantId: string): TableKey => ({ pk: tenantPrefix(tenantId), sk: 'TENANT' });
 

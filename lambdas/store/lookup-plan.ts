@@ -16,7 +16,7 @@ export type LookupPlan =
   /** Not unique, case-exact: every resource of the type with this externalId. */
   | { readonly kind: 'externalId'; readonly value: string }
   | { readonly kind: 'email'; readonly value: string }
-  /** Groups that have this user as a member (reverse membership items). */
+  /** Groups that have this user as a member (member items, by the byMember index). */
   | { readonly kind: 'memberOf'; readonly userId: string };
 
 const CORE_URN: Readonly<Record<ResourceTypeName, string>> = { User: CORE_USER_URN, Group: CORE_GROUP_URN };

@@ -110,7 +110,7 @@ export interface ScimRepository {
    * case). externalId is not unique (RFC 7643 §3.1): users may share one.
    */
   createUser(tenantId: string, user: JsonObject): Promise<ScimResource>;
-  /** undefined when absent. `includeGroups` adds the computed `groups` from reverse membership items. */
+  /** undefined when absent. `includeGroups` adds the computed `groups` from the member items, by the byMember index (eventually consistent). */
   getUser(
     tenantId: string,
     id: string,

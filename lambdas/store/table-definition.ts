@@ -7,4 +7,19 @@ export const TABLE_DEFINITION = {
   sortKey: { name: 'sk', type: 'S' },
   /** Items with this epoch-seconds attribute expire (used for short-lived pagination cursors). */
   timeToLiveAttribute: 'ttl',
+  /**
+   * `byMember`: the member items by user (gsi1pk = the user's tenant-prefixed key, gsi1sk = the group id),
+   * serving User.groups and DELETE user's member clean-up. Eventually consistent, so never used for
+   * Entra's matching lookups. Keys only: the group id is the index sort key.
+   */
+  globalSecondaryIndexes: [
+    {
+      indexName: 'byMember',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+      projection: 'KEYS_ONLY',
+    },
+  ],
 } as const;
+
+export const MEMBER_INDEX = TABLE_DEFINITION.globalSecondaryIndexes[0];

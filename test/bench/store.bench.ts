@@ -83,7 +83,8 @@ const scenario = async (
   }));
   const extra = await inBatches(99, 50, (index) => repository.createUser(tenant, user(`extra-${index}`)));
   const extraIds = extra.map((created) => created.id);
-  // 49 added members fit in the group's own transaction (1 + 98 actions); 50 do not (1 + 100 > 100).
+  // A membership is one item (one action): 49 and 50 added members both ride in the group's own
+  // transaction (1 + 49 or 1 + 50 actions of 100); only a change of 100 or more members does not.
   const fitting = extraIds.slice(50);
   const tooMany = extraIds.slice(0, 50);
   const target = ids[0];

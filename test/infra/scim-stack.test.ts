@@ -286,16 +286,31 @@ describe.each([
       }
     });
 
-    it.each(['users', 'groups'] as const)('%s may use exactly the item actions on the table', (name) => {
+    it.each(['users', 'groups'] as const)(
+      '%s may use exactly the item actions on the table, and only Query on its indexes, each by name',
+      (name) => {
+        const { stack, template } = synthesised();
+        const tableId = stack.getLogicalId(stack.table.node.defaultChild as CfnFunction);
+        const dynamo = statementsOf(template, roleLogicalId(stack, name)).filter((statement) =>
+          asArray(statement.Action).some((action) => String(action).startsWith('dynamodb:')),
+        );
+        expect(dynamo).toHaveLength(2);
+        expect(asArray(dynamo[0]?.Action)).toEqual([...TABLE_ITEM_ACTIONS]);
+        expect(asArray(dynamo[0]?.Resource).map(cfnText)).toEqual([`<${tableId}.Arn>`]);
+        expect(asArray(dynamo[1]?.Action)).toEqual(['dynamodb:Query']);
+        expect(asArray(dynamo[1]?.Resource).map(cfnText)).toEqual(
+          TABLE_DEFINITION.globalSecondaryIndexes.map((index) => `<${tableId}.Arn>/index/${index.indexName}`),
+        );
+        expect(TABLE_ITEM_ACTIONS).not.toContain('dynamodb:Scan');
+      },
+    );
+
+    it('discovery may not touch the table or its indexes', () => {
       const { stack, template } = synthesised();
-      const tableId = stack.getLogicalId(stack.table.node.defaultChild as CfnFunction);
-      const dynamo = statementsOf(template, roleLogicalId(stack, name)).filter((statement) =>
+      const dynamo = statementsOf(template, roleLogicalId(stack, 'discovery')).filter((statement) =>
         asArray(statement.Action).some((action) => String(action).startsWith('dynamodb:')),
       );
-      expect(dynamo).toHaveLength(1);
-      expect(asArray(dynamo[0]?.Action)).toEqual([...TABLE_ITEM_ACTIONS]);
-      expect(asArray(dynamo[0]?.Resource).map(cfnText)).toEqual([`<${tableId}.Arn>`]);
-      expect(TABLE_ITEM_ACTIONS).not.toContain('dynamodb:Scan');
+      expect(dynamo).toEqual([]);
     });
 
     it('grants exactly the DynamoDB actions the store sends', () => {
@@ -361,6 +376,20 @@ describe.each([
         SSESpecification: { SSEEnabled: true },
         TimeToLiveSpecification: { AttributeName: TABLE_DEFINITION.timeToLiveAttribute, Enabled: true },
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      });
+    });
+
+    it('has the byMember index of TABLE_DEFINITION, keys only (no item data copied)', () => {
+      const { template } = synthesised();
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        GlobalSecondaryIndexes: TABLE_DEFINITION.globalSecondaryIndexes.map((index) => ({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        })),
       });
     });
   });

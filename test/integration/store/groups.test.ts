@@ -1,4 +1,4 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { parseFilter } from '../../../lambdas/scim/filter/parser';
@@ -6,7 +6,8 @@ import type { JsonObject } from '../../../lambdas/scim/json';
 import { CORE_GROUP_URN, CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
 import type { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-repository';
 import type { GroupPlan, MemberEntry } from '../../../lambdas/store/repository';
-import { resourceKey } from '../../../lambdas/store/keys';
+import { memberIndexPartition, memberPartition, resourceKey } from '../../../lambdas/store/keys';
+import { MEMBER_INDEX } from '../../../lambdas/store/table-definition';
 import { createTestTable } from './table';
 import type { TestTable } from './table';
 
@@ -314,6 +315,46 @@ describe('groups and memberships on DynamoDB Local', () => {
       expect(reader?.groups).toBeUndefined();
     }
     expect(await displaysOf(first.id)).toEqual({});
+  });
+
+  it('stores a membership as one item, found by user through the byMember index', async () => {
+    const user = await repository.createUser(TENANT, {
+      schemas: [CORE_USER_URN],
+      userName: 'single-item@example.com',
+    });
+    const created = await repository.createGroup(
+      TENANT,
+      group('One item', { members: [{ value: user.id }] }),
+    );
+    const { Items: members = [] } = await table.documentClient.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': memberPartition(TENANT, created.id) },
+        ConsistentRead: true,
+      }),
+    );
+    expect(members).toEqual([
+      expect.objectContaining({
+        sk: user.id,
+        gsi1pk: memberIndexPartition(TENANT, user.id),
+        gsi1sk: created.id,
+      }),
+    ]);
+    const { Items: byUser = [] } = await table.documentClient.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: MEMBER_INDEX.indexName,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': memberIndexPartition(TENANT, user.id) },
+      }),
+    );
+    expect(byUser.map((item): unknown => item.gsi1sk)).toEqual([created.id]);
+    expect((await repository.getUser(TENANT, user.id, { includeGroups: true }))?.groups).toEqual([
+      { value: created.id, type: 'direct' },
+    ]);
+    await repository.updateGroup(TENANT, created.id, memberPlan([], [user.id]));
+    expect((await repository.getUser(TENANT, user.id, { includeGroups: true }))?.groups).toBeUndefined();
   });
 
   it('deleting a user removes its memberships', async () => {

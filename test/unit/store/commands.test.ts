@@ -7,12 +7,13 @@ import {
   batchWriteInputs,
   chunk,
   counterAction,
-  deleteMembershipRequests,
+  deleteMembershipRequest,
   groupWritePlan,
   lookupActions,
   membershipAction,
   partitionQuery,
-  putMembershipRequests,
+  memberIndexQuery,
+  putMembershipRequest,
   putResourceAction,
 } from '../../../lambdas/store/commands';
 import { cancellationCause } from '../../../lambdas/store/dynamodb-errors';
@@ -158,24 +159,38 @@ describe('command builders', () => {
     });
   });
 
-  it('keeps a member display on the member item only', () => {
-    expect(putMembershipRequests('acme', GROUP, ID, 'VP').map((request) => request.PutRequest?.Item)).toEqual(
-      [
-        { pk: `T#acme#GROUP#${GROUP}#MEMBERS`, sk: ID, userId: ID, groupId: GROUP, display: 'VP' },
-        { pk: `T#acme#USER#${ID}#GROUPS`, sk: GROUP, userId: ID, groupId: GROUP },
-      ],
-    );
+  it('writes a membership as one member item, indexed by user in byMember', () => {
+    expect(putMembershipRequest('acme', GROUP, ID, 'VP')).toEqual({
+      PutRequest: {
+        Item: {
+          pk: `T#acme#GROUP#${GROUP}#MEMBERS`,
+          sk: ID,
+          gsi1pk: `T#acme#USER#${ID}`,
+          gsi1sk: GROUP,
+          userId: ID,
+          groupId: GROUP,
+          display: 'VP',
+        },
+      },
+    });
+    expect(putMembershipRequest('acme', GROUP, ID).PutRequest?.Item).not.toHaveProperty('display');
+    expect(deleteMembershipRequest('acme', GROUP, ID)).toEqual({
+      DeleteRequest: { Key: { pk: `T#acme#GROUP#${GROUP}#MEMBERS`, sk: ID } },
+    });
   });
 
-  it('writes a membership as a member item and a reverse item', () => {
-    expect(putMembershipRequests('acme', GROUP, ID)).toEqual([
-      { PutRequest: { Item: { pk: `T#acme#GROUP#${GROUP}#MEMBERS`, sk: ID, userId: ID, groupId: GROUP } } },
-      { PutRequest: { Item: { pk: `T#acme#USER#${ID}#GROUPS`, sk: GROUP, userId: ID, groupId: GROUP } } },
-    ]);
-    expect(deleteMembershipRequests('acme', GROUP, ID).map((request) => request.DeleteRequest?.Key)).toEqual([
-      { pk: `T#acme#GROUP#${GROUP}#MEMBERS`, sk: ID },
-      { pk: `T#acme#USER#${ID}#GROUPS`, sk: GROUP },
-    ]);
+  it('queries the groups of a user in the byMember index, without a consistent read (a GSI has none)', () => {
+    const input = memberIndexQuery('t', 'acme', ID);
+    expect(input).toEqual({
+      TableName: 't',
+      IndexName: 'byMember',
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'gsi1pk', '#p0': 'gsi1sk' },
+      ExpressionAttributeValues: { ':pk': `T#acme#USER#${ID}` },
+      ProjectionExpression: '#p0',
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+    expect(input).not.toHaveProperty('ConsistentRead');
   });
 
   it('chunks batch writes by 25 and batch gets by 100, strongly consistent', () => {
@@ -269,10 +284,10 @@ describe('cancellationCause', () => {
 describe('groupWritePlan', () => {
   const groupAction = putResourceAction('scim', toItem('acme', 'Group', GROUP, { schemas: [] }, STAMP), 3);
   const membersRequests = (count: number) =>
-    Array.from({ length: count }, () => putMembershipRequests('acme', GROUP, ID)).flat();
+    Array.from({ length: count }, () => putMembershipRequest('acme', GROUP, ID));
 
   it('puts the member writes in the transaction when everything fits in 100 actions', () => {
-    const requests = [...membersRequests(48), ...deleteMembershipRequests('acme', GROUP, GROUP)];
+    const requests = [...membersRequests(97), deleteMembershipRequest('acme', GROUP, GROUP)];
     const counter = counterAction('scim', 'acme', 'Group', 0, 1);
     const plan = groupWritePlan('scim', [groupAction, counter], requests);
     expect(plan.transaction).toHaveLength(100);
@@ -287,8 +302,15 @@ describe('groupWritePlan', () => {
     });
   });
 
-  it('leaves them for after the commit when they do not fit (one group action + 50 members = 101)', () => {
+  it("puts 50 member changes in the group transaction: one action each (Entra's PATCH of 50 members)", () => {
     const requests = membersRequests(50);
+    const plan = groupWritePlan('scim', [groupAction], requests);
+    expect(plan.transaction).toHaveLength(51);
+    expect(plan.afterCommit).toEqual([]);
+  });
+
+  it('leaves them for after the commit when they do not fit (one group action + 100 members = 101)', () => {
+    const requests = membersRequests(100);
     const plan = groupWritePlan('scim', [groupAction], requests);
     expect(plan.transaction).toEqual([groupAction]);
     expect(plan.afterCommit).toEqual(requests);

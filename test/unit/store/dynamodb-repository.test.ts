@@ -324,7 +324,7 @@ describe('deleteUser', () => {
 
   it('answers 412 for a stale If-Match, writing nothing (no delete, no membership clean-up)', async () => {
     ddb.on(GetCommand).resolves({ Item: userItem(3) });
-    ddb.on(QueryCommand).resolves({ Items: [{ sk: GROUP }] });
+    ddb.on(QueryCommand).resolves({ Items: [{ gsi1sk: GROUP }] });
     const error = await errorOf(repository().deleteUser(TENANT, ID, { ifMatch: 'W/"2"' }));
     expect([error.status, error.scimType]).toEqual([412, undefined]);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
@@ -333,7 +333,7 @@ describe('deleteUser', () => {
 
   it('keeps the memberships when the delete transaction fails, and deletes them after it commits', async () => {
     ddb.on(GetCommand).resolves({ Item: userItem(3) });
-    ddb.on(QueryCommand).resolves({ Items: [{ sk: GROUP }] });
+    ddb.on(QueryCommand).resolves({ Items: [{ gsi1sk: GROUP }] });
     ddb.on(TransactWriteCommand).rejects(awsError('InternalServerError', { $fault: 'server' }));
     const error = await errorOf(repository().deleteUser(TENANT, ID, { ifMatch: 'W/"3"' }));
     expect(error.status).toBe(503);
@@ -342,6 +342,14 @@ describe('deleteUser', () => {
     ddb.on(BatchWriteCommand).resolves({});
     await repository().deleteUser(TENANT, ID, { ifMatch: 'W/"3"' });
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(1);
+    // The user's groups come from the byMember index; only the member item is deleted (no reverse item).
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      IndexName: 'byMember',
+      ExpressionAttributeValues: { ':pk': `T#acme#USER#${ID}` },
+    });
+    expect(ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.[TABLE]).toEqual([
+      { DeleteRequest: { Key: { pk: `T#acme#GROUP#${GROUP}#MEMBERS`, sk: ID } } },
+    ]);
   });
 });
 
@@ -431,13 +439,18 @@ describe('group memberships', () => {
     expect(calls).toHaveLength(1);
     const items = calls[0]?.args[0].input.TransactItems ?? [];
     expect(items[0]?.Put).toMatchObject({ ConditionExpression: '#version = :expected' });
+    // One item per membership, indexed by user (byMember) for User.groups: no reverse item.
     expect(items.slice(1).map((item): unknown => item.Put?.Item ?? item.Delete?.Key)).toEqual([
-      { pk: MEMBERS, sk: ID, userId: ID, groupId: GROUP },
-      { pk: `T#acme#USER#${ID}#GROUPS`, sk: GROUP, userId: ID, groupId: GROUP },
-      { pk: MEMBERS, sk: OTHER, userId: OTHER, groupId: GROUP },
-      { pk: `T#acme#USER#${OTHER}#GROUPS`, sk: GROUP, userId: OTHER, groupId: GROUP },
+      { pk: MEMBERS, sk: ID, gsi1pk: `T#acme#USER#${ID}`, gsi1sk: GROUP, userId: ID, groupId: GROUP },
+      {
+        pk: MEMBERS,
+        sk: OTHER,
+        gsi1pk: `T#acme#USER#${OTHER}`,
+        gsi1sk: GROUP,
+        userId: OTHER,
+        groupId: GROUP,
+      },
       { pk: MEMBERS, sk: GROUP },
-      { pk: `T#acme#USER#${GROUP}#GROUPS`, sk: GROUP },
     ]);
     // Member actions carry no condition: only the group's version (and uniqueness) can cancel it.
     expect(items.slice(1).every((item) => (item.Put ?? item.Delete)?.ConditionExpression === undefined)).toBe(
@@ -483,8 +496,20 @@ describe('group memberships', () => {
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
   });
 
+  it("writes 50 added members (Entra's batch) in the group transaction: 51 actions, no batch write", async () => {
+    const added = userIds(50);
+    ddb.on(GetCommand).resolves({ Item: groupItem(1) });
+    everyUserExists();
+    ddb.on(TransactWriteCommand).resolves({});
+    await repository().updateGroup(TENANT, GROUP, addPlan(added), { memberIdsHint: added });
+    const transactions = ddb.commandCalls(TransactWriteCommand);
+    expect(transactions).toHaveLength(1);
+    expect(transactions[0]?.args[0].input.TransactItems).toHaveLength(51);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
   it('splits a change too large for one transaction: group transaction first, then member batches, retrying unprocessed items', async () => {
-    const added = userIds(50); // 1 group put + 100 member actions > 100
+    const added = userIds(100); // 1 group put + 100 member actions > 100
     ddb.on(GetCommand).resolves({ Item: groupItem(1) });
     everyUserExists();
     ddb.on(TransactWriteCommand).resolves({});
@@ -510,7 +535,7 @@ describe('group memberships', () => {
   });
 
   it('writes no member of a large change whose group transaction is rejected (409)', async () => {
-    const added = userIds(50);
+    const added = userIds(100);
     ddb.on(GetCommand).resolves({ Item: groupItem(1) });
     everyUserExists();
     ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None'));
@@ -529,7 +554,7 @@ describe('group memberships', () => {
     ddb
       .on(BatchWriteCommand)
       .resolves({ UnprocessedItems: { [TABLE]: [{ DeleteRequest: { Key: { pk: 'x', sk: 'y' } } }] } });
-    const error = await errorOf(repository().updateGroup(TENANT, GROUP, addPlan([], userIds(50))));
+    const error = await errorOf(repository().updateGroup(TENANT, GROUP, addPlan([], userIds(100))));
     expect(error.status).toBe(503);
   });
 
@@ -570,11 +595,16 @@ describe('member display', () => {
       ),
     ...ddb.commandCalls(BatchWriteCommand).flatMap((call) => call.args[0].input.RequestItems?.[TABLE] ?? []),
   ];
-  /** The member items put (not the reverse items), for the group `groupId`. */
+  /**
+   * The member items put for the group `groupId`, without their byMember index keys (checked once, in
+   * 'writes a small member change in the group transaction itself').
+   */
   const memberPuts = (pk = MEMBERS) =>
     writeRequests().flatMap((request) => {
       const item: Record<string, unknown> | undefined = request.PutRequest?.Item;
-      return item?.pk === pk ? [item] : [];
+      if (item?.pk !== pk) return [];
+      expect([item.gsi1pk, item.gsi1sk]).toEqual([`T#acme#USER#${String(item.sk)}`, item.groupId]);
+      return [Object.fromEntries(Object.entries(item).filter(([name]) => !name.startsWith('gsi1')))];
     });
   const memberDeletes = () =>
     writeRequests().flatMap((request) => {

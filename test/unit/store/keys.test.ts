@@ -12,7 +12,7 @@ import {
   resourceKey,
   tenantKey,
   uniqueKey,
-  userGroupKey,
+  memberIndexPartition,
 } from '../../../lambdas/store/keys';
 
 const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -44,7 +44,11 @@ describe('key builders', () => {
     ],
     ['email lookup', emailKey('acme', 'A@X.com', ID), { pk: 'T#acme#USER#EMAIL#a@x.com', sk: ID }],
     ['member', memberKey('acme', GROUP, ID), { pk: `T#acme#GROUP#${GROUP}#MEMBERS`, sk: ID }],
-    ['reverse member', userGroupKey('acme', ID, GROUP), { pk: `T#acme#USER#${ID}#GROUPS`, sk: GROUP }],
+    [
+      'member index partition',
+      { pk: memberIndexPartition('acme', ID), sk: '' },
+      { pk: `T#acme#USER#${ID}`, sk: '' },
+    ],
     ['tenant', tenantKey('acme'), { pk: 'T#acme', sk: 'TENANT' }],
     ['counter shard', counterKey('acme', 'User', 3), { pk: 'T#acme', sk: 'COUNT#USER#03' }],
     ['page marker', pageMarkerKey('acme', 'Group', 101), { pk: 'T#acme#PAGES', sk: 'GROUP#101' }],
