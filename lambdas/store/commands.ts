@@ -53,6 +53,27 @@ export const chunk = <T>(values: readonly T[], size: number): T[][] => {
   return chunks;
 };
 
+/** The optimistic-concurrency condition: the item still has the version that was read. */
+const versionIs = (expectedVersion: number) => ({
+  ConditionExpression: '#version = :expected',
+  ExpressionAttributeNames: { '#version': 'version' },
+  ExpressionAttributeValues: { ':expected': expectedVersion },
+});
+
+/**
+ * Non-unique lookup items (work email, externalId): the put has no condition (another resource may share
+ * the value) and the key holds this resource's id, so the delete can only ever remove its own item.
+ */
+const putPlainLookup = (tableName: string, key: TableKey, id: string): TaggedAction => ({
+  meaning: { kind: 'other' },
+  action: { Put: { TableName: tableName, Item: { ...key, id } } },
+});
+
+const deletePlainLookup = (tableName: string, key: TableKey): TaggedAction => ({
+  meaning: { kind: 'other' },
+  action: { Delete: { TableName: tableName, Key: key } },
+});
+
 /** Puts a resource item: new (no item with its key) or replacing exactly the version read. */
 export const putResourceAction = (
   tableName: string,
@@ -66,11 +87,7 @@ export const putResourceAction = (
       Item: { ...item },
       ...(expectedVersion === undefined
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : {
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
+        : versionIs(expectedVersion)),
     },
   },
 });
@@ -85,9 +102,7 @@ export const deleteResourceAction = (
     Delete: {
       TableName: tableName,
       Key: { pk: key.pk, sk: key.sk },
-      ConditionExpression: '#version = :expected',
-      ExpressionAttributeNames: { '#version': 'version' },
-      ExpressionAttributeValues: { ':expected': expectedVersion },
+      ...versionIs(expectedVersion),
     },
   },
 });
@@ -137,37 +152,22 @@ export const putEmailAction = (
   tenantId: string,
   email: string,
   userId: string,
-): TaggedAction => ({
-  meaning: { kind: 'other' },
-  action: { Put: { TableName: tableName, Item: { ...emailKey(tenantId, email, userId), id: userId } } },
-});
+): TaggedAction => putPlainLookup(tableName, emailKey(tenantId, email, userId), userId);
 
 export const deleteEmailAction = (
   tableName: string,
   tenantId: string,
   email: string,
   userId: string,
-): TaggedAction => ({
-  meaning: { kind: 'other' },
-  action: { Delete: { TableName: tableName, Key: emailKey(tenantId, email, userId) } },
-});
+): TaggedAction => deletePlainLookup(tableName, emailKey(tenantId, email, userId));
 
-/**
- * externalId lookups are not unique: the put has no condition (another resource may share the value) and
- * its key holds this resource's id, so the delete can only ever remove this resource's own item.
- */
 export const putExternalIdAction = (
   tableName: string,
   tenantId: string,
   type: ResourceTypeName,
   externalId: string,
   id: string,
-): TaggedAction => ({
-  meaning: { kind: 'other' },
-  action: {
-    Put: { TableName: tableName, Item: { ...externalIdKey(tenantId, type, externalId, id), id } },
-  },
-});
+): TaggedAction => putPlainLookup(tableName, externalIdKey(tenantId, type, externalId, id), id);
 
 export const deleteExternalIdAction = (
   tableName: string,
@@ -175,10 +175,7 @@ export const deleteExternalIdAction = (
   type: ResourceTypeName,
   externalId: string,
   id: string,
-): TaggedAction => ({
-  meaning: { kind: 'other' },
-  action: { Delete: { TableName: tableName, Key: externalIdKey(tenantId, type, externalId, id) } },
-});
+): TaggedAction => deletePlainLookup(tableName, externalIdKey(tenantId, type, externalId, id));
 
 export const counterAction = (
   tableName: string,
