@@ -4,18 +4,10 @@
  */
 import type { ScimResponse } from '../middleware/types';
 import type { ScimResource } from '../scim/resource';
+import { entityTagListMatches } from '../scim/etag';
 import { versionOf } from './responses';
 
-const opaqueTag = (tag: string): string => tag.trim().replace(/^W\//i, '');
-
-/** True when the comma-separated entity-tag list `header` holds `*` or a tag weakly equal to `version`. */
-export function entityTagListMatches(header: string, version: string | undefined): boolean {
-  const current = version === undefined ? undefined : opaqueTag(version);
-  return header
-    .split(',')
-    .map((tag) => tag.trim())
-    .some((tag) => tag === '*' || (current !== undefined && tag !== '' && opaqueTag(tag) === current));
-}
+export { entityTagListMatches };
 
 /** 304 with the ETag and no body when `ifNoneMatch` matches the resource, else undefined. */
 export function notModified(

@@ -17,6 +17,7 @@ import type {
   QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ScimError } from '../scim/errors';
+import { entityTagListMatches } from '../scim/etag';
 import { compileFilter } from '../scim/filter/evaluate';
 import type { Filter } from '../scim/filter/ast';
 import { isJsonObject } from '../scim/json';
@@ -116,10 +117,7 @@ const defaultSleep = (milliseconds: number): Promise<void> =>
 
 /** `W/"3"`, `"3"` and `*` (any version) all match version 3. */
 export const ifMatchAccepts = (ifMatch: string, version: number): boolean =>
-  ifMatch
-    .split(',')
-    .map((tag) => tag.trim())
-    .some((tag) => tag === '*' || tag.replace(/^W\//, '') === `"${version}"`);
+  entityTagListMatches(ifMatch, `W/"${version}"`);
 
 /** Runs `task` over `values` with at most `limit` in flight. */
 const mapLimit = async <T, R>(
