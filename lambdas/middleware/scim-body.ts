@@ -11,6 +11,7 @@
  */
 import { ScimError } from '../scim/errors';
 import { chainState } from './chain-state';
+import { eventHeader } from './scim-request';
 import type { ScimEvent, ScimMiddleware } from './types';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -25,13 +26,6 @@ export function isAcceptedContentType(contentType: string): boolean {
     const [name, value = ''] = parameter.split('=').map((part) => part.trim());
     return name !== 'charset' || UTF8_CHARSETS.has(value.replace(/^"|"$/g, ''));
   });
-}
-
-function contentTypeOf(event: ScimEvent): string | undefined {
-  for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (name.toLowerCase() === 'content-type') return value;
-  }
-  return undefined;
 }
 
 function bodyBytes(event: ScimEvent, maxBytes: number): Buffer {
@@ -80,7 +74,7 @@ export function scimBody(options: { maxBodyBytes?: number } = {}): ScimMiddlewar
         state.hasBody = false;
         return;
       }
-      const contentType = contentTypeOf(event);
+      const contentType = eventHeader(event, 'content-type');
       if (contentType !== undefined && contentType.trim() !== '' && !isAcceptedContentType(contentType)) {
         throw ScimError.unsupportedMediaType(
           'Content-Type must be application/scim+json or application/json (UTF-8).',

@@ -11,6 +11,14 @@ export function lowerCaseHeaders(
   return result;
 }
 
+/** One header of the event by its lower-case name: API Gateway keeps the client's letter case. */
+export function eventHeader(event: ScimEvent, name: string): string | undefined {
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === name) return value;
+  }
+  return undefined;
+}
+
 const firstListValue = (value: string | undefined): string | undefined =>
   value?.split(',')[0]?.trim() || undefined;
 

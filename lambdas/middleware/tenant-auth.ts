@@ -17,6 +17,7 @@ import { isValidTenantId, verifyToken } from '../auth/tokens';
 import type { TenantTokenRecord } from '../auth/tokens';
 import { ScimError } from '../scim/errors';
 import { chainState } from './chain-state';
+import { eventHeader } from './scim-request';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from './scim-errors';
 import type { ScimEvent, ScimMiddleware } from './types';
 
@@ -38,14 +39,6 @@ export function bearerToken(authorization: string | undefined): string | undefin
   if (authorization === undefined) return undefined;
   const match = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization);
   return match?.[1];
-}
-
-function headerValue(event: ScimEvent, name: string): string | undefined {
-  const headers = event.headers ?? {};
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
 }
 
 export interface TenantAuthDeps {
@@ -82,7 +75,7 @@ export function tenantAuth(deps: TenantAuthDeps): ScimMiddleware {
       if (!isValidTenantId(tenantId)) throw ScimError.unauthorized();
       deps.logger.appendKeys({ tenantId });
 
-      const token = bearerToken(headerValue(event, 'authorization'));
+      const token = bearerToken(eventHeader(event, 'authorization'));
       if (token === undefined) throw ScimError.unauthorized();
 
       let record = await lookup(tenantId);
