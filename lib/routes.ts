@@ -3,13 +3,16 @@
  * read in one place.
  *
  * HTTP API route matching is case-sensitive and a route key may not end in "/", while SCIM resource names
- * match case-insensitively and Entra may send a trailing slash. So each resource registers:
- *   - the casings Entra and other clients are known to send (Users, users, USERS),
- *   - `/X/{id}` and `/X/.search` (the RFC 7644 endpoints),
- *   - `/X/{proxy+}`, a greedy route that also catches `/X/` (a trailing slash) and deeper paths, which the
- *     handler answers itself (404 / 405), since it routes on event.rawPath.
+ * match case-insensitively (RFC 7644 §3: "Users", "users", "uSeRs" are one endpoint) and Entra may send
+ * a trailing slash. So each resource registers, for EVERY casing of its name (2^letters: 32 for Users, 64
+ * for Groups):
+ *   - `/X`, the collection,
+ *   - `/X/{proxy+}`, a greedy route for `/X/{id}`, `/X/.search`, `/X/` (a trailing slash) and deeper
+ *     paths, which the handler tells apart itself (404 / 405), since it routes on event.rawPath.
+ * 194 routes with the discovery ones: within HTTP API's default quota of 300 routes per API.
  * Everything else under the tenant base path, and anything outside it (`$default`), goes to the discovery
- * Lambda, which serves /ServiceProviderConfig, /ResourceTypes and /Schemas and answers SCIM 404 otherwise.
+ * Lambda, which serves /ServiceProviderConfig, /ResourceTypes and /Schemas (in any casing too) and answers
+ * SCIM 404 otherwise.
  */
 
 export type ScimFunctionName = 'users' | 'groups' | 'discovery';
@@ -28,13 +31,18 @@ const RESOURCE_ENDPOINTS: readonly { readonly resourceName: string; readonly tar
   { resourceName: 'Groups', target: 'groups' },
 ];
 
-/** The schema casing, all lower and all upper case, without duplicates. */
-export function resourceNameCasings(resourceName: string): string[] {
-  return [...new Set([resourceName, resourceName.toLowerCase(), resourceName.toUpperCase()])];
+/** Every upper/lower-case spelling of `name` (characters without case stay as they are), without duplicates. */
+export function resourceNameCasings(name: string): string[] {
+  let casings = [''];
+  for (const character of name) {
+    const variants = new Set([character.toLowerCase(), character.toUpperCase()]);
+    casings = casings.flatMap((prefix) => [...variants].map((variant) => prefix + variant));
+  }
+  return casings;
 }
 
-/** Sub-paths registered under each casing of a resource. */
-const RESOURCE_SUB_PATHS: readonly string[] = ['', '/{id}', '/.search', '/{proxy+}'];
+/** Sub-paths registered under each casing of a resource: the collection and everything below it. */
+export const RESOURCE_SUB_PATHS: readonly string[] = ['', '/{proxy+}'];
 
 export function scimRoutes(): ScimRoute[] {
   const resourceRoutes = RESOURCE_ENDPOINTS.flatMap(({ resourceName, target }) =>

@@ -306,10 +306,21 @@ export class ScimStack extends Stack {
   }
 
   private createApi(config: StageConfig, logRetention: RetentionDays, removalPolicy: RemovalPolicy): HttpApi {
+    // One invoke permission per function for this API, not one per route: 128 Groups routes (every
+    // casing) would put 128 statements in the function's resource policy, over its 20 KB limit.
+    const integrationProps = { scopePermissionToRoute: false };
     const integrations: Record<ScimFunctionName, HttpLambdaIntegration> = {
-      users: new HttpLambdaIntegration('UsersIntegration', this.functions.users.function),
-      groups: new HttpLambdaIntegration('GroupsIntegration', this.functions.groups.function),
-      discovery: new HttpLambdaIntegration('DiscoveryIntegration', this.functions.discovery.function),
+      users: new HttpLambdaIntegration('UsersIntegration', this.functions.users.function, integrationProps),
+      groups: new HttpLambdaIntegration(
+        'GroupsIntegration',
+        this.functions.groups.function,
+        integrationProps,
+      ),
+      discovery: new HttpLambdaIntegration(
+        'DiscoveryIntegration',
+        this.functions.discovery.function,
+        integrationProps,
+      ),
     };
     const customDomain = this.customDomain;
     // No corsPreflight: SCIM clients are servers, never browsers.

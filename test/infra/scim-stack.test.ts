@@ -12,7 +12,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { TABLE_DEFINITION } from '../../lambdas/store/table-definition';
-import type { ScimFunctionName } from '../../lib/routes';
+import { type ScimFunctionName, resourceNameCasings } from '../../lib/routes';
 import {
   ACCESS_LOG_FIELDS,
   API_5XX_MIN_REQUESTS,
@@ -108,16 +108,12 @@ describe.each([
         ['$default', 'discovery'],
         [`ANY ${BASE}/{proxy+}`, 'discovery'],
       ];
-      for (const [casing, name] of [
+      for (const [resourceName, name] of [
         ['Users', 'users'],
-        ['users', 'users'],
-        ['USERS', 'users'],
         ['Groups', 'groups'],
-        ['groups', 'groups'],
-        ['GROUPS', 'groups'],
       ] as const) {
-        for (const subPath of ['', '/{id}', '/.search', '/{proxy+}']) {
-          expected.push([`ANY ${BASE}/${casing}${subPath}`, name]);
+        for (const casing of resourceNameCasings(resourceName)) {
+          for (const subPath of ['', '/{proxy+}']) expected.push([`ANY ${BASE}/${casing}${subPath}`, name]);
         }
       }
       expect(targets.size).toBe(expected.length);
@@ -130,6 +126,12 @@ describe.each([
       ['/tenants/t1/scim/v2/Users', 'users'],
       ['/tenants/t1/scim/v2/users', 'users'],
       ['/tenants/t1/scim/v2/USERS', 'users'],
+      ['/tenants/t1/scim/v2/uSeRs', 'users'],
+      ['/tenants/t1/scim/v2/uSERS/abc', 'users'],
+      ['/tenants/t1/scim/v2/grOUPs/.search', 'groups'],
+      ['/tenants/t1/scim/v2/GROUPS/', 'groups'],
+      ['/tenants/t1/scim/v2/serviceproviderconfig', 'discovery'],
+      ['/tenants/t1/scim/v2/UsersX', 'discovery'],
       ['/tenants/t1/scim/v2/Users/', 'users'],
       ['/tenants/t1/scim/v2/Users/2819c223-7f76-453a-919d-413861904646', 'users'],
       ['/tenants/t1/scim/v2/Users/.search', 'users'],
@@ -150,16 +152,29 @@ describe.each([
       expect(targets.get(routeKey)).toBe(functionLogicalId(stack, name));
     });
 
-    it('lets each route invoke only its own Lambda, from this API', () => {
+    it('stays within the quotas the routes press on: 300 routes per HTTP API, 500 resources per stack', () => {
+      const { template } = synthesised();
+      expect(Object.keys(resourcesOfType(template, 'AWS::ApiGatewayV2::Route')).length).toBeLessThanOrEqual(
+        300,
+      );
+      expect(Object.keys(template.toJSON().Resources as Record<string, unknown>).length).toBeLessThan(500);
+    });
+
+    it('lets each function be invoked by this API only, with one permission per function', () => {
       const { stack, template } = synthesised();
       const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission'));
-      expect(permissions).toHaveLength(routeTargets(template).size);
       const apiId = stack.getLogicalId(stack.api.node.defaultChild as CfnFunction);
-      for (const permission of permissions) {
+      const invoked = permissions.map((permission) => {
         expect(permission.Properties?.Principal).toBe('apigateway.amazonaws.com');
         expect(permission.Properties?.Action).toBe('lambda:InvokeFunction');
-        expect(cfnText(permission.Properties?.SourceArn)).toContain(`:<${apiId}>/`);
-      }
+        expect(cfnText(permission.Properties?.SourceArn)).toContain(`:<${apiId}>/*/*`);
+        return cfnText(permission.Properties?.FunctionName);
+      });
+      expect(invoked.sort()).toEqual(
+        FUNCTION_NAMES.map((name) =>
+          cfnText({ 'Fn::GetAtt': [functionLogicalId(stack, name), 'Arn'] }),
+        ).sort(),
+      );
     });
   });
 
