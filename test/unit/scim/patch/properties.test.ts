@@ -123,6 +123,23 @@ const value: fc.Arbitrary<JsonValue> = fc.oneof(
   fc.record({ givenName: word, familyName: word }, { requiredKeys: [] }),
 );
 
+/** The attribute a path starts at: `emails` for `emails[type eq "work"].value`, `manager` for `<urn>:manager`. */
+const rootAttribute = (path: string): string =>
+  path
+    .replace(/^urn:[^[]*:/, '')
+    .split(/[[.]/)[0]
+    ?.toLowerCase() ?? '';
+
+/**
+ * For the same reason, one request must not both add through a filter and add elements that filter
+ * matches: `{"emails[type eq \"work\"]": "a", "emails": {type: "work", ...}}` creates a work email the
+ * first time and rewrites both work emails the second. So no two keys of a no-path add share an attribute.
+ */
+const idempotentAddValue = fc.dictionary(idempotentPath, value, { maxKeys: 3 }).filter((entries) => {
+  const roots = Object.keys(entries).map(rootAttribute);
+  return new Set(roots).size === roots.length;
+});
+
 const opName = fc.constantFrom('add', 'Add', 'replace', 'Replace', 'remove', 'Remove');
 
 const operation: fc.Arbitrary<JsonValue> = fc.oneof(
@@ -185,7 +202,7 @@ describe('applyPatch properties', () => {
   it('applying the same add twice equals applying it once', () => {
     const addOperation = fc.oneof(
       fc.record({ op: fc.constantFrom('add', 'Add'), path: idempotentPath, value }),
-      fc.record({ op: fc.constant('add'), value: fc.dictionary(idempotentPath, value, { maxKeys: 3 }) }),
+      fc.record({ op: fc.constant('add'), value: idempotentAddValue }),
     );
     fc.assert(
       fc.property(userArbitrary, addOperation, (user, op) => {
