@@ -5,7 +5,7 @@
 import { createTokenStore } from './auth/token-store-factory';
 import { loadBaseConfig } from './config';
 import { createDiscoveryHandler } from './http/discovery-handler';
-import { createLogger } from './http/logger';
+import { createLogger } from './logger';
 
 const config = loadBaseConfig();
 

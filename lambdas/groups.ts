@@ -2,7 +2,7 @@
 import { createTokenStore } from './auth/token-store-factory';
 import { loadConfig } from './config';
 import { createDocumentClient, createGroupsHandler } from './http/handlers';
-import { createLogger } from './http/logger';
+import { createLogger } from './logger';
 import { DynamoDbScimRepository } from './store/dynamodb-repository';
 
 const config = loadConfig();

@@ -18,7 +18,6 @@ import { tokenDirectory } from '../../lambdas/auth/token-store-factory';
 import type { LogLevel } from '../../lambdas/config';
 import { createDiscoveryHandler } from '../../lambdas/http/discovery-handler';
 import { createDocumentClient, createGroupsHandler, createUsersHandler } from '../../lambdas/http/handlers';
-import { createLogger } from '../../lambdas/http/logger';
 import type { LambdaHandler } from '../../lambdas/http/node-adapter';
 import {
   RequestTooLargeError,
@@ -29,6 +28,7 @@ import {
 } from '../../lambdas/http/node-adapter';
 import type { HandlerName } from '../../lambdas/http/router';
 import { handlerForPath } from '../../lambdas/http/router';
+import { createLogger } from '../../lambdas/logger';
 import { SCIM_CONTENT_TYPE } from '../../lambdas/middleware';
 import { ScimError } from '../../lambdas/scim/errors';
 import {

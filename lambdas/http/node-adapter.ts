@@ -98,7 +98,7 @@ export function toApiGatewayEvent(
   };
 }
 
-/** A Lambda context good enough for Middy and Powertools. */
+/** A Lambda context good enough for Middy and the logger. */
 export function localContext(functionName: string, requestId: string, timeoutMs = 10_000): Context {
   const deadline = Date.now() + timeoutMs;
   return {

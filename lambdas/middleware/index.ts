@@ -8,10 +8,10 @@
  *   scim-body        size limit, content type, JSON
  * then the route, whose ScimResponse is serialised by scim-response.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 
 import type { TokenStore } from '../auth/token-store';
+import type { Logger } from '../logger';
 import { chainState } from './chain-state';
 import { requestContext } from './request-context';
 import { scimBody } from './scim-body';

@@ -6,8 +6,7 @@
  * and duration. The route template is derived from the path with ids replaced by placeholders: raw paths,
  * query strings (filters carry emails), headers (Authorization) and bodies are never logged.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
-
+import type { Logger } from '../logger';
 import { chainState } from './chain-state';
 import type { ScimEvent, ScimMiddleware, ScimResult } from './types';
 

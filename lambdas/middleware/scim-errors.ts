@@ -3,8 +3,7 @@
  * transient backend error with 503 + Retry-After; anything else with a generic 500. Unexpected errors are
  * logged by name and stack frames only: their messages can echo request data (attribute values).
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
-
+import type { Logger } from '../logger';
 import { ScimError, isScimError } from '../scim/errors';
 import { isTransientBackendError } from './backend-errors';
 import { toApiGatewayResult } from './scim-response';

@@ -10,11 +10,10 @@
  *   a 401 for a transient reason makes Entra quarantine the customer's job.
  * - A path outside /tenants/{tenantId}/scim/v2 is a 404.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
-
 import type { TokenStore } from '../auth/token-store';
 import { isValidTenantId, verifyToken } from '../auth/tokens';
 import type { TenantTokenRecord } from '../auth/tokens';
+import type { Logger } from '../logger';
 import { ScimError } from '../scim/errors';
 import { chainState } from './chain-state';
 import { eventHeader } from './scim-request';

@@ -3,7 +3,6 @@
  * DynamoDB repository, with only the AWS clients mocked: what Entra sees when AWS throttles, and the
  * happy path through every layer.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import {
   GetSecretValueCommand,
@@ -18,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { SecretsManagerTokenStore } from '../../../lambdas/auth/secrets-manager-token-store';
 import { hashToken } from '../../../lambdas/auth/tokens';
 import { createUsersHandler } from '../../../lambdas/http/handlers';
+import { createLogger } from '../../../lambdas/logger';
 import type { ScimLambdaHandler } from '../../../lambdas/middleware';
 import { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-repository';
 import { toItem } from '../../../lambdas/store/items';
@@ -41,7 +41,7 @@ const handler: ScimLambdaHandler = createUsersHandler({
     // No real back-off waits in a unit test.
     sleep: () => Promise.resolve(),
   }),
-  logger: new Logger({ serviceName: 'aws-clients-test', logLevel: 'SILENT' }),
+  logger: createLogger({ serviceName: 'aws-clients-test', logLevel: 'SILENT' }),
 });
 
 const secretDocument = JSON.stringify({

@@ -2,13 +2,13 @@
  * The three handlers through the real Middy chain, with a mocked repository and an in-memory token store:
  * status codes, headers, meta.location and projection, as Entra and the RFC expect them.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 
 import type { TokenStore } from '../../../lambdas/auth/token-store';
 import { hashToken } from '../../../lambdas/auth/tokens';
 import { createDiscoveryHandler } from '../../../lambdas/http/discovery-handler';
 import { createGroupsHandler, createUsersHandler } from '../../../lambdas/http/handlers';
+import { createLogger } from '../../../lambdas/logger';
 import type { ScimLambdaHandler, ScimResult } from '../../../lambdas/middleware';
 import type { ScimResource } from '../../../lambdas/scim/resource';
 import { makeContext, makeEvent } from '../middleware/helpers';
@@ -27,7 +27,7 @@ const tokenStore: TokenStore = {
         : undefined,
     ),
 };
-const logger = new Logger({ serviceName: 'handlers-test', logLevel: 'SILENT' });
+const logger = createLogger({ serviceName: 'handlers-test', logLevel: 'SILENT' });
 
 let repository: MockRepository;
 let users: ScimLambdaHandler;

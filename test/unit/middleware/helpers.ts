@@ -1,8 +1,9 @@
-/** Builders for API Gateway v2 events, a Lambda context, and a capture of the Powertools logger output. */
-import { Logger } from '@aws-lambda-powertools/logger';
+/** Builders for API Gateway v2 events, a Lambda context, and a capture of the logger output. */
 import { jest } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 
+import { createLogger } from '../../../lambdas/logger';
+import type { Logger } from '../../../lambdas/logger';
 import type { ScimEvent, ScimResult } from '../../../lambdas/middleware/types';
 
 export interface EventOptions {
@@ -59,7 +60,7 @@ export function makeContext(awsRequestId = 'lambda-request-1'): Context {
   };
 }
 
-export const testLogger = (): Logger => new Logger({ serviceName: 'scim-test', logLevel: 'DEBUG' });
+export const testLogger = (): Logger => createLogger({ serviceName: 'scim-test', logLevel: 'DEBUG' });
 
 export interface LogCapture {
   /** Every raw chunk written to stdout/stderr since capture started. */
@@ -69,7 +70,7 @@ export interface LogCapture {
   readonly restore: () => void;
 }
 
-/** Captures what the Powertools logger prints (it writes to process.stdout/stderr through its own Console). */
+/** Captures what is written to process.stdout/stderr (the logger writes its lines to stdout). */
 export function captureLogs(): LogCapture {
   const chunks: string[] = [];
   const record = (chunk: unknown): boolean => {
