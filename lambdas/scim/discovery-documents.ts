@@ -1,22 +1,34 @@
 /**
  * Pure builders for the discovery endpoints (RFC 7644 §4, RFC 7643 §5-§7, RFC 9865 §2.3), generated from
  * the same schema data that validation, normalisation and projection use, so what /Schemas advertises is
- * what the service does. The core schemas list the §3.1 common attributes (id, externalId, meta), which
+ * what the service does; the attribute descriptions, which only these documents need, come from
+ * schema/descriptions.ts. The core schemas list the §3.1 common attributes (id, externalId, meta), which
  * RFC 7643 §3.1 allows; see lambdas/scim/schema/common.ts.
  */
 import type { JsonObject } from './json';
+import { attributeDescription } from './schema/descriptions';
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from './schema/types';
 import { RESOURCE_TYPE_URN, SCHEMA_URN, SERVICE_PROVIDER_CONFIG_URN } from './schema/urns';
 
 /** `https://h/tenants/t/scim/v2/` -> `https://h/tenants/t/scim/v2` */
 const trimTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
 
-/** RFC 7643 §7: every characteristic, explicitly. */
-export const attributeDocument = (attribute: AttributeDefinition): JsonObject => ({
+/**
+ * RFC 7643 §7: every characteristic, explicitly, and the description from descriptions.ts. `parentName`
+ * is the complex attribute a sub-attribute belongs to.
+ */
+export const attributeDocument = (
+  schemaId: string,
+  attribute: AttributeDefinition,
+  parentName?: string,
+): JsonObject => ({
   name: attribute.name,
   type: attribute.type,
   multiValued: attribute.multiValued,
-  description: attribute.description,
+  description: attributeDescription(
+    schemaId,
+    parentName === undefined ? attribute.name : `${parentName}.${attribute.name}`,
+  ),
   required: attribute.required,
   caseExact: attribute.caseExact,
   mutability: attribute.mutability,
@@ -24,7 +36,11 @@ export const attributeDocument = (attribute: AttributeDefinition): JsonObject =>
   uniqueness: attribute.uniqueness,
   ...(attribute.canonicalValues ? { canonicalValues: [...attribute.canonicalValues] } : {}),
   ...(attribute.referenceTypes ? { referenceTypes: [...attribute.referenceTypes] } : {}),
-  ...(attribute.subAttributes ? { subAttributes: attribute.subAttributes.map(attributeDocument) } : {}),
+  ...(attribute.subAttributes
+    ? {
+        subAttributes: attribute.subAttributes.map((sub) => attributeDocument(schemaId, sub, attribute.name)),
+      }
+    : {}),
 });
 
 /** One resource of `/Schemas` (RFC 7643 §7). */
@@ -34,7 +50,7 @@ export function schemaDocument(schema: SchemaDefinition, baseUrl: string): JsonO
     id: schema.id,
     name: schema.name,
     description: schema.description,
-    attributes: schema.attributes.map(attributeDocument),
+    attributes: schema.attributes.map((attribute) => attributeDocument(schema.id, attribute)),
     meta: { resourceType: 'Schema', location: `${trimTrailingSlash(baseUrl)}/Schemas/${schema.id}` },
   };
 }

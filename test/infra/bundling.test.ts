@@ -74,6 +74,19 @@ describe.each(FUNCTION_NAMES)('%s bundle', (name) => {
     expect(sourceMap.sourcesContent).toBeUndefined();
   });
 
+  it('carries the attribute descriptions only when it serves /Schemas', () => {
+    // They are several KiB of prose (lambdas/scim/schema/descriptions.ts) that users and groups never send.
+    const sourceMap = JSON.parse(
+      fs.readFileSync(path.join(assetDirectory(name), 'index.js.map'), 'utf8'),
+    ) as {
+      sources: string[];
+    };
+    const carriesDescriptions = sourceMap.sources.some((source) =>
+      source.endsWith('lambdas/scim/schema/descriptions.ts'),
+    );
+    expect(carriesDescriptions).toBe(name === 'discovery');
+  });
+
   it('carries the AWS SDK instead of requiring the runtime copy', () => {
     const bundle = fs.readFileSync(path.join(assetDirectory(name), 'index.js'), 'utf8');
     // Only the SDK's optional signer probes (inside try/catch) may stay as require calls.

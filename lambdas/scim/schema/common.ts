@@ -8,47 +8,25 @@ import { attribute, complexAttribute, stringAttribute } from './define';
 import type { AttributeDefinition } from './types';
 
 /** id: server-assigned, caseExact, readOnly, always returned, unique (RFC 7643 §3.1). */
-export const ID_ATTRIBUTE: AttributeDefinition = stringAttribute(
-  'id',
-  'A unique identifier for a SCIM resource as defined by the service provider.',
-  { required: true, caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server' },
-);
+export const ID_ATTRIBUTE: AttributeDefinition = stringAttribute('id', {
+  required: true,
+  caseExact: true,
+  mutability: 'readOnly',
+  returned: 'always',
+  uniqueness: 'server',
+});
 
 /** externalId: the client's identifier (Entra maps objectId here); caseExact (RFC 7643 §3.1). */
-export const EXTERNAL_ID_ATTRIBUTE: AttributeDefinition = stringAttribute(
-  'externalId',
-  'A String that is an identifier for the resource as defined by the provisioning client.',
-  { caseExact: true },
-);
+export const EXTERNAL_ID_ATTRIBUTE: AttributeDefinition = stringAttribute('externalId', { caseExact: true });
 
 export const META_ATTRIBUTE: AttributeDefinition = complexAttribute(
   'meta',
-  'A complex attribute containing resource metadata.',
   [
-    stringAttribute('resourceType', 'The name of the resource type of the resource.', {
-      caseExact: true,
-      mutability: 'readOnly',
-    }),
-    attribute('created', 'dateTime', 'The "DateTime" that the resource was added to the service provider.', {
-      mutability: 'readOnly',
-    }),
-    attribute(
-      'lastModified',
-      'dateTime',
-      'The most recent DateTime that the details of this resource were updated.',
-      {
-        mutability: 'readOnly',
-      },
-    ),
-    attribute('location', 'reference', 'The URI of the resource being returned.', {
-      caseExact: true,
-      mutability: 'readOnly',
-      referenceTypes: ['uri'],
-    }),
-    stringAttribute('version', 'The version of the resource being returned (a weak ETag).', {
-      caseExact: true,
-      mutability: 'readOnly',
-    }),
+    stringAttribute('resourceType', { caseExact: true, mutability: 'readOnly' }),
+    attribute('created', 'dateTime', { mutability: 'readOnly' }),
+    attribute('lastModified', 'dateTime', { mutability: 'readOnly' }),
+    attribute('location', 'reference', { caseExact: true, mutability: 'readOnly', referenceTypes: ['uri'] }),
+    stringAttribute('version', { caseExact: true, mutability: 'readOnly' }),
   ],
   { mutability: 'readOnly' },
 );

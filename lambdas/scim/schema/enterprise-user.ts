@@ -8,24 +8,15 @@ export const ENTERPRISE_USER_SCHEMA: SchemaDefinition = {
   name: 'EnterpriseUser',
   description: 'Enterprise User',
   attributes: [
-    stringAttribute(
-      'employeeNumber',
-      'Numeric or alphanumeric identifier assigned to a person by the organization.',
-    ),
-    stringAttribute('costCenter', 'Identifies the name of a cost center.'),
-    stringAttribute('organization', 'Identifies the name of an organization.'),
-    stringAttribute('division', 'Identifies the name of a division.'),
-    stringAttribute('department', 'Identifies the name of a department.'),
-    complexAttribute(
-      'manager',
-      "The User's manager. A complex type that optionally allows service providers to represent organizational hierarchy by referencing the 'id' attribute of another User.",
-      [
-        stringAttribute('value', "The id of the SCIM resource representing the User's manager."),
-        attribute('$ref', 'reference', "The URI of the SCIM resource representing the User's manager.", {
-          referenceTypes: ['User'],
-        }),
-        stringAttribute('displayName', "The displayName of the User's manager.", { mutability: 'readOnly' }),
-      ],
-    ),
+    stringAttribute('employeeNumber'),
+    stringAttribute('costCenter'),
+    stringAttribute('organization'),
+    stringAttribute('division'),
+    stringAttribute('department'),
+    complexAttribute('manager', [
+      stringAttribute('value'),
+      attribute('$ref', 'reference', { referenceTypes: ['User'] }),
+      stringAttribute('displayName', { mutability: 'readOnly' }),
+    ]),
   ],
 };

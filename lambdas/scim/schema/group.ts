@@ -12,37 +12,17 @@ export const GROUP_CORE_SCHEMA: SchemaDefinition = {
     ...COMMON_ATTRIBUTES,
     // §4.2 says REQUIRED (the §8.7.1 listing says false); and Entra matches groups by displayName, so we
     // enforce and advertise uniqueness per tenant (entra-behaviour.md: a duplicate POST -> 409).
-    stringAttribute('displayName', 'A human-readable name for the Group.', {
-      required: true,
-      uniqueness: 'server',
-    }),
+    stringAttribute('displayName', { required: true, uniqueness: 'server' }),
     complexAttribute(
       'members',
-      'A list of members of the Group.',
       [
         // Member ids are our resource ids, which are case-sensitive: `members[value eq "U2"]` is not u2.
         // The store matches membership items exactly, so PATCH (applyPatch and planGroupPatch) must too.
-        stringAttribute('value', 'Identifier of the member of this Group.', {
-          mutability: 'immutable',
-          caseExact: true,
-        }),
-        attribute(
-          '$ref',
-          'reference',
-          'The URI corresponding to a SCIM resource that is a member of this Group.',
-          {
-            mutability: 'immutable',
-            referenceTypes: ['User', 'Group'],
-          },
-        ),
+        stringAttribute('value', { mutability: 'immutable', caseExact: true }),
+        attribute('$ref', 'reference', { mutability: 'immutable', referenceTypes: ['User', 'Group'] }),
         // Not in §8.7.1 but shown in §4.2 / §8.4 examples and sent by Okta.
-        stringAttribute('display', 'A human-readable name, primarily used for display purposes.', {
-          mutability: 'immutable',
-        }),
-        stringAttribute('type', 'A label indicating the type of resource, e.g. "User" or "Group".', {
-          mutability: 'immutable',
-          canonicalValues: ['User', 'Group'],
-        }),
+        stringAttribute('display', { mutability: 'immutable' }),
+        stringAttribute('type', { mutability: 'immutable', canonicalValues: ['User', 'Group'] }),
       ],
       { multiValued: true },
     ),

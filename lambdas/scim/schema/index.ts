@@ -1,4 +1,9 @@
-/** Schemas as data: the single source for validation, normalisation, projection, filters and /Schemas. */
+/**
+ * Schemas as data: the single source for validation, normalisation, projection, filters and /Schemas.
+ * The attribute descriptions (descriptions.ts) are deliberately not re-exported here: only /Schemas
+ * needs them, the users and groups Lambdas import this index, and esbuild keeps a re-exported map in
+ * their bundles even unused (test/infra/bundling.test.ts checks).
+ */
 import { ENTERPRISE_USER_SCHEMA } from './enterprise-user';
 import { GROUP_CORE_SCHEMA } from './group';
 import { PROFILE_USER_SCHEMA } from './profile';

@@ -5,11 +5,14 @@ export type Mutability = 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
 export type Returned = 'always' | 'never' | 'default' | 'request';
 export type Uniqueness = 'none' | 'server' | 'global';
 
+/**
+ * The run-time characteristics. The human "description" that /Schemas also serves is not here but in
+ * descriptions.ts, which only the discovery Lambda imports: the users and groups bundles carry no prose.
+ */
 export interface AttributeDefinition {
   readonly name: string;
   readonly type: AttributeType;
   readonly multiValued: boolean;
-  readonly description: string;
   readonly required: boolean;
   readonly caseExact: boolean;
   readonly mutability: Mutability;

@@ -9,11 +9,13 @@ import type { JsonObject } from '../../../lambdas/scim/json';
 import {
   ALL_SCHEMAS,
   CORE_USER_URN,
+  ENTERPRISE_USER_SCHEMA,
   ENTERPRISE_USER_URN,
   GROUP_SCHEMA,
   PROFILE_USER_URN,
   USER_SCHEMA,
 } from '../../../lambdas/scim/schema';
+import { complexAttribute, stringAttribute } from '../../../lambdas/scim/schema/define';
 
 const BASE_URL = 'https://api.example.com/tenants/acme/scim/v2';
 
@@ -35,10 +37,11 @@ describe('schemaDocument (RFC 7643 §7)', () => {
   it('serialises every characteristic of an attribute, with sub-attributes', () => {
     const emails = USER_SCHEMA.core.attributes.find((attribute) => attribute.name === 'emails');
     if (!emails) throw new Error('no emails');
-    const document = attributeDocument(emails);
+    const document = attributeDocument(CORE_USER_URN, emails);
     expect(document).toMatchObject({
       name: 'emails',
       type: 'complex',
+      description: 'Email addresses for the user.',
       multiValued: true,
       required: false,
       caseExact: false,
@@ -51,7 +54,7 @@ describe('schemaDocument (RFC 7643 §7)', () => {
       name: 'type',
       type: 'string',
       multiValued: false,
-      description: expect.any(String) as unknown as string,
+      description: "A label indicating the attribute's function.",
       required: false,
       caseExact: false,
       mutability: 'readWrite',
@@ -59,6 +62,33 @@ describe('schemaDocument (RFC 7643 §7)', () => {
       uniqueness: 'none',
       canonicalValues: ['work', 'home', 'other'],
     });
+  });
+
+  it('takes each description from descriptions.ts by schema and path', () => {
+    const attributes = schemaDocument(GROUP_SCHEMA.core, BASE_URL).attributes as JsonObject[];
+    const members = attributes.find((attribute) => attribute.name === 'members');
+    expect(members?.description).toBe('A list of members of the Group.');
+    expect((members?.subAttributes as JsonObject[]).map((sub) => [sub.name, sub.description])).toEqual([
+      ['value', 'Identifier of the member of this Group.'],
+      ['$ref', 'The URI corresponding to a SCIM resource that is a member of this Group.'],
+      ['display', 'A human-readable name, primarily used for display purposes.'],
+      ['type', 'A label indicating the type of resource, e.g. "User" or "Group".'],
+    ]);
+    const enterprise = schemaDocument(ENTERPRISE_USER_SCHEMA, BASE_URL).attributes as JsonObject[];
+    expect(enterprise.find((attribute) => attribute.name === 'costCenter')?.description).toBe(
+      'Identifies the name of a cost center.',
+    );
+  });
+
+  it('refuses to document an attribute that has no description', () => {
+    const undescribed = stringAttribute('shoeSize');
+    expect(() => attributeDocument(CORE_USER_URN, undescribed)).toThrow(
+      'No description for attribute shoeSize of schema urn:ietf:params:scim:schemas:core:2.0:User',
+    );
+    const withUndescribedSub = complexAttribute('name', [stringAttribute('nope')]);
+    expect(() => attributeDocument(CORE_USER_URN, withUndescribedSub)).toThrow(
+      'No description for attribute name.nope of schema urn:ietf:params:scim:schemas:core:2.0:User',
+    );
   });
 
   it('lists referenceTypes for references and no subAttributes for simple attributes', () => {

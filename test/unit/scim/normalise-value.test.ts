@@ -32,8 +32,8 @@ const manager = definition(ENTERPRISE_USER_SCHEMA, 'manager');
 const employeeNumber = definition(ENTERPRISE_USER_SCHEMA, 'employeeNumber');
 const managementLevel = definition(PROFILE_USER_SCHEMA, 'managementLevel');
 const members = definition(GROUP_CORE_SCHEMA, 'members');
-const count = attribute('count', 'integer', 'a test integer');
-const ratio = attribute('ratio', 'decimal', 'a test decimal');
+const count = attribute('count', 'integer');
+const ratio = attribute('ratio', 'decimal');
 
 describe('normaliseValue: accepted forms', () => {
   it.each<[string, AttributeDefinition, unknown, unknown]>([

@@ -253,7 +253,7 @@ describe('projectResource: excludedAttributes', () => {
 });
 
 describe('projectResource: "request" attributes and unknown keys', () => {
-  const nickName = stringAttribute('nickName', 'returned on request', { returned: 'request' });
+  const nickName = stringAttribute('nickName', { returned: 'request' });
   const schemaWithRequestOnly: ResourceSchema = {
     ...USER_SCHEMA,
     core: {

@@ -20,7 +20,6 @@ const define = (
   name,
   type,
   multiValued: false,
-  description: name,
   required: false,
   caseExact: false,
   mutability: 'readWrite',
