@@ -3,12 +3,12 @@ import { createTokenStore } from './auth/token-store-factory';
 import { loadConfig } from './config';
 import { createDocumentClient, createGroupsHandler } from './http/handlers';
 import { createLogger } from './logger';
-import { DynamoDbScimRepository } from './store/dynamodb-repository';
+import { DynamoDbGroupRepository } from './store/dynamodb-groups';
 
 const config = loadConfig();
 
 export const handler = createGroupsHandler({
-  repository: new DynamoDbScimRepository({
+  repository: new DynamoDbGroupRepository({
     client: createDocumentClient(config),
     tableName: config.tableName,
   }),

@@ -3,12 +3,12 @@ import { createTokenStore } from './auth/token-store-factory';
 import { loadConfig } from './config';
 import { createDocumentClient, createUsersHandler } from './http/handlers';
 import { createLogger } from './logger';
-import { DynamoDbScimRepository } from './store/dynamodb-repository';
+import { DynamoDbUserRepository } from './store/dynamodb-users';
 
 const config = loadConfig();
 
 export const handler = createUsersHandler({
-  repository: new DynamoDbScimRepository({
+  repository: new DynamoDbUserRepository({
     client: createDocumentClient(config),
     tableName: config.tableName,
   }),

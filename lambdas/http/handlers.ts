@@ -13,18 +13,19 @@ import type { ScimHandlerDeps, ScimLambdaHandler } from '../middleware';
 import { scimHandler } from '../middleware';
 import { createGroupService } from '../service/groups';
 import { createUserService } from '../service/users';
-import type { ScimRepository } from '../store/repository';
+import type { GroupRepository, UserRepository } from '../store/repository';
 import { PAGE_LIMITS } from './limits';
 import { resourceRoute } from './resource-route';
 
-export interface ResourceHandlerDeps extends ScimHandlerDeps {
-  readonly repository: ScimRepository;
+/** A resource handler's dependencies: the narrow repository port of its resource (R) and the chain's. */
+export interface ResourceHandlerDeps<R> extends ScimHandlerDeps {
+  readonly repository: R;
 }
 
-export const createUsersHandler = (deps: ResourceHandlerDeps): ScimLambdaHandler =>
+export const createUsersHandler = (deps: ResourceHandlerDeps<UserRepository>): ScimLambdaHandler =>
   scimHandler(resourceRoute('Users', createUserService(deps.repository), PAGE_LIMITS), deps);
 
-export const createGroupsHandler = (deps: ResourceHandlerDeps): ScimLambdaHandler =>
+export const createGroupsHandler = (deps: ResourceHandlerDeps<GroupRepository>): ScimLambdaHandler =>
   scimHandler(resourceRoute('Groups', createGroupService(deps.repository), PAGE_LIMITS), deps);
 
 /**

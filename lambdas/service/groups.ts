@@ -8,7 +8,7 @@ import { isJsonObject } from '../scim/json';
 import { compilePatchRequest } from '../scim/patch/request';
 import { planGroupPatch } from '../scim/patch/members';
 import { GROUP_SCHEMA } from '../scim/schema';
-import type { ScimRepository } from '../store/repository';
+import type { GroupRepository } from '../store/repository';
 import { notFound, projectionReturns, toFindQuery } from './common';
 import type { ResourceService } from './types';
 
@@ -30,7 +30,7 @@ export function memberIdsToAdd(body: unknown): string[] {
   return [...ids];
 }
 
-export function createGroupService(repository: ScimRepository): ResourceService {
+export function createGroupService(repository: GroupRepository): ResourceService {
   return {
     schema: GROUP_SCHEMA,
 

@@ -15,7 +15,7 @@ import { applyPatch } from '../scim/patch/apply';
 import { ENTERPRISE_USER_URN, USER_SCHEMA } from '../scim/schema';
 import type { Projection } from '../http/query';
 import type { ScimResource } from '../scim/resource';
-import type { ScimRepository } from '../store/repository';
+import type { UserRepository } from '../store/repository';
 import { notFound, projectionReturns, toFindQuery } from './common';
 import type { ResourceService } from './types';
 
@@ -29,7 +29,7 @@ function rejectSelfManagement(id: string, resource: JsonObject): void {
   if (managerIdOf(resource) === id) throw ScimError.invalidValue('A user cannot be their own manager.');
 }
 
-export function createUserService(repository: ScimRepository): ResourceService {
+export function createUserService(repository: UserRepository): ResourceService {
   /**
    * The written user, re-read with its groups when the projection returns them (they are not stored on
    * the user item). A concurrent DELETE between the write and the read answers 404, as it would next.

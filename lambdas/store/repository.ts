@@ -1,6 +1,6 @@
 /**
- * The repository port: everything the handlers need from storage, tenant-scoped. Every method takes the
- * tenant id first and never sees another tenant's data. Every failure is a ScimError:
+ * The repository ports (one per resource): everything the handlers need from storage, tenant-scoped.
+ * Every method takes the tenant id first and never sees another tenant's data. Every failure is a ScimError:
  * 404 unknown id, 409 `uniqueness` (userName, group displayName; externalId is not unique), 412 If-Match
  * mismatch, 400 `invalidValue` (unknown member ids, values too long to index), 400 `tooMany` (filter or
  * group too large to serve), 400 `invalidValue` (bad cursor), 503 + Retry-After (throttling, DynamoDB
@@ -104,7 +104,8 @@ export interface TenantMetadata {
   readonly displayName?: string;
 }
 
-export interface ScimRepository {
+/** The Users endpoints' port: users, and the groups a user is in (read from the member items). */
+export interface UserRepository {
   /**
    * POST /Users: a new id and meta (version W/"1"); 409 `uniqueness` on a userName clash (any letter
    * case). externalId is not unique (RFC 7643 §3.1): users may share one.
@@ -135,7 +136,10 @@ export interface ScimRepository {
    */
   deleteUser(tenantId: string, id: string, options?: WriteOptions): Promise<void>;
   findUsers(tenantId: string, query: FindQuery): Promise<FindResult>;
+}
 
+/** The Groups endpoints' port: groups and their members. */
+export interface GroupRepository {
   /**
    * POST /Groups: `members` of the input (ids of users of this tenant, with the display sent, if any) are
    * added; unknown ids -> 400 `invalidValue` naming them, nothing written. 409 `uniqueness` on a
@@ -178,11 +182,20 @@ export interface ScimRepository {
    */
   deleteGroup(tenantId: string, id: string, options?: WriteOptions): Promise<void>;
   findGroups(tenantId: string, query: FindGroupsQuery): Promise<FindResult>;
+}
 
+/** Tenant metadata, for the tenant CLI. */
+export interface TenantRepository {
   getTenant(tenantId: string): Promise<TenantMetadata | undefined>;
   /** Creates or overwrites the tenant's metadata. */
   putTenant(metadata: TenantMetadata): Promise<void>;
 }
+
+/**
+ * The whole port, for the local server, the tenant CLI and tests. Each Lambda takes only its resource's
+ * port, so that its bundle carries only that resource's adapter.
+ */
+export interface ScimRepository extends UserRepository, GroupRepository, TenantRepository {}
 
 /** The largest `count` served; larger requests are clamped (RFC 7644 §3.4.2.4 allows it). */
 export const MAX_PAGE_SIZE = 500;

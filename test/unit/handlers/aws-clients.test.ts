@@ -19,7 +19,7 @@ import { hashToken } from '../../../lambdas/auth/tokens';
 import { createUsersHandler } from '../../../lambdas/http/handlers';
 import { createLogger } from '../../../lambdas/logger';
 import type { ScimLambdaHandler } from '../../../lambdas/middleware';
-import { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-repository';
+import { DynamoDbUserRepository } from '../../../lambdas/store/dynamodb-users';
 import { toItem } from '../../../lambdas/store/items';
 import { makeContext, makeEvent } from '../middleware/helpers';
 
@@ -35,7 +35,7 @@ const dynamo = mockClient(documentClient);
 
 const handler: ScimLambdaHandler = createUsersHandler({
   tokenStore: new SecretsManagerTokenStore(secretsClient, SECRET_PREFIX),
-  repository: new DynamoDbScimRepository({
+  repository: new DynamoDbUserRepository({
     client: documentClient,
     tableName: 'scim-test',
     // No real back-off waits in a unit test.

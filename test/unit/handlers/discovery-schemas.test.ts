@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from '@jest/globals';
 
 import type { TokenStore } from '../../../lambdas/auth/token-store';
 import { hashToken } from '../../../lambdas/auth/tokens';
 import { createDiscoveryHandler } from '../../../lambdas/http/discovery-handler';
+import { createLogger } from '../../../lambdas/logger';
 import { makeContext, makeEvent } from '../middleware/helpers';
 
 const TOKEN = 'scim_unit-test-token-0123456789abcdefghijklmnop';
@@ -28,7 +28,7 @@ const tokenStore: TokenStore = {
 
 const discovery = createDiscoveryHandler({
   tokenStore,
-  logger: new Logger({ serviceName: 'discovery-schemas-test', logLevel: 'SILENT' }),
+  logger: createLogger({ serviceName: 'discovery-schemas-test', logLevel: 'SILENT' }),
 });
 
 interface RecordedAttribute {

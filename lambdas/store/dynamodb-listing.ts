@@ -1,0 +1,370 @@
+/**
+ * Listing for both repositories: index and cursor paging over a type's partition, and filters, served
+ * from a lookup when one applies (lookup-plan.ts) or by reading the tenant's items up to a bound. What
+ * differs per resource (its schema, how the membership attribute a filter tests is read) comes in a
+ * ListingSpec, so that the user repository carries no group code and the other way round.
+ */
+import { ScimError } from '../scim/errors';
+import { compileFilter } from '../scim/filter/evaluate';
+import type { Filter } from '../scim/filter/ast';
+import type { ScimResource } from '../scim/resource';
+import type { ResourceSchema, ResourceTypeName } from '../scim/schema/types';
+import { partitionQuery } from './commands';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { Cursor } from './cursor';
+import { Budget } from './dynamodb-store';
+import type { DynamoDbStore } from './dynamodb-store';
+import { asResourceItem, fromItem } from './items';
+import {
+  counterPartition,
+  counterSortKeyPrefix,
+  emailPartition,
+  externalIdPartition,
+  isResourceId,
+  pageMarkerKey,
+  resourceKey,
+  resourcePartition,
+  uniqueKey,
+} from './keys';
+import type { TableKey } from './keys';
+import { lookupPlan, needsMemberships } from './lookup-plan';
+import type { LookupPlan } from './lookup-plan';
+import { MAX_PAGE_SIZE } from './repository';
+import type { FindQuery, FindResult } from './repository';
+
+/** How long a remembered index page end lives (TTL attribute of the table). */
+export const PAGE_MARKER_TTL_SECONDS = 15 * 60;
+
+export interface ListingSpec {
+  readonly type: ResourceTypeName;
+  readonly schema: ResourceSchema;
+  /**
+   * The candidates with the membership attribute `filter` tests (User.groups, Group.members), every
+   * item read spending `budget`.
+   */
+  readonly withMemberships: (
+    tenantId: string,
+    filter: Filter,
+    candidates: readonly ScimResource[],
+    budget: Budget,
+  ) => Promise<ScimResource[]>;
+}
+
+type CursorRequest = { readonly position: Cursor | undefined } | undefined;
+
+/** One page of `spec.type` resources of a tenant, as FindQuery asks (computed attributes not added). */
+export async function findResources(
+  store: DynamoDbStore,
+  tenantId: string,
+  spec: ListingSpec,
+  query: FindQuery,
+): Promise<FindResult> {
+  const count = Math.min(Math.max(0, Math.floor(query.count ?? MAX_PAGE_SIZE)), MAX_PAGE_SIZE);
+  const startIndex = Math.max(1, Math.floor(query.startIndex ?? 1));
+  const cursor = query.cursor === undefined ? undefined : { position: decodeCursor(query.cursor) };
+  return query.filter === undefined
+    ? listAll(store, tenantId, spec.type, count, startIndex, cursor)
+    : listFiltered(store, tenantId, spec, query.filter, count, startIndex, cursor);
+}
+
+async function totalOf(store: DynamoDbStore, tenantId: string, type: ResourceTypeName): Promise<number> {
+  const page = await store.queryPage(
+    partitionQuery(store.tableName, counterPartition(tenantId), {
+      sortKeyPrefix: counterSortKeyPrefix(type),
+    }),
+  );
+  const total = page.items.reduce((sum, item) => sum + (typeof item.count === 'number' ? item.count : 0), 0);
+  return Math.max(0, total);
+}
+
+const resourcesOf = (items: readonly Record<string, unknown>[]): ScimResource[] =>
+  items.map((raw) => fromItem(asResourceItem(raw)));
+
+/** No filter: one Query of the type's partition per page, in id order. */
+async function listAll(
+  store: DynamoDbStore,
+  tenantId: string,
+  type: ResourceTypeName,
+  count: number,
+  startIndex: number,
+  cursor: CursorRequest,
+): Promise<FindResult> {
+  const pk = resourcePartition(tenantId, type);
+  if (cursor !== undefined) {
+    const [totalResults, page] = await Promise.all([
+      totalOf(store, tenantId, type),
+      cursorPage(store, tenantId, type, pk, count, cursor.position),
+    ]);
+    return { totalResults, startIndex: 1, ...page };
+  }
+  const total = totalOf(store, tenantId, type);
+  const [totalResults, start] = await Promise.all([
+    total,
+    indexStart(store, tenantId, type, startIndex, total),
+  ]);
+  if (count === 0 || startIndex > totalResults) return { resources: [], totalResults, startIndex };
+  const page = await store.queryPage(
+    partitionQuery(store.tableName, pk, { limit: count, ...(start ? { after: start } : {}) }),
+  );
+  const resources = resourcesOf(page.items);
+  const last = resources.at(-1);
+  if (last !== undefined && resources.length === count) {
+    await rememberPageEnd(store, tenantId, type, startIndex + count, last.id);
+  }
+  return { resources, totalResults, startIndex };
+}
+
+/**
+ * Where the page at `startIndex` begins: a remembered page end, else by reading past startIndex - 1 keys,
+ * unless `total` (read in the same round as the marker) says there is nothing at startIndex.
+ */
+async function indexStart(
+  store: DynamoDbStore,
+  tenantId: string,
+  type: ResourceTypeName,
+  startIndex: number,
+  total: Promise<number>,
+): Promise<TableKey | undefined> {
+  if (startIndex === 1) return undefined;
+  const marker = await store.getItem(pageMarkerKey(tenantId, type, startIndex));
+  const nowSeconds = Math.floor(store.now().getTime() / 1000);
+  if (
+    marker &&
+    typeof marker.lastId === 'string' &&
+    typeof marker.ttl === 'number' &&
+    marker.ttl > nowSeconds
+  ) {
+    return resourceKey(tenantId, type, marker.lastId);
+  }
+  // Past the end: nothing to skip to (the caller answers an empty page).
+  if (startIndex > (await total)) return undefined;
+  // A jump to an arbitrary index: skip startIndex - 1 keys (O(startIndex), documented).
+  let remaining = startIndex - 1;
+  let after: TableKey | undefined;
+  while (remaining > 0) {
+    const page = await store.queryPage(
+      partitionQuery(store.tableName, resourcePartition(tenantId, type), {
+        limit: Math.min(remaining, 1000),
+        projection: ['pk', 'sk'],
+        ...(after ? { after } : {}),
+      }),
+    );
+    const lastItem = page.items.at(-1);
+    if (lastItem === undefined || typeof lastItem.sk !== 'string' || typeof lastItem.pk !== 'string')
+      return after ?? { pk: resourcePartition(tenantId, type), sk: '\uffff' };
+    after = { pk: lastItem.pk, sk: lastItem.sk };
+    remaining -= page.items.length;
+    if (page.lastKey === undefined && remaining > 0) return { pk: lastItem.pk, sk: '\uffff' };
+  }
+  return after;
+}
+
+async function rememberPageEnd(
+  store: DynamoDbStore,
+  tenantId: string,
+  type: ResourceTypeName,
+  nextStartIndex: number,
+  lastId: string,
+): Promise<void> {
+  await store.putItem({
+    ...pageMarkerKey(tenantId, type, nextStartIndex),
+    lastId,
+    ttl: Math.floor(store.now().getTime() / 1000) + PAGE_MARKER_TTL_SECONDS,
+  });
+}
+
+async function cursorPage(
+  store: DynamoDbStore,
+  tenantId: string,
+  type: ResourceTypeName,
+  pk: string,
+  count: number,
+  position: Cursor | undefined,
+): Promise<Pick<FindResult, 'resources' | 'nextCursor' | 'previousCursor'>> {
+  if (count === 0) return { resources: [] };
+  const backwards = position !== undefined && 'before' in position;
+  const anchor = position === undefined ? undefined : 'before' in position ? position.before : position.after;
+  const page = await store.queryPage(
+    partitionQuery(store.tableName, pk, {
+      limit: count + 1,
+      backwards,
+      ...(anchor === undefined ? {} : { after: resourceKey(tenantId, type, anchor) }),
+    }),
+  );
+  const items = resourcesOf(page.items);
+  const more = items.length > count;
+  const resources = backwards ? items.slice(0, count).reverse() : items.slice(0, count);
+  return cursorsFor(resources, {
+    hasNext: backwards ? true : more,
+    hasPrevious: backwards ? more : position !== undefined,
+  });
+}
+
+/** A filter: candidates from a lookup when one applies, else the tenant's items up to a bound. */
+async function listFiltered(
+  store: DynamoDbStore,
+  tenantId: string,
+  spec: ListingSpec,
+  filter: Filter,
+  count: number,
+  startIndex: number,
+  cursor: CursorRequest,
+): Promise<FindResult> {
+  const type = spec.type;
+  const predicate = compileFilter(filter, spec.schema);
+  const plan = lookupPlan(type, filter);
+  // One read budget for the request: resources scanned and membership items read, all partitions.
+  const budget = filterScanBudget(store, type);
+  let candidates =
+    plan === undefined
+      ? await scanAll(store, tenantId, type, budget)
+      : await lookup(store, tenantId, type, plan);
+  if (needsMemberships(type, filter)) {
+    candidates = await spec.withMemberships(tenantId, filter, candidates, budget);
+  }
+  const strip = needsMemberships(type, filter)
+    ? (resource: ScimResource): ScimResource => withoutComputed(type, resource)
+    : (resource: ScimResource) => resource;
+  const matches = candidates
+    .filter((resource) => predicate(resource))
+    .map(strip)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const totalResults = matches.length;
+  if (cursor === undefined) {
+    return { resources: matches.slice(startIndex - 1, startIndex - 1 + count), totalResults, startIndex };
+  }
+  const position = cursor.position;
+  if (position === undefined) {
+    const resources = matches.slice(0, count);
+    return {
+      totalResults,
+      startIndex: 1,
+      ...cursorsFor(resources, { hasNext: matches.length > count, hasPrevious: false }),
+    };
+  }
+  if ('after' in position) {
+    const rest = matches.filter((resource) => resource.id > position.after);
+    const resources = rest.slice(0, count);
+    return {
+      totalResults,
+      startIndex: 1,
+      ...cursorsFor(resources, { hasNext: rest.length > count, hasPrevious: true }),
+    };
+  }
+  const before = matches.filter((resource) => resource.id < position.before);
+  const resources = before.slice(Math.max(0, before.length - count));
+  return {
+    totalResults,
+    startIndex: 1,
+    ...cursorsFor(resources, { hasNext: true, hasPrevious: before.length > count }),
+  };
+}
+
+async function scanAll(
+  store: DynamoDbStore,
+  tenantId: string,
+  type: ResourceTypeName,
+  budget: Budget,
+): Promise<ScimResource[]> {
+  const items = await store.queryAll(
+    partitionQuery(store.tableName, resourcePartition(tenantId, type)),
+    budget,
+  );
+  return resourcesOf(items);
+}
+
+async function lookup(
+  store: DynamoDbStore,
+  tenantId: string,
+  type: ResourceTypeName,
+  plan: LookupPlan,
+): Promise<ScimResource[]> {
+  const ids = await lookupIds(store, tenantId, type, plan);
+  const valid = [...new Set(ids)].filter(isResourceId);
+  if (valid.length === 0) return [];
+  if (valid.length === 1) {
+    const item = await store.getResourceItem(tenantId, type, valid[0]);
+    return item === undefined ? [] : [fromItem(item)];
+  }
+  if (valid.length > store.maxFilterScanItems) {
+    throw ScimError.tooMany(`This filter matches more than ${store.maxFilterScanItems} resources.`);
+  }
+  return resourcesOf(await store.batchGet(valid.map((id) => resourceKey(tenantId, type, id))));
+}
+
+async function lookupIds(
+  store: DynamoDbStore,
+  tenantId: string,
+  type: ResourceTypeName,
+  plan: LookupPlan,
+): Promise<string[]> {
+  const limit = store.maxFilterScanItems;
+  switch (plan.kind) {
+    case 'id':
+      return [plan.value];
+    case 'unique': {
+      const item = await store.getItem(uniqueKey(tenantId, type, plan.attribute, plan.value));
+      return typeof item?.id === 'string' ? [item.id] : [];
+    }
+    case 'externalId': {
+      // Reads `id`, not `sk`: a lookup item of the earlier unique layout (sk UNIQUE) is still found; a
+      // stale one only adds a candidate that the filter then rejects.
+      const items = await store.queryAll(
+        partitionQuery(store.tableName, externalIdPartition(tenantId, type, plan.value), {
+          projection: ['id'],
+        }),
+        new Budget(limit, () =>
+          ScimError.tooMany(`This filter matches more than ${limit} ${type} resources.`),
+        ),
+      );
+      return items.flatMap((item) => (typeof item.id === 'string' ? [item.id] : []));
+    }
+    case 'email': {
+      const items = await store.queryAll(
+        partitionQuery(store.tableName, emailPartition(tenantId, plan.value), { projection: ['sk'] }),
+        new Budget(limit, () => ScimError.tooMany(`This filter matches more than ${limit} users.`)),
+      );
+      return items.flatMap((item) => (typeof item.sk === 'string' ? [item.sk] : []));
+    }
+    case 'memberOf': {
+      // Stored ids are lower-case: an upper-cased id finds its candidates; the evaluator decides.
+      const userId = plan.userId.toLowerCase();
+      return isResourceId(userId) ? store.groupIdsOfUser(tenantId, userId) : [];
+    }
+  }
+}
+
+/** The items a filter no lookup serves may read, all partitions together. */
+function filterScanBudget(store: DynamoDbStore, type: ResourceTypeName): Budget {
+  const limit = store.maxFilterScanItems;
+  return new Budget(limit, () =>
+    ScimError.tooMany(
+      `This filter needs more than ${limit} items to be read; filter by id, externalId, ${
+        type === 'User' ? 'userName or emails' : 'displayName or members[value eq]'
+      } eq instead.`,
+    ),
+  );
+}
+
+/** Drops the membership attribute added only to evaluate a filter (listings return it only when asked). */
+const withoutComputed = (type: ResourceTypeName, resource: ScimResource): ScimResource => {
+  const { members, groups, ...rest } = resource;
+  return type === 'Group'
+    ? { ...rest, ...(groups === undefined ? {} : { groups }) }
+    : { ...rest, ...(members === undefined ? {} : { members }) };
+};
+
+const cursorsFor = (
+  resources: ScimResource[],
+  more: { hasNext: boolean; hasPrevious: boolean },
+): Pick<FindResult, 'resources' | 'nextCursor' | 'previousCursor'> => {
+  const first = resources.at(0);
+  const last = resources.at(-1);
+  return {
+    resources,
+    ...(more.hasNext && last !== undefined ? { nextCursor: encodeCursor({ after: last.id }) } : {}),
+    ...(more.hasPrevious && first !== undefined
+      ? { previousCursor: encodeCursor({ before: first.id }) }
+      : {}),
+  };
+};
