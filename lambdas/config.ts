@@ -28,9 +28,15 @@ const optionalVariable = <T extends z.ZodMiniType>(schema: T) => variable(z.opti
 
 /** What z.coerce.number().check(z.int(), z.gte(minimum), z.lte(maximum)) accepted, with the same issues. */
 const integerBetween = (minimum: number, maximum: number) =>
-  z.pipe(
-    z.transform((text: string) => Number(text)),
-    z.number().check(
+  z
+    .transform((text: string, payload): number => {
+      const value = Number(text);
+      // As z.number() did; the issue, not marked to continue, stops the checks below.
+      if (!Number.isFinite(value))
+        payload.issues.push({ code: 'invalid_type', expected: 'number', input: value });
+      return value;
+    })
+    .check(
       rule(Number.isInteger, { code: 'invalid_type', expected: 'int' }, true),
       rule((value: number) => value <= Number.MAX_SAFE_INTEGER, {
         code: 'too_big',
@@ -56,8 +62,7 @@ const integerBetween = (minimum: number, maximum: number) =>
         maximum,
         inclusive: true,
       }),
-    ),
-  );
+    );
 
 /**
  * An http(s) URL, read as z.url({ protocol: /^https?$/ }) read it: trimmed, with "://" after the scheme,
