@@ -74,6 +74,11 @@ describe('englishMessage', () => {
       'Invalid option: expected one of "add"|"replace"|"remove"',
     ],
     [
+      'an unknown number',
+      { code: 'invalid_value', values: [1, 2, true], input: 3 },
+      'Invalid option: expected one of 1|2|true',
+    ],
+    [
       'a single allowed value',
       { code: 'invalid_value', values: ['file'], input: 'redis' },
       'Invalid input: expected "file"',
@@ -145,6 +150,11 @@ describe('englishMessage', () => {
       'a malformed date and time',
       { code: 'invalid_format', format: 'datetime', input: 'yesterday' },
       'Invalid ISO datetime',
+    ],
+    [
+      'a format we have no name for',
+      { code: 'invalid_format', format: 'tenant_id', input: 'x' },
+      'Invalid tenant_id',
     ],
     ['a failed custom check without a message', { code: 'custom', input: 'x' }, 'Invalid input'],
   ])('words %s as zod English did', (_name, issue, expected) => {
