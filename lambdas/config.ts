@@ -15,54 +15,103 @@
  */
 import * as z from 'zod/mini';
 
+import { matches, maxLength, oneOf, rule } from './scim/zod-checks';
 import { ENGLISH_MESSAGES } from './scim/zod-english';
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const emptyAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
-const optionalText = <T extends z.ZodMiniType>(schema: T) => z.pipe(z.transform(emptyAsUnset), schema);
+const variable = <T extends z.ZodMiniType>(schema: T) => z.pipe(z.transform(emptyAsUnset), schema);
+/** A variable that may be unset: toBaseConfig supplies the defaults. */
+const optionalVariable = <T extends z.ZodMiniType>(schema: T) => variable(z.optional(schema));
 
-const baseSchema = z.object({
-  TENANT_SECRET_PREFIX: optionalText(
-    z._default(
-      z.string().check(
-        z.maxLength(256),
-        // Secrets Manager name characters; the prefix is joined directly to the tenant id.
-        z.regex(/^[A-Za-z0-9/_+=.@-]+$/, 'must contain only A-Z a-z 0-9 / _ + = . @ -'),
-      ),
-      'scim/tenants/',
+/** What z.coerce.number().check(z.int(), z.gte(minimum), z.lte(maximum)) accepted, with the same issues. */
+const integerBetween = (minimum: number, maximum: number) =>
+  z
+    .transform((text: string, payload): number => {
+      const value = Number(text);
+      // As z.number() did; the issue, not marked to continue, stops the checks below.
+      if (!Number.isFinite(value))
+        payload.issues.push({ code: 'invalid_type', expected: 'number', input: value });
+      return value;
+    })
+    .check(
+      rule(Number.isInteger, { code: 'invalid_type', expected: 'int' }, true),
+      rule((value: number) => value <= Number.MAX_SAFE_INTEGER, {
+        code: 'too_big',
+        origin: 'int',
+        maximum: Number.MAX_SAFE_INTEGER,
+        inclusive: true,
+      }),
+      rule((value: number) => value >= Number.MIN_SAFE_INTEGER, {
+        code: 'too_small',
+        origin: 'int',
+        minimum: Number.MIN_SAFE_INTEGER,
+        inclusive: true,
+      }),
+      rule((value: number) => value >= minimum, {
+        code: 'too_small',
+        origin: 'number',
+        minimum,
+        inclusive: true,
+      }),
+      rule((value: number) => value <= maximum, {
+        code: 'too_big',
+        origin: 'number',
+        maximum,
+        inclusive: true,
+      }),
+    );
+
+/**
+ * An http(s) URL, read as z.url({ protocol: /^https?$/ }) read it: trimmed, with "://" after the scheme,
+ * parsed by URL; tabs and line breaks, which URL ignores, are taken out.
+ */
+const httpUrl = z.pipe(
+  z.string(),
+  z.transform((text: string, payload): string => {
+    const trimmed = text.trim();
+    if (/^https?:\/\//i.test(trimmed) && URL.canParse(trimmed)) return trimmed.replace(/[\t\n\r]/g, '');
+    payload.issues.push({ code: 'invalid_format', format: 'url', input: text });
+    return z.NEVER;
+  }),
+);
+
+const baseShape = {
+  TENANT_SECRET_PREFIX: optionalVariable(
+    z.string().check(
+      maxLength(256),
+      // Secrets Manager name characters; the prefix is joined directly to the tenant id.
+      matches(/^[A-Za-z0-9/_+=.@-]+$/, 'must contain only A-Z a-z 0-9 / _ + = . @ -'),
     ),
   ),
-  SECRET_CACHE_TTL_SECONDS: optionalText(
-    z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3600)), 60),
-  ),
-  LOG_LEVEL: optionalText(
-    z._default(
+  SECRET_CACHE_TTL_SECONDS: optionalVariable(integerBetween(0, 3600)),
+  LOG_LEVEL: optionalVariable(
+    z.pipe(
       z.pipe(
-        z.pipe(
-          z.string(),
-          z.transform((value: string) => value.toUpperCase()),
-        ),
-        z.enum(LOG_LEVELS),
+        z.string(),
+        z.transform((value: string) => value.toUpperCase()),
       ),
-      'INFO',
+      oneOf(LOG_LEVELS),
     ),
   ),
-  STAGE: optionalText(
-    z._default(z.string().check(z.regex(/^[a-z0-9-]{1,32}$/, 'must be 1-32 of a-z 0-9 -')), 'local'),
-  ),
-  POWERTOOLS_SERVICE_NAME: optionalText(z._default(z.string().check(z.minLength(1)), 'serverless-scim')),
-  TOKEN_STORE: optionalText(z._default(z.enum(['secrets-manager', 'file']), 'secrets-manager')),
-  SCIM_DATA_DIR: optionalText(z._default(z.string().check(z.minLength(1)), '.data')),
-  DYNAMODB_ENDPOINT: optionalText(z.optional(z.url({ protocol: /^https?$/ }))),
-});
+  STAGE: optionalVariable(z.string().check(matches(/^[a-z0-9-]{1,32}$/, 'must be 1-32 of a-z 0-9 -'))),
+  // This and SCIM_DATA_DIR need no length check: an empty variable is unset.
+  POWERTOOLS_SERVICE_NAME: optionalVariable(z.string()),
+  TOKEN_STORE: optionalVariable(oneOf(['secrets-manager', 'file'])),
+  SCIM_DATA_DIR: optionalVariable(z.string()),
+  DYNAMODB_ENDPOINT: optionalVariable(httpUrl),
+};
 
-const withTableSchema = z.extend(baseSchema, {
-  TABLE_NAME: optionalText(
+const baseSchema = z.object(baseShape);
+
+const withTableSchema = z.object({
+  ...baseShape,
+  TABLE_NAME: variable(
     z
       .string({ error: 'is required' })
-      .check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'is not a DynamoDB table name')),
+      .check(matches(/^[A-Za-z0-9_.-]{3,255}$/, 'is not a DynamoDB table name')),
   ),
 });
 
@@ -95,13 +144,13 @@ function fail(error: z.core.$ZodError): never {
 
 function toBaseConfig(env: z.infer<typeof baseSchema>): BaseConfig {
   return {
-    tenantSecretPrefix: env.TENANT_SECRET_PREFIX,
-    secretCacheTtlSeconds: env.SECRET_CACHE_TTL_SECONDS,
-    logLevel: env.LOG_LEVEL,
-    stage: env.STAGE,
-    serviceName: env.POWERTOOLS_SERVICE_NAME,
-    tokenStore: env.TOKEN_STORE,
-    dataDir: env.SCIM_DATA_DIR,
+    tenantSecretPrefix: env.TENANT_SECRET_PREFIX ?? 'scim/tenants/',
+    secretCacheTtlSeconds: env.SECRET_CACHE_TTL_SECONDS ?? 60,
+    logLevel: env.LOG_LEVEL ?? 'INFO',
+    stage: env.STAGE ?? 'local',
+    serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'serverless-scim',
+    tokenStore: env.TOKEN_STORE ?? 'secrets-manager',
+    dataDir: env.SCIM_DATA_DIR ?? '.data',
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT,
   };
 }

@@ -14,6 +14,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
 
+import { matches, maxLength, minLength, rule } from '../scim/zod-checks';
 import { ENGLISH_MESSAGES } from '../scim/zod-english';
 
 export const TOKEN_PREFIX = 'scim_';
@@ -24,17 +25,31 @@ const TOKEN_ID_PREFIX = 'tok_';
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
 export const isValidTenantId = (value: string): boolean => TENANT_ID_PATTERN.test(value);
 
-const isoDateTime = z.iso.datetime({ offset: true });
+/** RFC 3339 date and time with seconds and a Z or ±hh:mm offset (what z.iso.datetime({ offset: true }) took). */
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
+/** ISO_DATE_TIME on a day that exists: no 30 February, 29 February only in leap years. */
+export const isIsoDateTime = (text: string): boolean => {
+  const match = ISO_DATE_TIME.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]) - 1, Number(match[3])];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  return date.getUTCMonth() === month && date.getUTCDate() === day;
+};
+
+const isoDateTime = z.string().check(rule(isIsoDateTime, { code: 'invalid_format', format: 'datetime' }));
 
 export const tokenEntrySchema = z.object({
-  id: z.string().check(z.minLength(1), z.maxLength(64)),
-  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex digits')),
+  id: z.string().check(minLength(1), maxLength(64)),
+  sha256: z.string().check(matches(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex digits')),
   createdAt: isoDateTime,
   expiresAt: z.optional(isoDateTime),
 });
 
 export const tenantTokenRecordSchema = z.object({
-  tenantId: z.string().check(z.regex(TENANT_ID_PATTERN)),
+  tenantId: z.string().check(matches(TENANT_ID_PATTERN)),
   tokens: z.array(tokenEntrySchema),
 });
 

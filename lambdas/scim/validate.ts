@@ -25,6 +25,7 @@ import type { JsonObject, JsonValue } from './json';
 import { isJsonObject } from './json';
 import { PEOPLE_MANAGER_ATTRIBUTE } from './schema/profile';
 import type { AttributeDefinition } from './schema/types';
+import { matches, rule } from './zod-checks';
 
 export type ValueValidator = z.ZodMiniType<JsonValue | undefined>;
 
@@ -54,65 +55,53 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 export const isEmptyValue = (value: unknown): boolean =>
   value === undefined || value === null || value === '';
 
+/**
+ * A validator of a primitive type: `read` gives an input's canonical value, or undefined when it is not
+ * one, and then the issue says `message`. One transform, not a union of zod types: every failure has the
+ * one message anyway, and z.union and z.boolean would weigh more than these functions in the bundle.
+ */
+const primitive = <T extends JsonValue>(message: string, read: (input: unknown) => T | undefined) =>
+  z.transform((input: unknown, payload): T => {
+    const value = read(input);
+    if (value !== undefined) return value;
+    addIssue(payload, message);
+    return z.NEVER;
+  });
+
 const booleanValidator = (attribute: AttributeDefinition): z.ZodMiniType<boolean> => {
   const [trueWords, falseWords, accepted] = YES_NO_BOOLEANS.has(attribute)
     ? [YES_NO_TRUE_WORDS, YES_NO_FALSE_WORDS, 'true, false, yes or no']
     : [TRUE_WORDS, FALSE_WORDS, 'true or false'];
-  const message = `expected a boolean (${accepted})`;
-  return z.union(
-    [
-      z.boolean(),
-      z.pipe(
-        z.string(),
-        z.transform((text: string, payload) => {
-          const word = text.trim().toLowerCase();
-          if (trueWords.has(word)) return true;
-          if (falseWords.has(word)) return false;
-          addIssue(payload, message);
-          return z.NEVER;
-        }),
-      ),
-    ],
-    { error: message },
-  );
+  return primitive(`expected a boolean (${accepted})`, (input) => {
+    if (typeof input === 'boolean') return input;
+    if (typeof input !== 'string') return undefined;
+    const word = input.trim().toLowerCase();
+    if (trueWords.has(word)) return true;
+    return falseWords.has(word) ? false : undefined;
+  });
 };
 
-const numberValidator = (pattern: RegExp, integer: boolean): z.ZodMiniType<number> => {
-  const kind = integer ? 'an integer' : 'a number';
-  const jsonNumber = integer ? z.number().check(z.int({ error: `expected ${kind}` })) : z.number();
-  return z.union(
-    [
-      jsonNumber,
-      z.pipe(
-        z.string().check(z.trim(), z.regex(pattern, { error: `expected ${kind}` })),
-        z.transform((text: string) => Number(text)),
-      ),
-    ],
-    { error: `expected ${kind}` },
-  );
-};
+const numberValidator = (pattern: RegExp, integer: boolean): z.ZodMiniType<number> =>
+  primitive(`expected ${integer ? 'an integer' : 'a number'}`, (input) => {
+    if (typeof input === 'number') {
+      const valid = integer ? Number.isSafeInteger(input) : Number.isFinite(input);
+      return valid ? input : undefined;
+    }
+    if (typeof input !== 'string') return undefined;
+    const text = input.trim();
+    return pattern.test(text) ? Number(text) : undefined;
+  });
 
 const stringValidator = (attribute: AttributeDefinition): z.ZodMiniType<string> => {
-  const text = z.union(
-    [
-      z.string(),
-      z.pipe(
-        z.number(),
-        z.transform((value: number) => String(value)),
-      ),
-    ],
-    {
-      error: 'expected a string',
-    },
-  );
-  const canonical = attribute.canonicalValues;
-  if (!canonical?.length) return text;
-  const byLowerCase = new Map(canonical.map((value) => [value.toLowerCase(), value]));
   // Canonical values are suggestions (RFC 7643 §7): others are kept as sent.
-  return z.pipe(
-    text,
-    z.transform((value: string) => byLowerCase.get(value.toLowerCase()) ?? value),
-  );
+  const byLowerCase = new Map(attribute.canonicalValues?.map((value) => [value.toLowerCase(), value]));
+  return primitive('expected a string', (input) => {
+    let text: string;
+    if (typeof input === 'string') text = input;
+    else if (typeof input === 'number' && Number.isFinite(input)) text = String(input);
+    else return undefined;
+    return byLowerCase.get(text.toLowerCase()) ?? text;
+  });
 };
 
 const primitiveValidator = (attribute: AttributeDefinition): z.ZodMiniType<JsonValue> => {
@@ -125,13 +114,14 @@ const primitiveValidator = (attribute: AttributeDefinition): z.ZodMiniType<JsonV
       return numberValidator(DECIMAL, false);
     case 'dateTime':
       return z.string({ error: 'expected a dateTime string' }).check(
-        z.regex(DATE_TIME, { error: 'expected an xsd:dateTime such as 2011-05-13T04:42:34Z', abort: true }),
-        z.refine((text: string) => !Number.isNaN(Date.parse(text)), { error: 'expected a valid dateTime' }),
+        matches(DATE_TIME, 'expected an xsd:dateTime such as 2011-05-13T04:42:34Z', true),
+        rule((text: string) => !Number.isNaN(Date.parse(text)), {
+          code: 'custom',
+          message: 'expected a valid dateTime',
+        }),
       );
     case 'binary':
-      return z
-        .string({ error: 'expected a base64 string' })
-        .check(z.regex(BASE64, { error: 'expected base64' }));
+      return z.string({ error: 'expected a base64 string' }).check(matches(BASE64, 'expected base64'));
     case 'string':
     case 'reference':
       return stringValidator(attribute);

@@ -43,9 +43,12 @@ import { normaliseValue } from '../normalise';
 import { findAttribute, findSchema, resolveAttribute } from '../schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from '../schema/types';
 import { PATCH_OP_URN } from '../schema/urns';
+import { oneOf, rule } from '../zod-checks';
 import { ENGLISH_MESSAGES } from '../zod-english';
 
 export const MAX_OPERATIONS = 1_000;
+
+const PATCH_OP_URN_LOWER = PATCH_OP_URN.toLowerCase();
 
 export type PatchOpName = 'add' | 'replace' | 'remove';
 
@@ -88,7 +91,7 @@ const operationSchema = z.object({
       z.string(),
       z.transform((op: string) => op.toLowerCase()),
     ),
-    z.enum(['add', 'replace', 'remove']),
+    oneOf(['add', 'replace', 'remove']),
   ),
   path: z.optional(z.string()),
   value: z.optional(z.unknown()),
@@ -100,14 +103,19 @@ const operationSchema = z.object({
  */
 export const envelopeSchema = z.object({
   schemas: z.array(z.string()).check(
-    z.refine(
-      (schemas: string[]) => schemas.some((schema) => schema.toLowerCase() === PATCH_OP_URN.toLowerCase()),
-      {
-        message: `must contain "${PATCH_OP_URN}"`,
-      },
-    ),
+    rule((schemas: string[]) => schemas.some((schema) => schema.toLowerCase() === PATCH_OP_URN_LOWER), {
+      code: 'custom',
+      message: `must contain "${PATCH_OP_URN}"`,
+    }),
   ),
-  Operations: z.array(operationSchema).check(z.minLength(1)),
+  Operations: z.array(operationSchema).check(
+    rule((operations: unknown[]) => operations.length > 0, {
+      code: 'too_small',
+      origin: 'array',
+      minimum: 1,
+      inclusive: true,
+    }),
+  ),
 });
 
 type RawOperation = z.infer<typeof operationSchema>;
@@ -118,7 +126,6 @@ const describeIssues = (error: z.core.$ZodError): string =>
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
     .join('; ');
 
-const PATCH_OP_URN_LOWER = PATCH_OP_URN.toLowerCase();
 const OP_NAMES: ReadonlyMap<string, PatchOpName> = new Map([
   ['add', 'add'],
   ['replace', 'replace'],

@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import * as z from 'zod/mini';
 
 import {
   TENANT_ID_PATTERN,
   UnknownTokenIdError,
   generateToken,
   hashToken,
+  isIsoDateTime,
   isValidTenantId,
   issueToken,
   newTenantRecord,
@@ -115,6 +117,120 @@ describe('parseTenantTokenRecord', () => {
     ['not an object', 'acme'],
   ])('rejects %s', (_name, document) => {
     expect(() => parseTenantTokenRecord(document)).toThrow();
+  });
+
+  const entry = valid.tokens[0];
+  it.each<[string, unknown, [PropertyKey[], string][]]>([
+    ['not an object', 'acme', [[[], 'Invalid input: expected object, received string']]],
+    [
+      'a bad tenant id and no tokens',
+      { tenantId: 'ACME' },
+      [
+        [['tenantId'], 'Invalid string: must match pattern /^[a-z0-9][a-z0-9-]{1,62}$/'],
+        [['tokens'], 'Invalid input: expected array, received undefined'],
+      ],
+    ],
+    [
+      'an empty id and a bad hash',
+      { tenantId: 'acme', tokens: [{ ...entry, id: '', sha256: 'A'.repeat(64) }] },
+      [
+        [['tokens', 0, 'id'], 'Too small: expected string to have >=1 characters'],
+        [['tokens', 0, 'sha256'], 'sha256 must be 64 lower-case hex digits'],
+      ],
+    ],
+    [
+      'an id of 65 characters',
+      { tenantId: 'acme', tokens: [{ ...entry, id: 'x'.repeat(65) }] },
+      [[['tokens', 0, 'id'], 'Too big: expected string to have <=64 characters']],
+    ],
+    [
+      'dates that are not ISO date-times',
+      { tenantId: 'acme', tokens: [{ ...entry, createdAt: 'yesterday', expiresAt: 5 }] },
+      [
+        [['tokens', 0, 'createdAt'], 'Invalid ISO datetime'],
+        [['tokens', 0, 'expiresAt'], 'Invalid input: expected string, received number'],
+      ],
+    ],
+  ])('names each problem in %s', (_name, document, problems) => {
+    let thrown: unknown;
+    try {
+      parseTenantTokenRecord(document);
+    } catch (error: unknown) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(z.core.$ZodError);
+    const issues = (thrown as z.core.$ZodError).issues.map((issue) => [issue.path, issue.message]);
+    expect(issues).toEqual(problems);
+  });
+
+  it('counts the id length in characters, an emoji as one', () => {
+    const record = { tenantId: 'acme', tokens: [{ ...entry, id: '😀'.repeat(64) }] };
+    expect(parseTenantTokenRecord(record).tokens[0]?.id).toBe('😀'.repeat(64));
+  });
+});
+
+describe('isIsoDateTime', () => {
+  it.each([
+    '2026-01-01T00:00:00Z',
+    '2026-01-01T00:00:00.000Z',
+    '2026-12-31T23:59:59.123456789Z',
+    '2026-06-30T12:00:00+05:30',
+    '2026-06-30T12:00:00-23:59',
+    '2024-02-29T00:00:00Z',
+    '2000-02-29T00:00:00Z',
+    '0000-02-29T00:00:00Z',
+  ])('accepts %s', (text) => {
+    expect(isIsoDateTime(text)).toBe(true);
+  });
+
+  it.each([
+    ['29 February of a common year', '2026-02-29T00:00:00Z'],
+    ['29 February of a century not divisible by 400', '1900-02-29T00:00:00Z'],
+    ['31 April', '2026-04-31T00:00:00Z'],
+    ['month 13', '2026-13-01T00:00:00Z'],
+    ['month 0', '2026-00-10T00:00:00Z'],
+    ['day 0', '2026-01-00T00:00:00Z'],
+    ['hour 24', '2026-01-01T24:00:00Z'],
+    ['minute 60', '2026-01-01T00:60:00Z'],
+    ['second 60', '2026-01-01T00:00:60Z'],
+    ['no seconds', '2026-01-01T00:00Z'],
+    ['no offset', '2026-01-01T00:00:00'],
+    ['a lower-case t and z', '2026-01-01t00:00:00z'],
+    ['a space for T', '2026-01-01 00:00:00Z'],
+    ['an offset without a colon', '2026-01-01T00:00:00+0100'],
+    ['an offset of 24 hours', '2026-01-01T00:00:00+24:00'],
+    ['a five-digit year', '20260-01-01T00:00:00Z'],
+    ['a signed year', '+2026-01-01T00:00:00Z'],
+    ['a dot without digits', '2026-01-01T00:00:00.Z'],
+    ['a date alone', '2026-01-01'],
+  ])('rejects %s', (_name, text) => {
+    expect(isIsoDateTime(text)).toBe(false);
+  });
+
+  it('agrees with z.iso.datetime({ offset: true }), which it replaces (property)', () => {
+    const digits = (length: number) =>
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: length, maxLength: length });
+    const part = (length: number, ...specials: string[]) =>
+      fc.oneof(digits(length), fc.constantFrom(...specials));
+    const dateTime = fc
+      .tuple(
+        part(4, '2000', '1900', '2024', '0000', '0400', '2100'),
+        part(2, '01', '02', '04', '12', '13', '00'),
+        part(2, '28', '29', '30', '31', '00', '32'),
+        part(2, '00', '23', '24'),
+        part(2, '00', '59', '60'),
+        fc.constantFrom(':00', ':59', ':60', ''),
+        fc.constantFrom('', '.5', '.123456789', '.'),
+        fc.constantFrom('Z', 'z', '', '+01:00', '-23:59', '+24:00', '+0100', '-00:60'),
+      )
+      .map(([y, m, d, h, min, s, fraction, offset]) => `${y}-${m}-${d}T${h}:${min}${s}${fraction}${offset}`);
+    const zodIso = z.iso.datetime({ offset: true });
+    fc.assert(
+      fc.property(fc.oneof(dateTime, fc.string({ maxLength: 30 })), (text) => {
+        expect(isIsoDateTime(text)).toBe(zodIso.safeParse(text).success);
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });
 

@@ -60,6 +60,9 @@ describe('normaliseValue: accepted forms', () => {
     ['a negative integer string', count, '-7', -7],
     ['a decimal', ratio, 1.5, 1.5],
     ['a decimal string', ratio, '1.25', 1.25],
+    ['a number string with spaces around', count, ' 42\t', 42],
+    ['a decimal string with an exponent', ratio, '-2.5e2', -250],
+    ['the largest safe integer', count, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
     // dateTime and binary.
     ['a dateTime', meta, { lastModified: '2011-05-13T04:42:34Z' }, { lastModified: '2011-05-13T04:42:34Z' }],
     ['base64', x509Certificates, [{ value: 'TUlJRA==' }], [{ value: 'TUlJRA==' }]],
@@ -299,6 +302,59 @@ describe('normaliseValue: wrong types are invalidValue naming the path', () => {
     const path =
       attributeDefinition === PEOPLE_MANAGER_ATTRIBUTE ? 'urn:x:peopleManager' : attributeDefinition.name;
     expectScimError(() => normaliseValue(input, attributeDefinition, path), 400, 'invalidValue', fragment);
+  });
+
+  it.each<[string, AttributeDefinition, unknown, string]>([
+    ['a fractional integer', count, 4.5, '"count": expected an integer'],
+    ['an integer beyond the safe range', count, 2 ** 53, '"count": expected an integer'],
+    ['a non-numeric integer string', count, '4x', '"count": expected an integer'],
+    ['a decimal string for an integer', count, '4.0', '"count": expected an integer'],
+    ['a boolean for an integer', count, true, '"count": expected an integer'],
+    ['a non-numeric decimal', ratio, 'one', '"ratio": expected a number'],
+    ['an object for a decimal', ratio, { n: 1 }, '"ratio": expected a number'],
+    ['a number for a boolean', active, 1, '"active": expected a boolean (true or false)'],
+    [
+      'a word that is no peopleManager boolean',
+      PEOPLE_MANAGER_ATTRIBUTE,
+      'maybe',
+      '"urn:x:peopleManager": expected a boolean (true, false, yes or no)',
+    ],
+    ['a boolean for a string', userName, true, '"userName": expected a string'],
+    ['an object for a canonical string', emails, [{ type: {} }], '"emails[0].type": expected a string'],
+    ['a number for a dateTime', meta, { created: 5 }, '"meta.created": expected a dateTime string'],
+    [
+      'a malformed dateTime',
+      meta,
+      { created: 'yesterday' },
+      '"meta.created": expected an xsd:dateTime such as 2011-05-13T04:42:34Z',
+    ],
+    [
+      'an impossible dateTime',
+      meta,
+      { created: '2011-13-45T99:99:99Z' },
+      '"meta.created": expected a valid dateTime',
+    ],
+    [
+      'a number for binary',
+      x509Certificates,
+      [{ value: 5 }],
+      '"x509Certificates[0].value": expected a base64 string',
+    ],
+    [
+      'non-base64 binary',
+      x509Certificates,
+      [{ value: 'not base64!' }],
+      '"x509Certificates[0].value": expected base64',
+    ],
+  ])('words %s exactly', (_label, attributeDefinition, input, problem) => {
+    const path =
+      attributeDefinition === PEOPLE_MANAGER_ATTRIBUTE ? 'urn:x:peopleManager' : attributeDefinition.name;
+    const error = expectScimError(
+      () => normaliseValue(input, attributeDefinition, path),
+      400,
+      'invalidValue',
+    );
+    expect(error.detail).toBe(`Invalid value for attribute ${problem}.`);
   });
 
   it('does not echo the rejected value (it may be personal data)', () => {

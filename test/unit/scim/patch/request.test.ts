@@ -46,6 +46,69 @@ describe('parseEnvelope', () => {
     expectScimError(() => parseEnvelope(request), 400, 'invalidSyntax');
   });
 
+  it.each<[string, unknown, string]>([
+    ['null', null, 'body: Invalid input: expected object, received null'],
+    ['an array', [titleOp], 'body: Invalid input: expected object, received array'],
+    ['no schemas', { Operations: [titleOp] }, 'schemas: Invalid input: expected array, received undefined'],
+    [
+      'another message schema',
+      { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], Operations: [titleOp] },
+      `schemas: must contain "${PATCH_OP_URN}"`,
+    ],
+    [
+      'a schema that is not a string',
+      { schemas: [PATCH_OP_URN, 7], Operations: [titleOp] },
+      'schemas.1: Invalid input: expected string, received number',
+    ],
+    [
+      'Operations not a list',
+      { schemas: [PATCH_OP_URN], Operations: titleOp },
+      'Operations: Invalid input: expected array, received object',
+    ],
+    [
+      // zod's own length check also ran on a wrong type, adding "Too small: expected string to have
+      // >=1 characters"; ours keeps to the type error.
+      'Operations an empty string',
+      { schemas: [PATCH_OP_URN], Operations: '' },
+      'Operations: Invalid input: expected array, received string',
+    ],
+    [
+      'empty Operations',
+      { schemas: [PATCH_OP_URN], Operations: [] },
+      'Operations: Too small: expected array to have >=1 items',
+    ],
+    [
+      'an operation that is not an object',
+      patchRequest(['add']),
+      'Operations.0: Invalid input: expected object, received string',
+    ],
+    [
+      'an op that is not a string',
+      patchRequest([{ op: 1, path: 'title', value: 'x' }]),
+      'Operations.0.op: Invalid input: expected string, received number',
+    ],
+    [
+      'an unknown op',
+      patchRequest([titleOp, { op: 'copy', path: 'title', value: 'x' }]),
+      'Operations.1.op: Invalid option: expected one of "add"|"replace"|"remove"',
+    ],
+    [
+      'a path that is not a string',
+      patchRequest([{ op: 'remove', path: ['title'] }]),
+      'Operations.0.path: Invalid input: expected string, received array',
+    ],
+    [
+      'four problems (the first three are named)',
+      { schemas: 'x', Operations: [{ op: 'copy' }, { op: 'move' }, { op: 'swap' }] },
+      'schemas: Invalid input: expected array, received string; ' +
+        'Operations.0.op: Invalid option: expected one of "add"|"replace"|"remove"; ' +
+        'Operations.1.op: Invalid option: expected one of "add"|"replace"|"remove"',
+    ],
+  ])('words %s exactly', (_title, request, problems) => {
+    const error = expectScimError(() => parseEnvelope(request), 400, 'invalidSyntax');
+    expect(error.detail).toBe(`Invalid PatchOp request: ${problems}.`);
+  });
+
   it('accepts the PatchOp URN in any case and ops in any case', () => {
     const operations = parseEnvelope({
       schemas: [PATCH_OP_URN.toUpperCase()],
