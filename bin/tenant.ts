@@ -30,9 +30,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { FileTokenStore } from '../lambdas/auth/file-token-store';
+import { FileTokenStore, tokenDirectory } from '../lambdas/auth/file-token-store';
 import { SecretsManagerTokenStore } from '../lambdas/auth/secrets-manager-token-store';
-import { createSecretsManagerClient, tokenDirectory } from '../lambdas/auth/token-store-factory';
+import { createSecretsManagerClient } from '../lambdas/auth/token-store-factory';
 import { TenantExistsError } from '../lambdas/auth/token-store';
 import type { WritableTokenStore } from '../lambdas/auth/token-store';
 import {

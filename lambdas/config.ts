@@ -1,5 +1,5 @@
 /**
- * The Lambdas' (and the local server's) environment, read once at start-up and validated with zod/mini.
+ * The Lambdas' environment, read once at start-up and validated with zod/mini.
  * Domain code never reads process.env: it receives these values as arguments.
  *
  *   TABLE_NAME                required by the Users and Groups handlers (loadConfig), not by discovery
@@ -8,8 +8,6 @@
  *   LOG_LEVEL                 TRACE|DEBUG|INFO|WARN|ERROR|CRITICAL|SILENT, any case, default INFO
  *   STAGE                     default "local"
  *   POWERTOOLS_SERVICE_NAME   default "serverless-scim"
- *   TOKEN_STORE               "secrets-manager" (default) or "file" (the local server)
- *   SCIM_DATA_DIR             default ".data"; the file token store lives in <dir>/tenants
  *   DYNAMODB_ENDPOINT         optional http(s) URL, e.g. DynamoDB Local
  * An empty variable counts as unset.
  */
@@ -97,10 +95,8 @@ const baseShape = {
     ),
   ),
   STAGE: optionalVariable(z.string().check(matches(/^[a-z0-9-]{1,32}$/, 'must be 1-32 of a-z 0-9 -'))),
-  // This and SCIM_DATA_DIR need no length check: an empty variable is unset.
+  // No length check needed: an empty variable is unset.
   POWERTOOLS_SERVICE_NAME: optionalVariable(z.string()),
-  TOKEN_STORE: optionalVariable(oneOf(['secrets-manager', 'file'])),
-  SCIM_DATA_DIR: optionalVariable(z.string()),
   DYNAMODB_ENDPOINT: optionalVariable(httpUrl),
 };
 
@@ -121,8 +117,6 @@ export interface BaseConfig {
   readonly logLevel: LogLevel;
   readonly stage: string;
   readonly serviceName: string;
-  readonly tokenStore: 'secrets-manager' | 'file';
-  readonly dataDir: string;
   readonly dynamoDbEndpoint: string | undefined;
 }
 
@@ -149,8 +143,6 @@ function toBaseConfig(env: z.infer<typeof baseSchema>): BaseConfig {
     logLevel: env.LOG_LEVEL ?? 'INFO',
     stage: env.STAGE ?? 'local',
     serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'serverless-scim',
-    tokenStore: env.TOKEN_STORE ?? 'secrets-manager',
-    dataDir: env.SCIM_DATA_DIR ?? '.data',
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT,
   };
 }

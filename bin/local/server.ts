@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 import { CachedTokenStore } from '../../lambdas/auth/cached-token-store';
-import { FileTokenStore } from '../../lambdas/auth/file-token-store';
-import { tokenDirectory } from '../../lambdas/auth/token-store-factory';
+import { FileTokenStore, tokenDirectory } from '../../lambdas/auth/file-token-store';
 import type { LogLevel } from '../../lambdas/config';
 import { createDiscoveryHandler } from '../../lambdas/http/discovery-handler';
 import { createDocumentClient, createGroupsHandler, createUsersHandler } from '../../lambdas/http/handlers';

@@ -12,6 +12,9 @@ import type { WritableTokenStore } from './token-store';
 import { isValidTenantId } from './tokens';
 import type { TenantTokenRecord } from './tokens';
 
+/** The local server's token directory inside its data directory (SCIM_DATA_DIR). */
+export const tokenDirectory = (dataDir: string): string => join(dataDir, 'tenants');
+
 const errorCode = (error: unknown): unknown =>
   typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 

@@ -1,14 +1,12 @@
-/** The token store a handler uses, chosen by configuration and wrapped in the TTL cache. */
+/**
+ * The Lambdas' token store: Secrets Manager behind the TTL cache. (The local server and the tenant CLI
+ * build their own file store, bin/local/server.ts, so the Lambda bundles carry no file-system store.)
+ */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { join } from 'node:path';
 
 import type { BaseConfig } from '../config';
 import { CachedTokenStore } from './cached-token-store';
-import { FileTokenStore } from './file-token-store';
 import { SecretsManagerTokenStore } from './secrets-manager-token-store';
-
-/** The local server's token directory inside SCIM_DATA_DIR. */
-export const tokenDirectory = (dataDir: string): string => join(dataDir, 'tenants');
 
 /**
  * Short timeouts and few retries: a slow Secrets Manager must end in our 503 + Retry-After before the
@@ -33,12 +31,9 @@ export function createSecretsManagerClient(): SecretsManagerClient {
 }
 
 export function createTokenStore(
-  config: Pick<BaseConfig, 'tokenStore' | 'dataDir' | 'tenantSecretPrefix' | 'secretCacheTtlSeconds'>,
+  config: Pick<BaseConfig, 'tenantSecretPrefix' | 'secretCacheTtlSeconds'>,
   secretsManager: () => SecretsManagerClient = createSecretsManagerClient,
 ): CachedTokenStore {
-  const inner =
-    config.tokenStore === 'file'
-      ? new FileTokenStore(tokenDirectory(config.dataDir))
-      : new SecretsManagerTokenStore(secretsManager(), config.tenantSecretPrefix);
+  const inner = new SecretsManagerTokenStore(secretsManager(), config.tenantSecretPrefix);
   return new CachedTokenStore(inner, { ttlMs: config.secretCacheTtlSeconds * 1000 });
 }

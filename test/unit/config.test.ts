@@ -11,8 +11,6 @@ describe('loadConfig', () => {
       logLevel: 'INFO',
       stage: 'local',
       serviceName: 'serverless-scim',
-      tokenStore: 'secrets-manager',
-      dataDir: '.data',
       dynamoDbEndpoint: undefined,
     });
   });
@@ -26,8 +24,6 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'debug',
         STAGE: 'prod',
         POWERTOOLS_SERVICE_NAME: 'scim',
-        TOKEN_STORE: 'file',
-        SCIM_DATA_DIR: '/tmp/scim',
         DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
       }),
     ).toEqual({
@@ -37,8 +33,6 @@ describe('loadConfig', () => {
       logLevel: 'DEBUG',
       stage: 'prod',
       serviceName: 'scim',
-      tokenStore: 'file',
-      dataDir: '/tmp/scim',
       dynamoDbEndpoint: 'http://127.0.0.1:8000',
     });
   });
@@ -63,7 +57,6 @@ describe('loadConfig', () => {
     ['TTL fractional', { SECRET_CACHE_TTL_SECONDS: '1.5' }, 'SECRET_CACHE_TTL_SECONDS'],
     ['unknown log level', { LOG_LEVEL: 'LOUD' }, 'LOG_LEVEL'],
     ['prefix with spaces', { TENANT_SECRET_PREFIX: 'scim tenants/' }, 'TENANT_SECRET_PREFIX'],
-    ['unknown token store', { TOKEN_STORE: 'redis' }, 'TOKEN_STORE'],
     ['endpoint not http', { DYNAMODB_ENDPOINT: 'ftp://localhost' }, 'DYNAMODB_ENDPOINT'],
     ['bad stage', { STAGE: 'Prod!' }, 'STAGE'],
   ])('%s -> ConfigError naming the variable', (_name, env, fragment) => {
@@ -136,9 +129,9 @@ describe('loadConfig', () => {
     ],
     ['bad stage', { STAGE: 'Prod!' }, 'STAGE: must be 1-32 of a-z 0-9 -'],
     [
-      'unknown token store',
-      { TOKEN_STORE: 'FILE' },
-      'TOKEN_STORE: Invalid option: expected one of "secrets-manager"|"file"',
+      'unknown log level',
+      { LOG_LEVEL: 'verbose' },
+      'LOG_LEVEL: Invalid option: expected one of "TRACE"|"DEBUG"|"INFO"|"WARN"|"ERROR"|"CRITICAL"|"SILENT"',
     ],
     ['endpoint not http', { DYNAMODB_ENDPOINT: 'ftp://localhost' }, 'DYNAMODB_ENDPOINT: Invalid URL'],
     ['endpoint without //', { DYNAMODB_ENDPOINT: 'http:localhost:8000' }, 'DYNAMODB_ENDPOINT: Invalid URL'],

@@ -5,8 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { FileTokenStore } from '../../../lambdas/auth/file-token-store';
-import { createTokenStore, tokenDirectory } from '../../../lambdas/auth/token-store-factory';
+import { createTokenStore } from '../../../lambdas/auth/token-store-factory';
 import { newTenantRecord } from '../../../lambdas/auth/tokens';
 
 const secretsManager = mockClient(SecretsManagerClient);
@@ -21,8 +20,6 @@ afterEach(async () => {
 });
 
 const config = {
-  tokenStore: 'secrets-manager' as const,
-  dataDir: '.data',
   tenantSecretPrefix: 'scim/dev/tenants/',
   secretCacheTtlSeconds: 60,
 };
@@ -36,13 +33,5 @@ describe('createTokenStore', () => {
     expect(await store.getTenantTokens('acme')).toEqual(acme);
     const calls = secretsManager.commandCalls(GetSecretValueCommand);
     expect(calls.map((call) => call.args[0].input.SecretId)).toEqual(['scim/dev/tenants/acme']);
-  });
-
-  it('reads <dataDir>/tenants for the file store, without touching Secrets Manager', async () => {
-    const acme = newTenantRecord('acme', new Date()).record;
-    await new FileTokenStore(tokenDirectory(directory)).createTenantTokens(acme);
-    const store = createTokenStore({ ...config, tokenStore: 'file', dataDir: directory });
-    expect(await store.getTenantTokens('acme')).toEqual(acme);
-    expect(secretsManager.calls()).toHaveLength(0);
   });
 });
