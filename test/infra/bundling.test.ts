@@ -74,17 +74,26 @@ describe.each(FUNCTION_NAMES)('%s bundle', (name) => {
     expect(sourceMap.sourcesContent).toBeUndefined();
   });
 
-  it('carries the attribute descriptions only when it serves /Schemas', () => {
-    // They are several KiB of prose (lambdas/scim/schema/descriptions.ts) that users and groups never send.
+  /**
+   * Each handler carries only the code it runs (the cold-start budget, README "Benchmarks"): the store
+   * is split per resource, the schema descriptions serve /Schemas only, and package.json's
+   * `"sideEffects": false` lets esbuild drop modules a handler imports but never uses.
+   */
+  it.each<[string, readonly ScimFunctionName[]]>([
+    ['lambdas/scim/schema/descriptions.ts', ['discovery']],
+    ['lambdas/scim/schema/user.ts', ['users', 'discovery']],
+    ['lambdas/store/dynamodb-users.ts', ['users']],
+    ['lambdas/store/dynamodb-groups.ts', ['groups']],
+    ['lambdas/scim/patch/members.ts', ['groups']],
+    ['lambdas/auth/file-token-store.ts', []],
+    ['node_modules/zod/v4/locales/en.js', []],
+  ])('carries %s only if it is one of %p', (module, carriers) => {
     const sourceMap = JSON.parse(
       fs.readFileSync(path.join(assetDirectory(name), 'index.js.map'), 'utf8'),
     ) as {
       sources: string[];
     };
-    const carriesDescriptions = sourceMap.sources.some((source) =>
-      source.endsWith('lambdas/scim/schema/descriptions.ts'),
-    );
-    expect(carriesDescriptions).toBe(name === 'discovery');
+    expect(sourceMap.sources.some((source) => source.endsWith(module))).toBe(carriers.includes(name));
   });
 
   it('carries the AWS SDK instead of requiring the runtime copy', () => {
