@@ -27,58 +27,58 @@ export interface CachedTokenStoreOptions {
 }
 
 export class CachedTokenStore implements TokenStore {
-  private readonly entries = new Map<string, CacheEntry>();
-  private readonly inFlight = new Map<string, Promise<TenantTokenRecord | undefined>>();
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
-  private readonly clock: () => number;
+  readonly #entries = new Map<string, CacheEntry>();
+  readonly #inFlight = new Map<string, Promise<TenantTokenRecord | undefined>>();
+  readonly #ttlMs: number;
+  readonly #maxEntries: number;
+  readonly #clock: () => number;
 
-  constructor(
-    private readonly inner: TokenStore,
-    options: CachedTokenStoreOptions = {},
-  ) {
-    this.ttlMs = options.ttlMs ?? DEFAULT_CACHE_TTL_MS;
-    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
-    this.clock = options.clock ?? Date.now;
+  readonly #inner: TokenStore;
+
+  constructor(inner: TokenStore, options: CachedTokenStoreOptions = {}) {
+    this.#inner = inner;
+    this.#ttlMs = options.ttlMs ?? DEFAULT_CACHE_TTL_MS;
+    this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.#clock = options.clock ?? Date.now;
   }
 
   async getTenantTokens(
     tenantId: string,
     options?: TokenLookupOptions,
   ): Promise<TenantTokenRecord | undefined> {
-    const entry = this.entries.get(tenantId);
-    if (entry && this.isUsable(entry, options?.maxAgeMs)) return entry.record;
+    const entry = this.#entries.get(tenantId);
+    if (entry && this.#isUsable(entry, options?.maxAgeMs)) return entry.record;
 
     // Concurrent lookups of one tenant (the local server, or parallel awaits) share one backend call.
-    const pending = this.inFlight.get(tenantId);
+    const pending = this.#inFlight.get(tenantId);
     if (pending) return pending;
-    const lookup = this.fetch(tenantId);
-    this.inFlight.set(tenantId, lookup);
+    const lookup = this.#fetch(tenantId);
+    this.#inFlight.set(tenantId, lookup);
     try {
       return await lookup;
     } finally {
-      this.inFlight.delete(tenantId);
+      this.#inFlight.delete(tenantId);
     }
   }
 
   /** Drops every cached entry (the CLI and tests use it). */
   clear(): void {
-    this.entries.clear();
+    this.#entries.clear();
   }
 
-  private isUsable(entry: CacheEntry, maxAgeMs: number | undefined): boolean {
-    const age = this.clock() - entry.fetchedAtMs;
-    return age < this.ttlMs && (maxAgeMs === undefined || age <= maxAgeMs);
+  #isUsable(entry: CacheEntry, maxAgeMs: number | undefined): boolean {
+    const age = this.#clock() - entry.fetchedAtMs;
+    return age < this.#ttlMs && (maxAgeMs === undefined || age <= maxAgeMs);
   }
 
-  private async fetch(tenantId: string): Promise<TenantTokenRecord | undefined> {
-    const record = await this.inner.getTenantTokens(tenantId);
-    if (this.ttlMs > 0) {
-      this.entries.delete(tenantId);
-      this.entries.set(tenantId, { record, fetchedAtMs: this.clock() });
-      if (this.entries.size > this.maxEntries) {
-        const oldest = this.entries.keys().next();
-        if (!oldest.done) this.entries.delete(oldest.value);
+  async #fetch(tenantId: string): Promise<TenantTokenRecord | undefined> {
+    const record = await this.#inner.getTenantTokens(tenantId);
+    if (this.#ttlMs > 0) {
+      this.#entries.delete(tenantId);
+      this.#entries.set(tenantId, { record, fetchedAtMs: this.#clock() });
+      if (this.#entries.size > this.#maxEntries) {
+        const oldest = this.#entries.keys().next();
+        if (!oldest.done) this.#entries.delete(oldest.value);
       }
     }
     return record;

@@ -37,20 +37,23 @@ export function parseSecretDocument(secretString: string | undefined, tenantId: 
 }
 
 export class SecretsManagerTokenStore implements WritableTokenStore {
-  constructor(
-    private readonly client: SecretsManagerClient,
-    private readonly secretPrefix: string,
-  ) {}
+  readonly #client: SecretsManagerClient;
+  readonly #secretPrefix: string;
+
+  constructor(client: SecretsManagerClient, secretPrefix: string) {
+    this.#client = client;
+    this.#secretPrefix = secretPrefix;
+  }
 
   secretName(tenantId: string): string {
-    return `${this.secretPrefix}${tenantId}`;
+    return `${this.#secretPrefix}${tenantId}`;
   }
 
   async getTenantTokens(tenantId: string): Promise<TenantTokenRecord | undefined> {
     if (!isValidTenantId(tenantId)) return undefined;
     let secretString: string | undefined;
     try {
-      const output = await this.client.send(
+      const output = await this.#client.send(
         new GetSecretValueCommand({ SecretId: this.secretName(tenantId) }),
       );
       secretString = output.SecretString;
@@ -68,7 +71,7 @@ export class SecretsManagerTokenStore implements WritableTokenStore {
 
   async createTenantTokens(record: TenantTokenRecord): Promise<void> {
     try {
-      await this.client.send(
+      await this.#client.send(
         new CreateSecretCommand({
           Name: this.secretName(record.tenantId),
           Description: `SCIM bearer token hashes of tenant ${record.tenantId}`,
@@ -84,7 +87,7 @@ export class SecretsManagerTokenStore implements WritableTokenStore {
 
   async putTenantTokens(record: TenantTokenRecord): Promise<void> {
     try {
-      await this.client.send(
+      await this.#client.send(
         new PutSecretValueCommand({
           SecretId: this.secretName(record.tenantId),
           SecretString: JSON.stringify(record),
@@ -100,18 +103,18 @@ export class SecretsManagerTokenStore implements WritableTokenStore {
     const tenantIds: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.client.send(
+      const page = await this.#client.send(
         new ListSecretsCommand({
           // The name filter is a prefix match.
-          Filters: [{ Key: 'name', Values: [this.secretPrefix] }],
+          Filters: [{ Key: 'name', Values: [this.#secretPrefix] }],
           NextToken: nextToken,
           MaxResults: 100,
         }),
       );
       for (const secret of page.SecretList ?? []) {
         const name = secret.Name ?? '';
-        if (!name.startsWith(this.secretPrefix)) continue;
-        const tenantId = name.slice(this.secretPrefix.length);
+        if (!name.startsWith(this.#secretPrefix)) continue;
+        const tenantId = name.slice(this.#secretPrefix.length);
         if (isValidTenantId(tenantId) && secret.DeletedDate === undefined) tenantIds.push(tenantId);
       }
       nextToken = page.NextToken;

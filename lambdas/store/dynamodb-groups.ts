@@ -120,33 +120,33 @@ const unknownMembers = (ids: readonly string[]): ScimError => {
 };
 
 export class DynamoDbGroupRepository implements GroupRepository {
-  private readonly store: DynamoDbStore;
-  private readonly maxMemberResponseBytes: number;
-  private readonly listing: ListingSpec;
+  readonly #store: DynamoDbStore;
+  readonly #maxMemberResponseBytes: number;
+  readonly #listing: ListingSpec;
 
   constructor(options: DynamoDbRepositoryOptions) {
-    this.store = new DynamoDbStore(options);
-    this.maxMemberResponseBytes = options.maxMemberResponseBytes ?? DEFAULT_MAX_MEMBER_RESPONSE_BYTES;
-    this.listing = {
+    this.#store = new DynamoDbStore(options);
+    this.#maxMemberResponseBytes = options.maxMemberResponseBytes ?? DEFAULT_MAX_MEMBER_RESPONSE_BYTES;
+    this.#listing = {
       type: 'Group',
       schema: GROUP_SCHEMA,
       withMemberships: (tenantId, filter, candidates, budget) =>
-        this.withMembersToTest(tenantId, filter, candidates, budget),
+        this.#withMembersToTest(tenantId, filter, candidates, budget),
     };
   }
 
   /** A group write's membership writes go in its transaction when they fit, else after its commit. */
-  private withMemberRequests(requests: readonly WriteRequest[]): WritePlanner {
-    return (actions) => groupWritePlan(this.store.tableName, actions, requests);
+  #withMemberRequests(requests: readonly WriteRequest[]): WritePlanner {
+    return (actions) => groupWritePlan(this.#store.tableName, actions, requests);
   }
 
   async createGroup(tenantId: string, group: JsonObject): Promise<ScimResource> {
     const members = membersOf(group);
-    await this.assertUsersExist(tenantId, idsOf(members));
+    await this.#assertUsersExist(tenantId, idsOf(members));
     // The members are written with the group when they fit in its transaction, else once it has committed
     // (a 409 on the displayName must write no member).
-    const created = await this.store.createResource(tenantId, 'Group', group, (id) =>
-      this.withMemberRequests(putMembers(tenantId, id, members)),
+    const created = await this.#store.createResource(tenantId, 'Group', group, (id) =>
+      this.#withMemberRequests(putMembers(tenantId, id, members)),
     );
     return members.length === 0 ? created : withMembers(created, members);
   }
@@ -158,9 +158,9 @@ export class DynamoDbGroupRepository implements GroupRepository {
   ): Promise<ScimResource | undefined> {
     if (!isResourceId(id)) return undefined;
     const [item, members] = await Promise.all([
-      this.store.getResourceItem(tenantId, 'Group', id),
+      this.#store.getResourceItem(tenantId, 'Group', id),
       options.includeMembers
-        ? this.membersOfGroup(tenantId, id, this.memberResponseBudget('The group'))
+        ? this.#membersOfGroup(tenantId, id, this.#memberResponseBudget('The group'))
         : Promise.resolve(undefined),
     ]);
     if (item === undefined) return undefined;
@@ -175,7 +175,7 @@ export class DynamoDbGroupRepository implements GroupRepository {
     options: UpdateOptions = {},
   ): Promise<ScimResource> {
     const members = membersOf(group);
-    const updated = await this.writeGroup(
+    const updated = await this.#writeGroup(
       tenantId,
       id,
       (current) => ({
@@ -197,10 +197,10 @@ export class DynamoDbGroupRepository implements GroupRepository {
     options: GroupUpdateOptions = {},
   ): Promise<ScimResource> {
     const hint = options.memberIdsHint ?? [];
-    return this.writeGroup(tenantId, id, plan, options, { users: hint, memberItems: hint });
+    return this.#writeGroup(tenantId, id, plan, options, { users: hint, memberItems: hint });
   }
 
-  private async writeGroup(
+  async #writeGroup(
     tenantId: string,
     id: string,
     plan: GroupPlanner,
@@ -209,19 +209,19 @@ export class DynamoDbGroupRepository implements GroupRepository {
   ): Promise<ScimResource> {
     // The users the request names, and their member items, are read in the same round as the group.
     const known: AddedUsers = { existing: new Set(), memberItems: new Map() };
-    const hintRead = this.readAddedUsers(tenantId, id, hint.users, hint.memberItems, known);
-    const { item } = await this.store.updateResource(
+    const hintRead = this.#readAddedUsers(tenantId, id, hint.users, hint.memberItems, known);
+    const { item } = await this.#store.updateResource(
       tenantId,
       'Group',
       id,
       options,
       async (current) => {
         const result: GroupPlan = plan(current);
-        const requests = await this.membershipRequests(tenantId, id, result.members, known);
+        const requests = await this.#membershipRequests(tenantId, id, result.members, known);
         return {
           resource: result.resource,
           changed: result.changed || requests.length > 0,
-          plan: this.withMemberRequests(requests),
+          plan: this.#withMemberRequests(requests),
         };
       },
       hintRead,
@@ -230,20 +230,20 @@ export class DynamoDbGroupRepository implements GroupRepository {
   }
 
   async deleteGroup(tenantId: string, id: string, options: WriteOptions = {}): Promise<void> {
-    await this.store.deleteResource(tenantId, 'Group', id, options, async () => {
+    await this.#store.deleteResource(tenantId, 'Group', id, options, async () => {
       // Member clean-up grows with the group (documented); it runs after the group's own delete.
-      const members = await this.membersOfGroup(tenantId, id, unbounded());
+      const members = await this.#membersOfGroup(tenantId, id, unbounded());
       return members.map((member) => deleteMembershipRequest(tenantId, id, member.value));
     });
   }
 
   async findGroups(tenantId: string, query: FindGroupsQuery): Promise<FindResult> {
-    const result = await findResources(this.store, tenantId, this.listing, query);
+    const result = await findResources(this.#store, tenantId, this.#listing, query);
     if (query.includeMembers !== true) return result;
     // One budget for the whole page: many groups of moderate size overflow the 6 MB answer as one big one does.
-    const budget = this.memberResponseBudget('This page of groups');
+    const budget = this.#memberResponseBudget('This page of groups');
     const resources = await mapLimit(result.resources, BULK_CONCURRENCY, async (group) =>
-      withMembers(group, await this.membersOfGroup(tenantId, group.id, budget)),
+      withMembers(group, await this.#membersOfGroup(tenantId, group.id, budget)),
     );
     return { ...result, resources };
   }
@@ -253,7 +253,7 @@ export class DynamoDbGroupRepository implements GroupRepository {
    * A Put replaces the whole member item, so an add without a display that keeps the member's stored one
    * needs that item read: in the round of the group read when hinted, else with the users' check.
    */
-  private async membershipRequests(
+  async #membershipRequests(
     tenantId: string,
     groupId: string,
     changes: MemberChanges,
@@ -263,10 +263,10 @@ export class DynamoDbGroupRepository implements GroupRepository {
     const addIds = new Set(idsOf(add));
     if (changes.removeAll) {
       // Everything is added afresh: write the members that are new or whose display changed.
-      const current = await this.membersOfGroup(tenantId, groupId, unbounded());
+      const current = await this.#membersOfGroup(tenantId, groupId, unbounded());
       const stored = new Map(current.map((member) => [member.value, member]));
       const newIds = idsOf(add.filter((member) => !stored.has(member.value)));
-      await this.assertUsersExist(
+      await this.#assertUsersExist(
         tenantId,
         newIds.filter((userId) => !known.existing.has(userId)),
       );
@@ -285,7 +285,7 @@ export class DynamoDbGroupRepository implements GroupRepository {
     }
     const removed = new Set(changes.remove);
     const keepingDisplay = add.filter((member) => member.display === undefined && !removed.has(member.value));
-    await this.readAddedUsers(
+    await this.#readAddedUsers(
       tenantId,
       groupId,
       [...addIds].filter((userId) => !known.existing.has(userId)),
@@ -308,8 +308,8 @@ export class DynamoDbGroupRepository implements GroupRepository {
   }
 
   /** The member bytes one response may carry (shared by every group of a listing). */
-  private memberResponseBudget(subject: string): Budget {
-    const limit = this.maxMemberResponseBytes;
+  #memberResponseBudget(subject: string): Budget {
+    const limit = this.#maxMemberResponseBytes;
     return new Budget(limit, () =>
       ScimError.tooMany(
         `${subject} has more members than fit in one response (over ${limit} bytes of members); ask with excludedAttributes=members.`,
@@ -321,7 +321,7 @@ export class DynamoDbGroupRepository implements GroupRepository {
    * Reads, in one strongly consistent BatchGet, which of `userIds` are users of the tenant and the member
    * items of `memberIds` in the group, into `known`.
    */
-  private async readAddedUsers(
+  async #readAddedUsers(
     tenantId: string,
     groupId: string,
     userIds: readonly string[],
@@ -332,7 +332,7 @@ export class DynamoDbGroupRepository implements GroupRepository {
     const members = [...new Set(memberIds)].filter(isResourceId);
     if (users.length === 0 && members.length === 0) return;
     const usersPk = resourcePartition(tenantId, 'User');
-    const items = await this.store.batchGet(
+    const items = await this.#store.batchGet(
       [
         ...users.map((userId) => resourceKey(tenantId, 'User', userId)),
         ...members.map((userId) => memberKey(tenantId, groupId, userId)),
@@ -348,23 +348,23 @@ export class DynamoDbGroupRepository implements GroupRepository {
   }
 
   /** Members must be users of the same tenant: unknown ids -> 400 invalidValue naming them. */
-  private async assertUsersExist(tenantId: string, ids: readonly string[]): Promise<void> {
+  async #assertUsersExist(tenantId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     const known: AddedUsers = { existing: new Set(), memberItems: new Map() };
-    await this.readAddedUsers(tenantId, '', ids, [], known);
+    await this.#readAddedUsers(tenantId, '', ids, [], known);
     const unknown = [...new Set(ids)].filter((id) => !known.existing.has(id));
     if (unknown.length > 0) throw unknownMembers(unknown);
   }
 
   /** Every member of a group; with a response budget, each member spends the bytes it takes in JSON. */
-  private async membersOfGroup(
+  async #membersOfGroup(
     tenantId: string,
     groupId: string,
     budget: Budget,
     measure: (item: Record<string, unknown>) => number = memberJsonBytes,
   ): Promise<MemberEntry[]> {
-    const items = await this.store.queryAll(
-      partitionQuery(this.store.tableName, memberPartition(tenantId, groupId), {
+    const items = await this.#store.queryAll(
+      partitionQuery(this.#store.tableName, memberPartition(tenantId, groupId), {
         projection: ['sk', 'display'],
       }),
       budget,
@@ -380,7 +380,7 @@ export class DynamoDbGroupRepository implements GroupRepository {
    * reads those member keys (BatchGet, candidates x ids keys); any other reads each candidate's whole
    * member partition. Every item read spends the request's budget.
    */
-  private async withMembersToTest(
+  async #withMembersToTest(
     tenantId: string,
     filter: Filter,
     candidates: readonly ScimResource[],
@@ -393,7 +393,7 @@ export class DynamoDbGroupRepository implements GroupRepository {
       const ids = [...new Set(tested.map((id) => id.toLowerCase()))].filter(isResourceId);
       const keys = candidates.flatMap((group) => ids.map((userId) => memberKey(tenantId, group.id, userId)));
       budget.spend(keys.length);
-      const items = keys.length === 0 ? [] : await this.store.batchGet(keys, ['pk', 'sk', 'display']);
+      const items = keys.length === 0 ? [] : await this.#store.batchGet(keys, ['pk', 'sk', 'display']);
       const byPartition = new Map<string, MemberEntry[]>();
       for (const { pk, sk, display } of items) {
         if (typeof pk !== 'string' || typeof sk !== 'string') continue;
@@ -407,7 +407,7 @@ export class DynamoDbGroupRepository implements GroupRepository {
       );
     }
     return mapLimit(candidates, BULK_CONCURRENCY, async (group) =>
-      withMembers(group, await this.membersOfGroup(tenantId, group.id, budget, countOne)),
+      withMembers(group, await this.#membersOfGroup(tenantId, group.id, budget, countOne)),
     );
   }
 }

@@ -94,16 +94,19 @@ export const mapLimit = async <T, R>(
 
 /** An allowance (items read, or bytes answered) shared by every read of one request; past it -> `exceeded()`. */
 export class Budget {
-  private spent = 0;
+  #spent = 0;
 
-  constructor(
-    private readonly limit: number,
-    private readonly exceeded: () => ScimError,
-  ) {}
+  readonly #limit: number;
+  readonly #exceeded: () => ScimError;
+
+  constructor(limit: number, exceeded: () => ScimError) {
+    this.#limit = limit;
+    this.#exceeded = exceeded;
+  }
 
   spend(amount: number): void {
-    this.spent += amount;
-    if (this.spent > this.limit) throw this.exceeded();
+    this.#spent += amount;
+    if (this.#spent > this.#limit) throw this.#exceeded();
   }
 }
 
@@ -152,22 +155,22 @@ export const schemasOf = (input: JsonObject, current: ScimResource): string[] =>
     : current.schemas;
 
 export class DynamoDbStore {
-  private readonly client: DynamoDBDocumentClient;
+  readonly #client: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly maxFilterScanItems: number;
   readonly now: () => Date;
-  private readonly newId: () => string;
-  private readonly random: () => number;
-  private readonly sleep: (milliseconds: number) => Promise<void>;
+  readonly #newId: () => string;
+  readonly #random: () => number;
+  readonly #sleep: (milliseconds: number) => Promise<void>;
 
   constructor(options: DynamoDbRepositoryOptions) {
-    this.client = options.client;
+    this.#client = options.client;
     this.tableName = options.tableName;
     this.maxFilterScanItems = options.maxFilterScanItems ?? DEFAULT_MAX_FILTER_SCAN_ITEMS;
     this.now = options.now ?? (() => new Date());
-    this.newId = options.newId ?? randomUUID;
-    this.random = options.random ?? Math.random;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.#newId = options.newId ?? randomUUID;
+    this.#random = options.random ?? Math.random;
+    this.#sleep = options.sleep ?? defaultSleep;
   }
 
   // ---- Writes ------------------------------------------------------------------------------------
@@ -179,7 +182,7 @@ export class DynamoDbStore {
     body: JsonObject,
     plan: (id: string) => WritePlanner = () => actionsAlone,
   ): Promise<ScimResource> {
-    const id = this.newId();
+    const id = this.#newId();
     const timestamp = this.now().toISOString();
     const item = toItem(tenantId, type, id, body, {
       version: 1,
@@ -189,13 +192,13 @@ export class DynamoDbStore {
     const actions = [
       putResourceAction(this.tableName, item, undefined),
       ...lookupActions(this.tableName, tenantId, type, id, NO_INDEX, indexValues(type, body)),
-      counterAction(this.tableName, tenantId, type, this.shard(), 1),
+      counterAction(this.tableName, tenantId, type, this.#shard(), 1),
     ];
     const { transaction, afterCommit } = plan(id)(actions);
     try {
-      await this.transact(transaction);
+      await this.#transact(transaction);
     } catch (error) {
-      throw this.cancellationToScimError(error, type);
+      throw this.#cancellationToScimError(error, type);
     }
     await this.writeMemberships(afterCommit);
     return fromItem(item);
@@ -216,7 +219,7 @@ export class DynamoDbStore {
   ): Promise<{ item: ResourceItem }> {
     const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
     if (!isResourceId(id)) throw ScimError.notFound(`${type} ${id} not found.`);
-    return this.retryOnVersionConflict(type, maxAttempts, async () => {
+    return this.#retryOnVersionConflict(type, maxAttempts, async () => {
       const [stored] = await Promise.all([this.getResourceItem(tenantId, type, id), parallelRead]);
       if (stored === undefined) throw ScimError.notFound(`${type} ${id} not found.`);
       if (options.ifMatch !== undefined && !ifMatchAccepts(options.ifMatch, stored.version)) {
@@ -249,7 +252,7 @@ export class DynamoDbStore {
       // member write failing after the commit answers 503 and the client's retry completes it (member
       // puts/deletes are idempotent).
       const { transaction, afterCommit } = (result.plan ?? actionsAlone)(actions);
-      await this.transact(transaction);
+      await this.#transact(transaction);
       await this.writeMemberships(afterCommit);
       return { item };
     });
@@ -267,7 +270,7 @@ export class DynamoDbStore {
     cleanUp: () => Promise<WriteRequest[]>,
   ): Promise<void> {
     if (!isResourceId(id)) throw ScimError.notFound(`${type} ${id} not found.`);
-    const requests = await this.retryOnVersionConflict(type, DEFAULT_MAX_ATTEMPTS, async () => {
+    const requests = await this.#retryOnVersionConflict(type, DEFAULT_MAX_ATTEMPTS, async () => {
       // The memberships are read with the resource; they are deleted only once its delete has committed,
       // so a delete that fails (412, a lost race) leaves every membership in place.
       const [stored, cleanUpRequests] = await Promise.all([
@@ -283,9 +286,9 @@ export class DynamoDbStore {
       const actions = [
         deleteResourceAction(this.tableName, stored, stored.version),
         ...lookupActions(this.tableName, tenantId, type, id, indexValues(type, fromItem(stored)), NO_INDEX),
-        counterAction(this.tableName, tenantId, type, this.shard(), -1),
+        counterAction(this.tableName, tenantId, type, this.#shard(), -1),
       ];
-      await this.transact(actions);
+      await this.#transact(actions);
       return cleanUpRequests;
     });
     // A clean-up that fails here answers 503 and leaves member items of a resource that is gone:
@@ -297,7 +300,7 @@ export class DynamoDbStore {
    * Runs one optimistic attempt (read, decide, write conditionally on the version read) again while a
    * concurrent write beats it, at most `maxAttempts` times: no update is lost and none waits forever.
    */
-  private async retryOnVersionConflict<T>(
+  async #retryOnVersionConflict<T>(
     type: ResourceTypeName,
     maxAttempts: number,
     runAttempt: () => Promise<T>,
@@ -308,14 +311,14 @@ export class DynamoDbStore {
       } catch (error) {
         // Reads and writes already throw ScimErrors; only a cancelled transaction needs a meaning here.
         if (!(error instanceof TransactionCancelled)) throw error;
-        if (error.reason.kind !== 'version') throw this.cancellationToScimError(error, type);
-        await this.backoff(attempt);
+        if (error.reason.kind !== 'version') throw this.#cancellationToScimError(error, type);
+        await this.#backoff(attempt);
       }
     }
     throw ScimError.unavailable(`Too many concurrent changes to this ${type}; please retry.`, 1);
   }
 
-  private cancellationToScimError(error: unknown, type: ResourceTypeName): ScimError {
+  #cancellationToScimError(error: unknown, type: ResourceTypeName): ScimError {
     if (error instanceof TransactionCancelled) {
       if (error.reason.kind === 'unique') {
         return ScimError.uniqueness(`Another ${type} already has this ${error.reason.attribute}.`);
@@ -329,17 +332,17 @@ export class DynamoDbStore {
   }
 
   /** Sends a transaction, retrying conflicts with other transactions; other cancellations are thrown. */
-  private async transact(actions: readonly TaggedAction[]): Promise<void> {
+  async #transact(actions: readonly TaggedAction[]): Promise<void> {
     const meanings = actions.map(({ meaning }) => meaning);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.client.send(new TransactWriteCommand(transactInput(actions)));
+        await this.#client.send(new TransactWriteCommand(transactInput(actions)));
         return;
       } catch (error) {
         const cause = cancellationCause(error, meanings);
         if (cause === undefined) throw toScimError(error);
         if (cause.kind === 'retry' && attempt < MAX_BATCH_ATTEMPTS) {
-          await this.backoff(attempt);
+          await this.#backoff(attempt);
           continue;
         }
         throw new TransactionCancelled(cause);
@@ -351,26 +354,26 @@ export class DynamoDbStore {
   async writeMemberships(requests: readonly WriteRequest[]): Promise<void> {
     if (requests.length === 0) return;
     await mapLimit(batchWriteInputs(this.tableName, requests), BULK_CONCURRENCY, (input) =>
-      this.batchWrite(input),
+      this.#batchWrite(input),
     );
   }
 
-  private async batchWrite(input: BatchWriteCommandInput): Promise<void> {
+  async #batchWrite(input: BatchWriteCommandInput): Promise<void> {
     let pending = input;
     for (let attempt = 1; attempt <= MAX_BATCH_ATTEMPTS; attempt += 1) {
-      const output = await this.call(() => this.client.send(new BatchWriteCommand(pending)));
+      const output = await this.#call(() => this.#client.send(new BatchWriteCommand(pending)));
       const unprocessed = output.UnprocessedItems?.[this.tableName] ?? [];
       if (unprocessed.length === 0) return;
       pending = { ...pending, RequestItems: { [this.tableName]: unprocessed } };
-      await this.backoff(attempt);
+      await this.#backoff(attempt);
     }
     throw ScimError.unavailable('The store is busy, please retry later.');
   }
 
   /** An unconditional PutItem (tenant metadata, remembered page ends). */
   async putItem(item: Record<string, unknown>): Promise<void> {
-    await this.call(() =>
-      this.client.send(
+    await this.#call(() =>
+      this.#client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
@@ -383,7 +386,7 @@ export class DynamoDbStore {
   // ---- Reads -------------------------------------------------------------------------------------
 
   /** Sends a command; any failure becomes a ScimError (toScimError). */
-  private async call<T>(send: () => Promise<T>): Promise<T> {
+  async #call<T>(send: () => Promise<T>): Promise<T> {
     try {
       return await send();
     } catch (error) {
@@ -392,8 +395,8 @@ export class DynamoDbStore {
   }
 
   async getItem(key: TableKey): Promise<Record<string, unknown> | undefined> {
-    const output = await this.call(() =>
-      this.client.send(
+    const output = await this.#call(() =>
+      this.#client.send(
         new GetCommand({
           TableName: this.tableName,
           Key: { pk: key.pk, sk: key.sk },
@@ -426,12 +429,12 @@ export class DynamoDbStore {
         const items: Record<string, unknown>[] = [];
         let pending = input;
         for (let attempt = 1; attempt <= MAX_BATCH_ATTEMPTS; attempt += 1) {
-          const output = await this.call(() => this.client.send(new BatchGetCommand(pending)));
+          const output = await this.#call(() => this.#client.send(new BatchGetCommand(pending)));
           items.push(...(output.Responses?.[this.tableName] ?? []));
           const unprocessed = output.UnprocessedKeys?.[this.tableName];
           if (unprocessed?.Keys === undefined || unprocessed.Keys.length === 0) return items;
           pending = { ...pending, RequestItems: { [this.tableName]: unprocessed } };
-          await this.backoff(attempt);
+          await this.#backoff(attempt);
         }
         throw ScimError.unavailable('The store is busy, please retry later.');
       },
@@ -440,7 +443,7 @@ export class DynamoDbStore {
   }
 
   async queryPage(input: QueryCommandInput): Promise<Page> {
-    const output = await this.call(() => this.client.send(new QueryCommand(input)));
+    const output = await this.#call(() => this.#client.send(new QueryCommand(input)));
     return {
       items: output.Items ?? [],
       ...(output.LastEvaluatedKey ? { lastKey: output.LastEvaluatedKey } : {}),
@@ -478,13 +481,13 @@ export class DynamoDbStore {
 
   // ---- Helpers -----------------------------------------------------------------------------------
 
-  private shard(): number {
-    return Math.floor(this.random() * COUNTER_SHARDS) % COUNTER_SHARDS;
+  #shard(): number {
+    return Math.floor(this.#random() * COUNTER_SHARDS) % COUNTER_SHARDS;
   }
 
   /** Exponential backoff with full jitter: 10 ms, 20 ms, ... capped at 500 ms. */
-  private backoff(attempt: number): Promise<void> {
+  #backoff(attempt: number): Promise<void> {
     const ceiling = Math.min(500, 10 * 2 ** (attempt - 1));
-    return this.sleep(Math.floor(this.random() * ceiling) + 1);
+    return this.#sleep(Math.floor(this.#random() * ceiling) + 1);
   }
 }

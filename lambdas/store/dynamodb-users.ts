@@ -25,24 +25,24 @@ const withGroups = (user: ScimResource, groupIds: readonly string[]): ScimResour
   groupIds.length === 0 ? user : { ...user, groups: groupIds.map((value) => ({ value, type: 'direct' })) };
 
 export class DynamoDbUserRepository implements UserRepository {
-  private readonly store: DynamoDbStore;
-  private readonly listing: ListingSpec;
+  readonly #store: DynamoDbStore;
+  readonly #listing: ListingSpec;
 
   constructor(options: DynamoDbRepositoryOptions) {
-    this.store = new DynamoDbStore(options);
-    this.listing = {
+    this.#store = new DynamoDbStore(options);
+    this.#listing = {
       type: 'User',
       schema: USER_SCHEMA,
       // A filter on groups reads each candidate's member items in the byMember index.
       withMemberships: (tenantId, _filter, candidates, budget) =>
         mapLimit(candidates, BULK_CONCURRENCY, async (user) =>
-          withGroups(user, await this.store.groupIdsOfUser(tenantId, user.id, budget)),
+          withGroups(user, await this.#store.groupIdsOfUser(tenantId, user.id, budget)),
         ),
     };
   }
 
   createUser(tenantId: string, user: JsonObject): Promise<ScimResource> {
-    return this.store.createResource(tenantId, 'User', user);
+    return this.#store.createResource(tenantId, 'User', user);
   }
 
   async getUser(
@@ -52,12 +52,12 @@ export class DynamoDbUserRepository implements UserRepository {
   ): Promise<ScimResource | undefined> {
     if (!isResourceId(id)) return undefined;
     const [item, groupIds] = await Promise.all([
-      this.store.getResourceItem(tenantId, 'User', id),
-      options.includeGroups === true ? this.store.groupIdsOfUser(tenantId, id) : Promise.resolve(undefined),
+      this.#store.getResourceItem(tenantId, 'User', id),
+      options.includeGroups === true ? this.#store.groupIdsOfUser(tenantId, id) : Promise.resolve(undefined),
     ]);
     if (item === undefined) return undefined;
     const user = fromItem(item);
-    return groupIds === undefined ? user : withGroups(user, await this.existingGroups(tenantId, groupIds));
+    return groupIds === undefined ? user : withGroups(user, await this.#existingGroups(tenantId, groupIds));
   }
 
   /**
@@ -65,10 +65,10 @@ export class DynamoDbUserRepository implements UserRepository {
    * clean-up that failed after its group's delete committed, or a member write racing that delete, can
    * leave a member item behind.
    */
-  private async existingGroups(tenantId: string, groupIds: readonly string[]): Promise<string[]> {
+  async #existingGroups(tenantId: string, groupIds: readonly string[]): Promise<string[]> {
     const valid = groupIds.filter(isResourceId);
     if (valid.length === 0) return [];
-    const items = await this.store.batchGet(
+    const items = await this.#store.batchGet(
       valid.map((groupId) => resourceKey(tenantId, 'Group', groupId)),
       ['sk'],
     );
@@ -98,30 +98,30 @@ export class DynamoDbUserRepository implements UserRepository {
     mutate: UserMutation,
     options: UpdateOptions = {},
   ): Promise<ScimResource> {
-    const { item } = await this.store.updateResource(tenantId, 'User', id, options, (current) =>
+    const { item } = await this.#store.updateResource(tenantId, 'User', id, options, (current) =>
       Promise.resolve(mutate(current)),
     );
     return fromItem(item);
   }
 
   async deleteUser(tenantId: string, id: string, options: WriteOptions = {}): Promise<void> {
-    await this.store.deleteResource(tenantId, 'User', id, options, async () => {
+    await this.#store.deleteResource(tenantId, 'User', id, options, async () => {
       // The byMember index is eventually consistent: a membership written within its lag (typically
       // under a second) before this delete can be missed and stay as an orphan member item (see
       // docs/data-model.md, "Consistency of the byMember index").
-      const groupIds = await this.store.groupIdsOfUser(tenantId, id);
+      const groupIds = await this.#store.groupIdsOfUser(tenantId, id);
       return groupIds.map((groupId) => deleteMembershipRequest(tenantId, groupId, id));
     });
   }
 
   async findUsers(tenantId: string, query: FindQuery): Promise<FindResult> {
-    const result = await findResources(this.store, tenantId, this.listing, query);
+    const result = await findResources(this.#store, tenantId, this.#listing, query);
     if (query.includeGroups !== true) return result;
     // As getUser: a Query of each user's member items in the byMember index, then only the groups that still exist.
     const resources = await mapLimit(result.resources, BULK_CONCURRENCY, async (user) =>
       withGroups(
         user,
-        await this.existingGroups(tenantId, await this.store.groupIdsOfUser(tenantId, user.id)),
+        await this.#existingGroups(tenantId, await this.#store.groupIdsOfUser(tenantId, user.id)),
       ),
     );
     return { ...result, resources };

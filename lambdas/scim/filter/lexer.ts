@@ -150,22 +150,25 @@ const VALUE_KEYWORDS: ReadonlySet<string> = new Set(['true', 'false', 'null', 'a
 
 /** Reads tokens on demand. The two read methods are written out in full: this is the parser's hot path. */
 export class Lexer {
-  private index = 0;
-  private endToken: Token | undefined;
+  #index = 0;
+  #endToken: Token | undefined;
 
-  constructor(
-    private readonly input: string,
-    private readonly fail: SyntaxErrorFactory,
-  ) {}
+  readonly #input: string;
+  readonly #fail: SyntaxErrorFactory;
+
+  constructor(input: string, fail: SyntaxErrorFactory) {
+    this.#input = input;
+    this.#fail = fail;
+  }
 
   /** The next token by the ordinary rules: words, "strings", numbers, brackets. Repeats 'end' at the end. */
   next(): Token {
-    const input = this.input;
-    let index = this.index;
+    const input = this.#input;
+    let index = this.#index;
     while (index < input.length && isSpaceCode(input.charCodeAt(index))) index += 1;
     if (index >= input.length) {
-      this.index = index;
-      return (this.endToken ??= makeToken('end', '', input.length));
+      this.#index = index;
+      return (this.#endToken ??= makeToken('end', '', input.length));
     }
     const code = input.charCodeAt(index);
     let token: Token;
@@ -173,9 +176,9 @@ export class Lexer {
     if (punctuation !== undefined) {
       token = makeToken(punctuation, input[index] ?? '', index);
     } else if (code === QUOTE) {
-      token = readString(input, index, this.fail);
+      token = readString(input, index, this.#fail);
     } else if (code === 0x2d || (code >= 0x30 && code <= 0x39)) {
-      token = readNumber(input, index, this.fail);
+      token = readNumber(input, index, this.#fail);
     } else if (isWordCode(code)) {
       let end = index + 1;
       while (end < input.length && isWordCode(input.charCodeAt(end))) end += 1;
@@ -187,9 +190,9 @@ export class Lexer {
     } else {
       const shown =
         code >= 0x21 && code <= 0x7e ? `"${input[index] ?? ''}"` : `U+${code.toString(16).padStart(4, '0')}`;
-      throw this.fail(index, `unexpected character ${shown}`);
+      throw this.#fail(index, `unexpected character ${shown}`);
     }
-    this.index = index + token.text.length;
+    this.#index = index + token.text.length;
     return token;
   }
 
@@ -200,32 +203,32 @@ export class Lexer {
    * (the parser decides), otherwise a 'string'. Brackets and the end of input come back as they are, for
    * the parser to report a missing value.
    */
-  nextValue(from: number = this.index): Token {
-    const input = this.input;
+  nextValue(from: number = this.#index): Token {
+    const input = this.#input;
     let index = from;
     while (index < input.length && isSpaceCode(input.charCodeAt(index))) index += 1;
-    this.index = index;
-    if (index >= input.length) return (this.endToken ??= makeToken('end', '', input.length));
+    this.#index = index;
+    if (index >= input.length) return (this.#endToken ??= makeToken('end', '', input.length));
     const code = input.charCodeAt(index);
     let token: Token;
     const punctuation = CODE_PUNCTUATION[code];
     if (punctuation !== undefined) {
       token = makeToken(punctuation, input[index] ?? '', index);
     } else if (code === QUOTE) {
-      token = readString(input, index, this.fail);
+      token = readString(input, index, this.#fail);
     } else {
-      token = this.readUnquoted(index, code);
+      token = this.#readUnquoted(index, code);
     }
-    this.index = index + token.text.length;
+    this.#index = index + token.text.length;
     return token;
   }
 
-  private readUnquoted(index: number, code: number): Token {
-    const input = this.input;
-    const text = input.slice(index, this.unquotedEnd(index));
-    if (WHOLE_NUMBER.test(text)) return readNumber(input, index, this.fail);
+  #readUnquoted(index: number, code: number): Token {
+    const input = this.#input;
+    const text = input.slice(index, this.#unquotedEnd(index));
+    if (WHOLE_NUMBER.test(text)) return readNumber(input, index, this.#fail);
     if (text.length > 1 && code === APOSTROPHE && text.charCodeAt(text.length - 1) === APOSTROPHE) {
-      throw this.fail(index, 'single quotes do not delimit strings: expected a "double-quoted" string');
+      throw this.#fail(index, 'single quotes do not delimit strings: expected a "double-quoted" string');
     }
     const keyword = text.length <= 5 ? text.toLowerCase() : '';
     return VALUE_KEYWORDS.has(keyword)
@@ -234,20 +237,20 @@ export class Lexer {
   }
 
   /** Where an unquoted value starting at `start` ends; rejects characters that suggest a malformed value. */
-  private unquotedEnd(start: number): number {
-    const input = this.input;
+  #unquotedEnd(start: number): number {
+    const input = this.#input;
     let end = start;
     for (; end < input.length; end += 1) {
       const code = input.charCodeAt(end);
       if (isSpaceCode(code) || code === 0x29 || code === 0x5d) break;
       if (code === QUOTE || code === 0x28 || code === 0x5b) {
-        throw this.fail(
+        throw this.#fail(
           end,
           `unexpected '${input[end] ?? ''}' in an unquoted value: expected the whole value in double quotes`,
         );
       }
       if (code < 0x20) {
-        throw this.fail(end, 'control characters are not allowed in an unquoted value');
+        throw this.#fail(end, 'control characters are not allowed in an unquoted value');
       }
     }
     return end;

@@ -66,211 +66,211 @@ const isOperatorWord = (token: Token): boolean =>
   COMPARE_OPERATORS.has(token.keyword) || token.keyword === 'pr';
 
 class Parser {
-  private readonly lexer: Lexer;
+  readonly #lexer: Lexer;
   /** Lexed but not yet consumed: at most two tokens of lookahead, read on demand. */
-  private first: Token | undefined;
-  private second: Token | undefined;
-  private depth = 0;
+  #first: Token | undefined;
+  #second: Token | undefined;
+  #depth = 0;
 
-  constructor(
-    input: string,
-    private readonly fail: SyntaxErrorFactory,
-  ) {
-    this.lexer = new Lexer(input, fail);
+  readonly #fail: SyntaxErrorFactory;
+
+  constructor(input: string, fail: SyntaxErrorFactory) {
+    this.#fail = fail;
+    this.#lexer = new Lexer(input, fail);
   }
 
-  private peek(): Token {
-    return (this.first ??= this.lexer.next());
+  #peek(): Token {
+    return (this.#first ??= this.#lexer.next());
   }
 
-  private peekSecond(): Token {
-    this.peek();
-    return (this.second ??= this.lexer.next());
+  #peekSecond(): Token {
+    this.#peek();
+    return (this.#second ??= this.#lexer.next());
   }
 
   /** Consumes a token; at the end of input the 'end' token repeats. */
-  private next(): Token {
-    const token = this.peek();
-    this.first = this.second;
-    this.second = undefined;
+  #next(): Token {
+    const token = this.#peek();
+    this.#first = this.#second;
+    this.#second = undefined;
     return token;
   }
 
   /** Consumes a value (see Lexer.nextValue); any lookahead lexed by the ordinary rules is read again. */
-  private nextValue(): Token {
-    const from = this.first?.offset;
-    this.first = undefined;
-    this.second = undefined;
-    return this.lexer.nextValue(from);
+  #nextValue(): Token {
+    const from = this.#first?.offset;
+    this.#first = undefined;
+    this.#second = undefined;
+    return this.#lexer.nextValue(from);
   }
 
-  private expected(what: string, token: Token = this.peek()): Error {
-    return this.fail(token.offset, `expected ${what} but found ${describeToken(token)}`);
+  #expected(what: string, token: Token = this.#peek()): Error {
+    return this.#fail(token.offset, `expected ${what} but found ${describeToken(token)}`);
   }
 
   /**
    * After a complete expression. A word here is most often the rest of an unquoted value with a space in
    * it (`displayName eq Jane Doe`): personal data, so it is not echoed, and the message says how to fix it.
    */
-  private expectedAfterExpression(what: string, token: Token): Error {
-    if (token.kind !== 'word') return this.expected(what, token);
-    return this.fail(
+  #expectedAfterExpression(what: string, token: Token): Error {
+    if (token.kind !== 'word') return this.#expected(what, token);
+    return this.#fail(
       token.offset,
       `expected ${what} but found more text: a value containing spaces must be in double quotes ("...")`,
     );
   }
 
-  private enter(token: Token): void {
-    this.depth += 1;
-    if (this.depth > MAX_NESTING_DEPTH) {
-      throw this.fail(token.offset, `nesting deeper than ${MAX_NESTING_DEPTH} levels is not supported`);
+  #enter(token: Token): void {
+    this.#depth += 1;
+    if (this.#depth > MAX_NESTING_DEPTH) {
+      throw this.#fail(token.offset, `nesting deeper than ${MAX_NESTING_DEPTH} levels is not supported`);
     }
   }
 
-  private leave(): void {
-    this.depth -= 1;
+  #leave(): void {
+    this.#depth -= 1;
   }
 
   expectEnd(): void {
-    const token = this.peek();
+    const token = this.#peek();
     if (token.kind === 'end') return;
-    if (token.kind === 'rparen') throw this.fail(token.offset, "unbalanced ')': no matching '('");
-    if (token.kind === 'rbracket') throw this.fail(token.offset, "unbalanced ']': no matching '['");
-    throw this.expectedAfterExpression("'and', 'or' or the end of the filter", token);
+    if (token.kind === 'rparen') throw this.#fail(token.offset, "unbalanced ')': no matching '('");
+    if (token.kind === 'rbracket') throw this.#fail(token.offset, "unbalanced ']': no matching '['");
+    throw this.#expectedAfterExpression("'and', 'or' or the end of the filter", token);
   }
 
   /** filter = orExpr; precedence not > and > or, both binary operators left-associative. */
   parseOr(relative: boolean): Filter {
-    let left = this.parseAnd(relative);
-    while (isKeyword(this.peek(), 'or')) {
-      this.next();
-      left = { kind: 'or', left, right: this.parseAnd(relative) };
+    let left = this.#parseAnd(relative);
+    while (isKeyword(this.#peek(), 'or')) {
+      this.#next();
+      left = { kind: 'or', left, right: this.#parseAnd(relative) };
     }
     return left;
   }
 
-  private parseAnd(relative: boolean): Filter {
-    let left = this.parseUnary(relative);
-    while (isKeyword(this.peek(), 'and')) {
-      this.next();
-      left = { kind: 'and', left, right: this.parseUnary(relative) };
+  #parseAnd(relative: boolean): Filter {
+    let left = this.#parseUnary(relative);
+    while (isKeyword(this.#peek(), 'and')) {
+      this.#next();
+      left = { kind: 'and', left, right: this.#parseUnary(relative) };
     }
     return left;
   }
 
-  private parseUnary(relative: boolean): Filter {
-    const token = this.peek();
+  #parseUnary(relative: boolean): Filter {
+    const token = this.#peek();
     if (token.kind === 'lparen') {
-      this.next();
-      return this.parseParenthesised(token, relative);
+      this.#next();
+      return this.#parseParenthesised(token, relative);
     }
     // `not` followed by an operator or '[' is an attribute called "not".
-    const afterNot = this.peekSecond();
+    const afterNot = this.#peekSecond();
     if (isKeyword(token, 'not') && afterNot.kind !== 'lbracket' && !isOperatorWord(afterNot)) {
-      this.next();
-      const open = this.next();
-      if (open.kind !== 'lparen') throw this.expected("'(' after 'not'", open);
-      return { kind: 'not', filter: this.parseParenthesised(open, relative) };
+      this.#next();
+      const open = this.#next();
+      if (open.kind !== 'lparen') throw this.#expected("'(' after 'not'", open);
+      return { kind: 'not', filter: this.#parseParenthesised(open, relative) };
     }
-    if (token.kind !== 'word') throw this.expected('an attribute path, "not" or "("');
-    this.next();
+    if (token.kind !== 'word') throw this.#expected('an attribute path, "not" or "("');
+    this.#next();
     const path = this.toAttributePath(token, relative);
-    if (this.peek().kind === 'lbracket') return this.parseValuePath(path, token, relative);
-    return this.parseAttributeExpression(path);
+    if (this.#peek().kind === 'lbracket') return this.#parseValuePath(path, token, relative);
+    return this.#parseAttributeExpression(path);
   }
 
-  private parseParenthesised(open: Token, relative: boolean): Filter {
-    this.enter(open);
+  #parseParenthesised(open: Token, relative: boolean): Filter {
+    this.#enter(open);
     const inner = this.parseOr(relative);
-    const close = this.next();
+    const close = this.#next();
     if (close.kind !== 'rparen') {
       throw close.kind === 'end'
-        ? this.fail(open.offset, "unbalanced '(': expected a matching ')'")
-        : this.expectedAfterExpression("'and', 'or' or ')'", close);
+        ? this.#fail(open.offset, "unbalanced '(': expected a matching ')'")
+        : this.#expectedAfterExpression("'and', 'or' or ')'", close);
     }
-    this.leave();
+    this.#leave();
     return inner;
   }
 
   /** `emails[type eq "work"]`, optionally followed by Entra's `.value eq "x"`. */
-  private parseValuePath(path: AttributePath, pathToken: Token, relative: boolean): Filter {
+  #parseValuePath(path: AttributePath, pathToken: Token, relative: boolean): Filter {
     const inner = this.parseBracketFilter(path, pathToken, relative);
-    const subToken = this.peek();
+    const subToken = this.#peek();
     if (subToken.kind !== 'subAttr') return { kind: 'valuePath', path, filter: inner };
-    this.next();
+    this.#next();
     const subPath: AttributePath = { attribute: this.toSubAttributeName(subToken) };
-    const condition = this.parseAttributeExpression(subPath);
+    const condition = this.#parseAttributeExpression(subPath);
     return { kind: 'valuePath', path, filter: { kind: 'and', left: inner, right: condition } };
   }
 
   /** Parses `[valFilter]` after an attribute path; the opening bracket is the current token. */
   parseBracketFilter(path: AttributePath, pathToken: Token, relative: boolean): Filter {
-    const open = this.next();
-    if (relative) throw this.fail(open.offset, 'value paths cannot be nested inside another value path');
+    const open = this.#next();
+    if (relative) throw this.#fail(open.offset, 'value paths cannot be nested inside another value path');
     if (path.subAttribute !== undefined) {
-      throw this.fail(
+      throw this.#fail(
         pathToken.offset,
         'a value path applies to a multi-valued attribute, not to a sub-attribute: expected "attribute[...]"',
       );
     }
-    this.enter(open);
+    this.#enter(open);
     const inner = this.parseOr(true);
-    const close = this.next();
+    const close = this.#next();
     if (close.kind !== 'rbracket') {
       throw close.kind === 'end'
-        ? this.fail(open.offset, "unbalanced '[': expected a matching ']'")
-        : this.expectedAfterExpression("'and', 'or' or ']'", close);
+        ? this.#fail(open.offset, "unbalanced '[': expected a matching ']'")
+        : this.#expectedAfterExpression("'and', 'or' or ']'", close);
     }
-    this.leave();
+    this.#leave();
     return inner;
   }
 
-  private parseAttributeExpression(path: AttributePath): Filter {
-    const operatorToken = this.next();
-    if (operatorToken.kind !== 'word') throw this.expected(`an operator (${OPERATOR_LIST})`, operatorToken);
+  #parseAttributeExpression(path: AttributePath): Filter {
+    const operatorToken = this.#next();
+    if (operatorToken.kind !== 'word') throw this.#expected(`an operator (${OPERATOR_LIST})`, operatorToken);
     const op = operatorToken.keyword;
     if (op === 'pr') {
-      const after = this.peek();
-      if (after.kind === 'string' || after.kind === 'number' || this.isLiteralWord(after)) {
-        throw this.fail(after.offset, "'pr' (present) takes no value");
+      const after = this.#peek();
+      if (after.kind === 'string' || after.kind === 'number' || this.#isLiteralWord(after)) {
+        throw this.#fail(after.offset, "'pr' (present) takes no value");
       }
       return { kind: 'present', path };
     }
-    if (!COMPARE_OPERATORS.has(op)) throw this.expected(`an operator (${OPERATOR_LIST})`, operatorToken);
-    const valueToken = this.nextValue();
-    const value = this.toValue(valueToken);
-    this.checkOperand(op as CompareOperator, value, valueToken);
+    if (!COMPARE_OPERATORS.has(op)) throw this.#expected(`an operator (${OPERATOR_LIST})`, operatorToken);
+    const valueToken = this.#nextValue();
+    const value = this.#toValue(valueToken);
+    this.#checkOperand(op as CompareOperator, value, valueToken);
     return { kind: 'compare', path, op: op as CompareOperator, value };
   }
 
-  private isLiteralWord(token: Token): boolean {
+  #isLiteralWord(token: Token): boolean {
     return isKeyword(token, 'true') || isKeyword(token, 'false') || isKeyword(token, 'null');
   }
 
-  private toValue(token: Token): JsonPrimitive {
+  #toValue(token: Token): JsonPrimitive {
     if (token.kind === 'string' || token.kind === 'number') return token.value as string | number;
     if (isKeyword(token, 'true')) return true;
     if (isKeyword(token, 'false')) return false;
     if (isKeyword(token, 'null')) return null;
     if (token.kind === 'word') {
       // Only and/or/not reach here (Lexer.nextValue): as a value they are most likely a forgotten one.
-      throw this.fail(
+      throw this.#fail(
         token.offset,
         `expected a value but found "${token.text}": write "${token.text}" in double quotes to compare with that text`,
       );
     }
-    throw this.expected('a value (a "string", a number, true, false, null or unquoted text)', token);
+    throw this.#expected('a value (a "string", a number, true, false, null or unquoted text)', token);
   }
 
-  private checkOperand(op: CompareOperator, value: JsonPrimitive, token: Token): void {
+  #checkOperand(op: CompareOperator, value: JsonPrimitive, token: Token): void {
     if (ORDERING_OPERATORS.has(op) && (value === null || typeof value === 'boolean')) {
-      throw this.fail(
+      throw this.#fail(
         token.offset,
         `'${op}' compares order: expected a string or a number, not ${String(value)}`,
       );
     }
     if (SUBSTRING_OPERATORS.has(op) && typeof value !== 'string') {
-      throw this.fail(token.offset, `'${op}' compares text: expected a "string" value`);
+      throw this.#fail(token.offset, `'${op}' compares text: expected a "string" value`);
     }
   }
 
@@ -280,32 +280,32 @@ class Parser {
     const colon = text.lastIndexOf(':');
     const uri = colon >= 0 ? text.slice(0, colon) : undefined;
     if (uri !== undefined && relative) {
-      throw this.fail(
+      throw this.#fail(
         token.offset,
         'inside [...], paths are relative to the element: expected a sub-attribute name',
       );
     }
-    if (uri === '') throw this.fail(token.offset, "expected a schema URN before ':'");
+    if (uri === '') throw this.#fail(token.offset, "expected a schema URN before ':'");
     const nameStart = colon + 1;
     const nameOffset = token.offset + nameStart;
     const dot = text.indexOf('.', nameStart);
     const attribute = dot < 0 ? text.slice(nameStart) : text.slice(nameStart, dot);
     const subAttribute = dot < 0 ? undefined : text.slice(dot + 1);
     if (dot >= 0 && relative) {
-      throw this.fail(
+      throw this.#fail(
         token.offset + dot,
         'inside [...], paths are relative to the element: expected a sub-attribute name without "."',
       );
     }
     const secondDot = dot < 0 ? -1 : text.indexOf('.', dot + 1);
     if (secondDot >= 0) {
-      throw this.fail(
+      throw this.#fail(
         token.offset + secondDot,
         'expected at most one sub-attribute ("attribute.subAttribute")',
       );
     }
-    this.checkName(attribute, nameOffset);
-    if (subAttribute !== undefined) this.checkName(subAttribute, token.offset + dot + 1);
+    this.#checkName(attribute, nameOffset);
+    if (subAttribute !== undefined) this.#checkName(subAttribute, token.offset + dot + 1);
     // Optional keys are left out rather than set to undefined, so trees compare equal structurally.
     if (uri === undefined) return subAttribute === undefined ? { attribute } : { attribute, subAttribute };
     return subAttribute === undefined ? { uri, attribute } : { uri, attribute, subAttribute };
@@ -314,15 +314,15 @@ class Parser {
   toSubAttributeName(token: Token): string {
     const name = token.text.slice(1);
     if (name.includes(':') || name.includes('.')) {
-      throw this.fail(token.offset, 'expected a single sub-attribute name after "]."');
+      throw this.#fail(token.offset, 'expected a single sub-attribute name after "]."');
     }
-    this.checkName(name, token.offset + 1);
+    this.#checkName(name, token.offset + 1);
     return name;
   }
 
-  private checkName(name: string, offset: number): void {
+  #checkName(name: string, offset: number): void {
     if (!ATTRIBUTE_NAME.test(name)) {
-      throw this.fail(
+      throw this.#fail(
         offset,
         name === ''
           ? 'expected an attribute name'
@@ -333,27 +333,27 @@ class Parser {
 
   /** PATCH path = attrPath / valuePath ["." subAttr]. */
   parsePatchPath(): PatchPath {
-    const token = this.next();
-    if (token.kind !== 'word') throw this.expected('an attribute path', token);
+    const token = this.#next();
+    if (token.kind !== 'word') throw this.#expected('an attribute path', token);
     const path = this.toAttributePath(token, false);
-    if (this.peek().kind !== 'lbracket') {
-      this.expectPathEnd();
+    if (this.#peek().kind !== 'lbracket') {
+      this.#expectPathEnd();
       return path;
     }
     const filter = this.parseBracketFilter(path, token, false);
-    const subToken = this.peek();
+    const subToken = this.#peek();
     let subAttribute: string | undefined;
     if (subToken.kind === 'subAttr') {
-      this.next();
+      this.#next();
       subAttribute = this.toSubAttributeName(subToken);
     }
-    this.expectPathEnd();
+    this.#expectPathEnd();
     return { ...path, filter, ...(subAttribute !== undefined ? { subAttribute } : {}) };
   }
 
-  private expectPathEnd(): void {
-    const token = this.peek();
-    if (token.kind !== 'end') throw this.expected('the end of the path', token);
+  #expectPathEnd(): void {
+    const token = this.#peek();
+    if (token.kind !== 'end') throw this.#expected('the end of the path', token);
   }
 }
 
