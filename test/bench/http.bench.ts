@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { startLocalServer } from '../../bin/local/server';
 
 const DURATION_SECONDS = 5;
-const IMPORT_RUNS = 5;
+const IMPORT_RUNS = 15;
 
 interface Scenario {
   readonly name: string;
@@ -167,16 +167,30 @@ async function bundle(outfile: string, source: { entry: string } | { contents: s
   return Object.values(result.metafile.outputs).reduce((total, output) => total + output.bytes, 0);
 }
 
-/** Median milliseconds to require `file` in a fresh Node process (the cold-start import cost). */
+/** Milliseconds to require `file` in a fresh Node process (the cold-start import cost). */
 function importMilliseconds(file: string): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
   const env = { ...process.env, TABLE_NAME: 'bench-table', AWS_REGION: 'eu-west-1', LOG_LEVEL: 'SILENT' };
-  const times = Array.from({ length: IMPORT_RUNS }, () =>
-    Number(
-      execFileSync(process.execPath, ['-e', script], { env, stdio: ['ignore', 'pipe', 'ignore'] }).toString(),
-    ),
-  ).sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  return Number(
+    execFileSync(process.execPath, ['-e', script], { env, stdio: ['ignore', 'pipe', 'ignore'] }).toString(),
+  );
+}
+
+const median = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/**
+ * Median import times of two bundles, measured alternately (ours, SDK-only, ours, ...) so that a change
+ * in machine load during the run weighs on both alike.
+ */
+function interleavedImportMilliseconds(ours: string, sdkOnly: string): [number, number] {
+  const oursTimes: number[] = [];
+  const sdkTimes: number[] = [];
+  for (let run = 0; run < IMPORT_RUNS; run += 1) {
+    oursTimes.push(importMilliseconds(ours));
+    sdkTimes.push(importMilliseconds(sdkOnly));
+  }
+  return [median(oursTimes), median(sdkTimes)];
 }
 
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
@@ -191,8 +205,7 @@ async function coldStart(): Promise<void> {
       const sdkFile = join(dir, `${handler.name}-sdk-only.js`);
       const oursBytes = await bundle(oursFile, { entry: handler.entry });
       const sdkBytes = await bundle(sdkFile, { contents: handler.sdkOnly });
-      const oursMs = importMilliseconds(oursFile);
-      const sdkMs = importMilliseconds(sdkFile);
+      const [oursMs, sdkMs] = interleavedImportMilliseconds(oursFile, sdkFile);
       rows.push([
         handler.name,
         kib(oursBytes),
@@ -205,7 +218,7 @@ async function coldStart(): Promise<void> {
     }
     await writeFile(join(dir, '.done'), '');
     console.log(
-      `\nBundles (esbuild bundle + minify, node22, AWS SDK inside); import = median of ${IMPORT_RUNS} fresh processes:\n`,
+      `\nBundles (esbuild bundle + minify, node22, AWS SDK inside); import = median of ${IMPORT_RUNS} fresh processes each, alternating:\n`,
     );
     printTable(['handler', 'bundle', 'SDK-only bundle', 'added', 'import', 'SDK-only import', 'added'], rows);
     console.log('\nTarget: under 20% added over the SDK clients alone.');
