@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { startLocalServer } from '../../bin/local/server';
 
 const DURATION_SECONDS = 5;
-const IMPORT_RUNS = 15;
+const IMPORT_RUNS = 25;
 
 interface Scenario {
   readonly name: string;
