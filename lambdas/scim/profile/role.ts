@@ -34,10 +34,18 @@ export const ROLE_SPELLINGS: Readonly<Record<RoleSegment, readonly string[]>> = 
   'Individual Contributor': ['Individual Contributor', 'IC'],
   Manager: ['Manager', 'Mgr'],
   'Sr. Manager': ['Sr. Manager', 'Senior Manager', 'Snr Manager', 'Sr. Mgr', 'Senior Mgr', 'Snr Mgr'],
-  Director: ['Director'],
-  'Sr. Director': ['Sr. Director', 'Senior Director', 'Snr Director', 'Sr. Dir'],
+  Director: ['Director', 'Dir'],
+  'Sr. Director': ['Sr. Director', 'Senior Director', 'Snr Director', 'Sr. Dir', 'Senior Dir', 'Snr Dir'],
   VP: ['VP', 'Vice President'],
-  SVP: ['SVP', 'Senior Vice President', 'Sr. Vice President', 'Snr Vice President', 'Sr. VP', 'Senior VP'],
+  SVP: [
+    'SVP',
+    'Senior Vice President',
+    'Sr. Vice President',
+    'Snr Vice President',
+    'Sr. VP',
+    'Senior VP',
+    'Snr VP',
+  ],
   // C-suite titles are executives by definition; "Chief ... Officer" is handled by rule below.
   Executive: [
     'Executive',
