@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ScimFunctionName } from '../../lib/routes';
 import { DEFAULT_HANDLER_ENTRIES } from '../../lib/scim-stack';
+import { HANDLER_BUNDLES, MAX_ADDED_OVER_SDK, bundleBytes } from '../bench/handler-bundles';
 import { type Synthesised, resourcesOfType, synthStage } from './synth';
 
 const FUNCTION_NAMES: readonly ScimFunctionName[] = ['users', 'groups', 'discovery'];
@@ -94,6 +95,18 @@ describe.each(FUNCTION_NAMES)('%s bundle', (name) => {
       sources: string[];
     };
     expect(sourceMap.sources.some((source) => source.endsWith(module))).toBe(carriers.includes(name));
+  });
+
+  it('adds under 20% to a bundle of only the AWS SDK clients it uses (the cold-start budget)', async () => {
+    const handler = HANDLER_BUNDLES.find((candidate) => candidate.name === name);
+    if (handler === undefined) throw new Error(`no SDK floor for ${name}`);
+    const floorBytes = await bundleBytes(path.join(outdir, `${name}-sdk-only.js`), {
+      contents: handler.sdkOnly,
+    });
+    // The deployed file, less the source-map comment the floor has no reason to carry.
+    const deployed = fs.readFileSync(path.join(assetDirectory(name), 'index.js'), 'utf8');
+    const deployedBytes = Buffer.byteLength(deployed.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+    expect(deployedBytes / floorBytes - 1).toBeLessThan(MAX_ADDED_OVER_SDK);
   });
 
   it('carries the AWS SDK instead of requiring the runtime copy', () => {
