@@ -469,8 +469,8 @@ const extensionObject = (resource: JsonObject, extension: SchemaDefinition): Jso
   return isJsonObject(value) && !isEmptyObject(value) ? value : undefined;
 };
 
-const listsSchema = (schemas: JsonValue[], id: string): boolean =>
-  schemas.some((uri) => typeof uri === 'string' && uri.toLowerCase() === id.toLowerCase());
+const namesSchema = (uri: JsonValue, id: string): boolean =>
+  typeof uri === 'string' && uri.toLowerCase() === id.toLowerCase();
 
 /**
  * Drops emptied extension objects, and for each extension whose attributes the request changed keeps
@@ -487,12 +487,8 @@ const syncExtensionSchemas = (
     if (!after) deleteMember(draft, extension.id);
     if (jsonEqual(extensionObject(original, extension), after)) continue;
     const schemas = Array.isArray(draft.schemas) ? draft.schemas : [];
-    const listed = listsSchema(schemas, extension.id);
+    const listed = schemas.some((uri) => namesSchema(uri, extension.id));
     if (after && !listed) draft.schemas = [...schemas, extension.id];
-    if (!after && listed) {
-      draft.schemas = schemas.filter(
-        (uri) => !(typeof uri === 'string' && uri.toLowerCase() === extension.id.toLowerCase()),
-      );
-    }
+    if (!after && listed) draft.schemas = schemas.filter((uri) => !namesSchema(uri, extension.id));
   }
 };
