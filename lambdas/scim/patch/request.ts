@@ -403,10 +403,19 @@ const compileOnExtension = (
   schema: ResourceSchema,
 ): PatchOperation[] => {
   if (op !== 'remove') return compileWithoutPath(op, { [extension.id]: value as JsonValue }, schema);
-  return extension.attributes.flatMap((attribute) =>
-    compileTargeted('remove', `${extension.id}:${attribute.name}`, undefined, schema, ECHO),
-  );
+  return compileOnEachAttribute('remove', extension, undefined, schema);
 };
+
+/** `op` with `value` on every attribute of the schema `named`, each by its full path (`urn:...:department`). */
+const compileOnEachAttribute = (
+  op: PatchOpName,
+  named: SchemaDefinition,
+  value: unknown,
+  schema: ResourceSchema,
+): PatchOperation[] =>
+  named.attributes.flatMap((attribute) =>
+    compileTargeted(op, `${named.id}:${attribute.name}`, value, schema, ECHO),
+  );
 
 /** Expands a no-path add/replace into one targeted operation per attribute in its value object. */
 const compileWithoutPath = (
@@ -422,13 +431,7 @@ const compileWithoutPath = (
     if (namedSchema) {
       if (item === null) {
         // replace {"urn:...": null} clears that schema's attributes; add of no value adds nothing.
-        if (op === 'replace') {
-          for (const attribute of namedSchema.attributes) {
-            operations.push(
-              ...compileTargeted(op, `${namedSchema.id}:${attribute.name}`, null, schema, ECHO),
-            );
-          }
-        }
+        if (op === 'replace') operations.push(...compileOnEachAttribute(op, namedSchema, null, schema));
         continue;
       }
       if (!isJsonObject(item)) {
