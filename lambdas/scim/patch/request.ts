@@ -182,7 +182,7 @@ export const parseEnvelope = (request: unknown): RawOperation[] => {
 };
 
 /** `emails[type eq "x@y.z"].value` -> `emails[...].value`: error messages never echo filter values. */
-export const describePath = (path: PatchPath): string =>
+const describePath = (path: PatchPath): string =>
   `${path.uri !== undefined ? `${path.uri}:` : ''}${path.attribute}${path.filter ? '[...]' : ''}${
     path.subAttribute !== undefined ? `.${path.subAttribute}` : ''
   }`;
@@ -216,7 +216,7 @@ const checkFilterPaths = (filter: Filter, attribute: AttributeDefinition, text: 
 };
 
 /** Resolves a parsed path against the schemas and rejects targets no client may write. */
-export const resolveTarget = (
+const resolveTarget = (
   path: PatchPath,
   schema: ResourceSchema,
   text: string,
