@@ -38,7 +38,7 @@ import { ScimError } from '../errors';
 import type { JsonPrimitive } from '../json';
 import type { AttributePath, CompareOperator, Filter, PatchPath } from './ast';
 import { Lexer, describeToken } from './lexer';
-import type { SyntaxErrorFactory, Token } from './lexer';
+import type { SyntaxErrorFactory, Token, TokenKind } from './lexer';
 
 export const MAX_FILTER_LENGTH = 10_000;
 export const MAX_NESTING_DEPTH = 32;
@@ -180,13 +180,18 @@ class Parser {
   }
 
   #parseParenthesised(open: Token, relative: boolean): Filter {
+    return this.#parseEnclosed(open, relative, 'rparen', ')');
+  }
+
+  /** The filter after `open` ('(' or '[') up to its closing token; counts one level of nesting. */
+  #parseEnclosed(open: Token, relative: boolean, closeKind: TokenKind, closeText: string): Filter {
     this.#enter(open);
     const inner = this.parseOr(relative);
     const close = this.#next();
-    if (close.kind !== 'rparen') {
+    if (close.kind !== closeKind) {
       throw close.kind === 'end'
-        ? this.#fail(open.offset, "unbalanced '(': expected a matching ')'")
-        : this.#expectedAfterExpression("'and', 'or' or ')'", close);
+        ? this.#fail(open.offset, `unbalanced '${open.text}': expected a matching '${closeText}'`)
+        : this.#expectedAfterExpression(`'and', 'or' or '${closeText}'`, close);
     }
     this.#leave();
     return inner;
@@ -213,16 +218,7 @@ class Parser {
         'a value path applies to a multi-valued attribute, not to a sub-attribute: expected "attribute[...]"',
       );
     }
-    this.#enter(open);
-    const inner = this.parseOr(true);
-    const close = this.#next();
-    if (close.kind !== 'rbracket') {
-      throw close.kind === 'end'
-        ? this.#fail(open.offset, "unbalanced '[': expected a matching ']'")
-        : this.#expectedAfterExpression("'and', 'or' or ']'", close);
-    }
-    this.#leave();
-    return inner;
+    return this.#parseEnclosed(open, true, 'rbracket', ']');
   }
 
   #parseAttributeExpression(path: AttributePath): Filter {

@@ -153,7 +153,12 @@ const carriesData = (element: JsonValue): boolean =>
 // ---------------------------------------------------------------------------------------------------
 // Mutability
 
-const assertImmutableKept = (
+/**
+ * Writes `after` as the value of `definition` in `object` (undefined deletes it), replacing `before`,
+ * once the attribute's mutability allows it: an immutable value is kept, a required one not removed.
+ */
+const writeMember = (
+  object: JsonObject,
   definition: AttributeDefinition,
   before: JsonValue | undefined,
   after: JsonValue | undefined,
@@ -162,17 +167,11 @@ const assertImmutableKept = (
   if (definition.mutability === 'immutable' && before !== undefined && !jsonEqual(before, after)) {
     throw ScimError.mutability(`"${text}" is immutable and already has a value.`);
   }
-};
-
-const assertRequiredKept = (
-  definition: AttributeDefinition,
-  before: JsonValue | undefined,
-  after: JsonValue | undefined,
-  text: string,
-): void => {
   if (definition.required && before !== undefined && after === undefined) {
     throw ScimError.mutability(`"${text}" is required and cannot be removed.`);
   }
+  if (after === undefined) deleteMember(object, definition.name);
+  else setMember(object, definition.name, after);
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -324,10 +323,7 @@ const applyToSubAttribute = (
     next = hasValue && !sameText(current, value, subAttribute.caseExact) ? current : undefined;
   else if (value === undefined) next = op === 'add' ? current : undefined;
   else next = value;
-  assertImmutableKept(subAttribute, current, next, target.text);
-  assertRequiredKept(subAttribute, current, next, target.text);
-  if (next === undefined) deleteMember(element, subAttribute.name);
-  else setMember(element, subAttribute.name, next);
+  writeMember(element, subAttribute, current, next, target.text);
   return isEmptyObject(element) ? undefined : element;
 };
 
@@ -339,11 +335,8 @@ const updateMatched = (element: JsonObject, operation: PatchOperation): JsonObje
     const current = getMember(element, subAttribute.name);
     const clears = op === 'remove' || (op === 'replace' && value === undefined);
     const next = clears ? undefined : (value ?? current);
-    assertImmutableKept(subAttribute, current, next, target.text);
-    assertRequiredKept(subAttribute, current, next, target.text);
     const updated = { ...element };
-    if (next === undefined) deleteMember(updated, subAttribute.name);
-    else setMember(updated, subAttribute.name, next);
+    writeMember(updated, subAttribute, current, next, target.text);
     return carriesData(updated) ? updated : undefined;
   }
   if (op === 'remove' || (op === 'replace' && value === undefined)) return undefined;
@@ -467,10 +460,7 @@ const applyOperation = (draft: Draft, operation: PatchOperation): void => {
   if (target.readOnly && !jsonEqual(before, after)) {
     throw ScimError.mutability(`"${target.text}" is readOnly and cannot be modified.`);
   }
-  assertImmutableKept(target.attribute, before, after, target.text);
-  assertRequiredKept(target.attribute, before, after, target.text);
-  if (after === undefined) deleteMember(container, target.attribute.name);
-  else setMember(container, target.attribute.name, after);
+  writeMember(container, target.attribute, before, after, target.text);
 };
 
 const extensionObject = (resource: JsonObject, extension: SchemaDefinition): JsonObject | undefined => {
@@ -479,8 +469,8 @@ const extensionObject = (resource: JsonObject, extension: SchemaDefinition): Jso
   return isJsonObject(value) && !isEmptyObject(value) ? value : undefined;
 };
 
-const listsSchema = (schemas: JsonValue[], id: string): boolean =>
-  schemas.some((uri) => typeof uri === 'string' && uri.toLowerCase() === id.toLowerCase());
+const namesSchema = (uri: JsonValue, id: string): boolean =>
+  typeof uri === 'string' && uri.toLowerCase() === id.toLowerCase();
 
 /**
  * Drops emptied extension objects, and for each extension whose attributes the request changed keeps
@@ -497,12 +487,8 @@ const syncExtensionSchemas = (
     if (!after) deleteMember(draft, extension.id);
     if (jsonEqual(extensionObject(original, extension), after)) continue;
     const schemas = Array.isArray(draft.schemas) ? draft.schemas : [];
-    const listed = listsSchema(schemas, extension.id);
+    const listed = schemas.some((uri) => namesSchema(uri, extension.id));
     if (after && !listed) draft.schemas = [...schemas, extension.id];
-    if (!after && listed) {
-      draft.schemas = schemas.filter(
-        (uri) => !(typeof uri === 'string' && uri.toLowerCase() === extension.id.toLowerCase()),
-      );
-    }
+    if (!after && listed) draft.schemas = schemas.filter((uri) => !namesSchema(uri, extension.id));
   }
 };

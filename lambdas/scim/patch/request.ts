@@ -182,7 +182,7 @@ export const parseEnvelope = (request: unknown): RawOperation[] => {
 };
 
 /** `emails[type eq "x@y.z"].value` -> `emails[...].value`: error messages never echo filter values. */
-export const describePath = (path: PatchPath): string =>
+const describePath = (path: PatchPath): string =>
   `${path.uri !== undefined ? `${path.uri}:` : ''}${path.attribute}${path.filter ? '[...]' : ''}${
     path.subAttribute !== undefined ? `.${path.subAttribute}` : ''
   }`;
@@ -216,7 +216,7 @@ const checkFilterPaths = (filter: Filter, attribute: AttributeDefinition, text: 
 };
 
 /** Resolves a parsed path against the schemas and rejects targets no client may write. */
-export const resolveTarget = (
+const resolveTarget = (
   path: PatchPath,
   schema: ResourceSchema,
   text: string,
@@ -403,10 +403,19 @@ const compileOnExtension = (
   schema: ResourceSchema,
 ): PatchOperation[] => {
   if (op !== 'remove') return compileWithoutPath(op, { [extension.id]: value as JsonValue }, schema);
-  return extension.attributes.flatMap((attribute) =>
-    compileTargeted('remove', `${extension.id}:${attribute.name}`, undefined, schema, ECHO),
-  );
+  return compileOnEachAttribute('remove', extension, undefined, schema);
 };
+
+/** `op` with `value` on every attribute of the schema `named`, each by its full path (`urn:...:department`). */
+const compileOnEachAttribute = (
+  op: PatchOpName,
+  named: SchemaDefinition,
+  value: unknown,
+  schema: ResourceSchema,
+): PatchOperation[] =>
+  named.attributes.flatMap((attribute) =>
+    compileTargeted(op, `${named.id}:${attribute.name}`, value, schema, ECHO),
+  );
 
 /** Expands a no-path add/replace into one targeted operation per attribute in its value object. */
 const compileWithoutPath = (
@@ -422,13 +431,7 @@ const compileWithoutPath = (
     if (namedSchema) {
       if (item === null) {
         // replace {"urn:...": null} clears that schema's attributes; add of no value adds nothing.
-        if (op === 'replace') {
-          for (const attribute of namedSchema.attributes) {
-            operations.push(
-              ...compileTargeted(op, `${namedSchema.id}:${attribute.name}`, null, schema, ECHO),
-            );
-          }
-        }
+        if (op === 'replace') operations.push(...compileOnEachAttribute(op, namedSchema, null, schema));
         continue;
       }
       if (!isJsonObject(item)) {

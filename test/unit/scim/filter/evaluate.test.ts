@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { ScimError } from '../../../../lambdas/scim/errors';
 import type { Filter } from '../../../../lambdas/scim/filter/ast';
 import {
   compileElementFilter,
@@ -12,20 +11,10 @@ import { MAX_FILTER_LENGTH, parseFilter } from '../../../../lambdas/scim/filter/
 import type { JsonObject } from '../../../../lambdas/scim/json';
 import { GROUP_SCHEMA, USER_SCHEMA } from '../../../../lambdas/scim/schema';
 import { findAttribute } from '../../../../lambdas/scim/schema/resolve';
-import { BJENSEN, CORE_URN, EMAILS_ATTRIBUTE, EXTENSION_URN, TEST_SCHEMA } from './fixtures';
+import { BJENSEN, CORE_URN, EMAILS_ATTRIBUTE, EXTENSION_URN, TEST_SCHEMA, scimErrorFrom } from './fixtures';
 
 const matches = (filter: string, resource: JsonObject = BJENSEN): boolean =>
   evaluateFilter(parseFilter(filter), resource, TEST_SCHEMA);
-
-const scimErrorFrom = (action: () => unknown): ScimError => {
-  try {
-    action();
-  } catch (error: unknown) {
-    if (error instanceof ScimError) return error;
-    throw new Error(`expected a ScimError, got ${String(error)}`);
-  }
-  throw new Error('expected a ScimError, but nothing was thrown');
-};
 
 describe('evaluateFilter on the test schema', () => {
   it.each<[string, boolean]>([

@@ -6,8 +6,8 @@ import {
   parseFilter,
   parsePath,
 } from '../../../../lambdas/scim/filter/parser';
-import { ScimError } from '../../../../lambdas/scim/errors';
 import type { JsonPrimitive } from '../../../../lambdas/scim/json';
+import { scimErrorFrom } from './fixtures';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -33,17 +33,6 @@ const and = (left: Filter, right: Filter): Filter => ({ kind: 'and', left, right
 const or = (left: Filter, right: Filter): Filter => ({ kind: 'or', left, right });
 const not = (filter: Filter): Filter => ({ kind: 'not', filter });
 const vp = (path: string, filter: Filter): Filter => ({ kind: 'valuePath', path: p(path), filter });
-
-/** Runs `action`, expecting a ScimError; returns it for further assertions. */
-const scimErrorFrom = (action: () => unknown): ScimError => {
-  try {
-    action();
-  } catch (error: unknown) {
-    if (error instanceof ScimError) return error;
-    throw new Error(`expected a ScimError, got ${String(error)}`);
-  }
-  throw new Error('expected a ScimError, but nothing was thrown');
-};
 
 describe('parseFilter: every filter example of RFC 7644 §3.4.2.2', () => {
   const dateTime = '2011-05-13T04:42:34Z';
