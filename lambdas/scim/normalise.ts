@@ -8,7 +8,7 @@ import { ScimError } from './errors';
 import type { JsonObject, JsonValue } from './json';
 import { isJsonObject } from './json';
 import { GROUP_CORE_SCHEMA } from './schema/group';
-import { findAttribute, sameName, splitSchemaUrn } from './schema/resolve';
+import { findAttribute, sameName, splitSchemaUrn, withoutSchemaPrefix } from './schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './schema/types';
 import { attributeValidator, fastNormaliser, formatIssuePath, isEmptyValue, UNHANDLED } from './validate';
 
@@ -240,12 +240,7 @@ const collectExtensionBlock = (collector: Collector, schema: SchemaDefinition, b
   if (block === null || block === undefined) return;
   if (!isJsonObject(block)) throw ScimError.invalidValue(`Extension "${schema.id}" must be a JSON object.`);
   for (const [key, value] of Object.entries(block)) {
-    // Some clients qualify keys inside the block too; strip the block's own URN.
-    const name =
-      key.length > schema.id.length + 1 && sameName(key.slice(0, schema.id.length + 1), `${schema.id}:`)
-        ? key.slice(schema.id.length + 1)
-        : key;
-    const target = targetInSchema(schema, name);
+    const target = targetInSchema(schema, withoutSchemaPrefix(key, schema));
     if (target.kind === 'attribute') collector.add(target, value);
   }
 };

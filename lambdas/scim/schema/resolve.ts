@@ -41,6 +41,17 @@ export const splitSchemaUrn = (
 };
 
 /**
+ * `urn:...:enterprise:2.0:User:department` -> `department` for the enterprise schema: clients may qualify
+ * the keys inside an extension block redundantly. Any other key is returned as it is.
+ */
+export const withoutSchemaPrefix = (key: string, schema: SchemaDefinition): string => {
+  const prefix = `${schema.id}:`;
+  return key.length > prefix.length && sameName(key.slice(0, prefix.length), prefix)
+    ? key.slice(prefix.length)
+    : key;
+};
+
+/**
  * Finds the definition of `path`. Without a URN the core schema is searched first, then the extensions
  * (RFC 7644 §3.10). Returns undefined for an unknown schema, attribute or sub-attribute.
  */
