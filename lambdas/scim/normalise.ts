@@ -8,14 +8,12 @@ import { ScimError } from './errors';
 import type { JsonObject, JsonValue } from './json';
 import { isJsonObject } from './json';
 import { GROUP_CORE_SCHEMA } from './schema/group';
-import { findAttribute } from './schema/resolve';
+import { findAttribute, sameName, splitSchemaUrn, withoutSchemaPrefix } from './schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './schema/types';
 import { attributeValidator, fastNormaliser, formatIssuePath, isEmptyValue, UNHANDLED } from './validate';
 
 /** At most this many problems are named in one error detail. */
 const MAX_REPORTED_ISSUES = 3;
-
-const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 // ---------------------------------------------------------------------------------------------------
 // Sub-attribute aliases
@@ -150,13 +148,11 @@ const targetInSchema = (schema: SchemaDefinition, name: string): KeyTarget => {
  * their URN (RFC 7643 §3.3).
  */
 const targetOfKey = (resourceSchema: ResourceSchema, key: string): KeyTarget => {
-  for (const schema of [resourceSchema.core, ...resourceSchema.extensions]) {
-    if (key.length < schema.id.length || !sameName(key.slice(0, schema.id.length), schema.id)) continue;
-    if (key.length === schema.id.length)
-      return schema === resourceSchema.core ? IGNORED : { kind: 'extensionBlock', schema };
-    if (key[schema.id.length] === ':') return targetInSchema(schema, key.slice(schema.id.length + 1));
-  }
-  return targetInSchema(resourceSchema.core, key);
+  const split = splitSchemaUrn(resourceSchema, key);
+  if (!split) return targetInSchema(resourceSchema.core, key);
+  const { schema, rest } = split;
+  if (rest !== undefined) return targetInSchema(schema, rest);
+  return schema === resourceSchema.core ? IGNORED : { kind: 'extensionBlock', schema };
 };
 
 const pathOf = (resourceSchema: ResourceSchema, schema: SchemaDefinition, name: string): string =>
@@ -244,12 +240,7 @@ const collectExtensionBlock = (collector: Collector, schema: SchemaDefinition, b
   if (block === null || block === undefined) return;
   if (!isJsonObject(block)) throw ScimError.invalidValue(`Extension "${schema.id}" must be a JSON object.`);
   for (const [key, value] of Object.entries(block)) {
-    // Some clients qualify keys inside the block too; strip the block's own URN.
-    const name =
-      key.length > schema.id.length + 1 && sameName(key.slice(0, schema.id.length + 1), `${schema.id}:`)
-        ? key.slice(schema.id.length + 1)
-        : key;
-    const target = targetInSchema(schema, name);
+    const target = targetInSchema(schema, withoutSchemaPrefix(key, schema));
     if (target.kind === 'attribute') collector.add(target, value);
   }
 };

@@ -50,6 +50,14 @@ const profileAttribute = (user: JsonObject, name: string): JsonValue | undefined
 
 const profileAttributeName = (name: string): string => `${PROFILE_USER_URN}:${name}`;
 
+/** A text attribute of the profile extension, named in warnings by its URN-qualified name. */
+const readProfileText = (
+  user: JsonObject,
+  name: string,
+  field: ProfileField,
+  log: WarningLog,
+): string | undefined => readText(profileAttribute(user, name), field, profileAttributeName(name), log);
+
 const readNames = (user: JsonObject, log: WarningLog): { firstName?: string; lastName?: string } => {
   const name = getAttribute(user, 'name');
   if (name === undefined || name === null) return {};
@@ -84,8 +92,7 @@ const readEmail = (user: JsonObject, log: WarningLog): string | undefined => {
 };
 
 const readRole = (user: JsonObject, log: WarningLog): RoleProfile => {
-  const attribute = profileAttributeName('managementLevel');
-  const raw = readText(profileAttribute(user, 'managementLevel'), 'managementLevel', attribute, log);
+  const raw = readProfileText(user, 'managementLevel', 'managementLevel', log);
   const segment = raw === undefined ? undefined : recogniseRole(raw);
   if (raw !== undefined && segment === undefined) {
     log.add({
@@ -152,12 +159,7 @@ const readManagerEmail = (
   options: NormaliseProfileOptions,
   log: WarningLog,
 ): string | undefined => {
-  const mapped = readText(
-    profileAttribute(user, 'managerEmail'),
-    'managerEmail',
-    profileAttributeName('managerEmail'),
-    log,
-  );
+  const mapped = readProfileText(user, 'managerEmail', 'managerEmail', log);
   if (mapped !== undefined || options.resolveManagerEmail === undefined) return mapped;
   const managerId = readManagerId(user, log);
   if (managerId === undefined) return undefined;
@@ -174,7 +176,7 @@ const readLocation = (user: JsonObject, log: WarningLog): LocationProfile => {
       work && readText(getAttribute(work, 'locality'), 'location', 'addresses[type eq "work"].locality', log),
     country:
       work && readText(getAttribute(work, 'country'), 'location', 'addresses[type eq "work"].country', log),
-    office: readText(profileAttribute(user, 'office'), 'location', profileAttributeName('office'), log),
+    office: readProfileText(user, 'office', 'location', log),
   };
 };
 
@@ -228,18 +230,8 @@ export const normaliseProfile = (
   const email = readEmail(user, log);
   const role = readRole(user, log);
   const jobTitle = readText(getAttribute(user, 'title'), 'jobTitle', 'title', log);
-  const businessUnit = readText(
-    profileAttribute(user, 'businessUnit'),
-    'businessUnit',
-    profileAttributeName('businessUnit'),
-    log,
-  );
-  const jobFunction = readText(
-    profileAttribute(user, 'jobFunction'),
-    'jobFunction',
-    profileAttributeName('jobFunction'),
-    log,
-  );
+  const businessUnit = readProfileText(user, 'businessUnit', 'businessUnit', log);
+  const jobFunction = readProfileText(user, 'jobFunction', 'jobFunction', log);
   const peopleManager = readPeopleManager(user, log);
   const managerEmail = readManagerEmail(user, options, log);
   const location = readLocation(user, log);

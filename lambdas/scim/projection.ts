@@ -9,7 +9,7 @@
  */
 import type { JsonObject, JsonValue } from './json';
 import { isJsonObject } from './json';
-import { findAttribute, resolveAttribute } from './schema/resolve';
+import { findAttribute, resolveAttribute, sameName, splitSchemaUrn } from './schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './schema/types';
 
 export interface ProjectionOptions {
@@ -32,30 +32,19 @@ interface Selection {
   readonly attributes: Map<AttributeDefinition, 'whole' | Set<AttributeDefinition>>;
 }
 
-const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-
-/** Splits a leading schema URN off `name`: `urn:...:User:manager.value` -> [schema, 'manager.value']. */
-const splitUrn = (resourceSchema: ResourceSchema, name: string): [SchemaDefinition | undefined, string] => {
-  for (const schema of [resourceSchema.core, ...resourceSchema.extensions]) {
-    const prefix = name.slice(0, schema.id.length);
-    if (!sameName(prefix, schema.id)) continue;
-    if (name.length === schema.id.length) return [schema, ''];
-    if (name[schema.id.length] === ':') return [schema, name.slice(schema.id.length + 1)];
-  }
-  return [undefined, name];
-};
-
 const select = (resourceSchema: ResourceSchema, names: readonly string[]): Selection => {
   const selection: Selection = { schemas: new Set(), attributes: new Map() };
   for (const name of names) {
-    const [schema, rest] = splitUrn(resourceSchema, name);
-    if (schema && rest === '') {
-      selection.schemas.add(schema);
+    const split = splitSchemaUrn(resourceSchema, name);
+    // A schema URN alone (or followed by a bare colon) names the whole schema.
+    if (split && !split.rest) {
+      selection.schemas.add(split.schema);
       continue;
     }
+    const rest = split?.rest ?? name;
     const dot = rest.indexOf('.');
     const resolved = resolveAttribute(resourceSchema, {
-      ...(schema ? { uri: schema.id } : {}),
+      ...(split ? { uri: split.schema.id } : {}),
       attribute: dot < 0 ? rest : rest.slice(0, dot),
       ...(dot < 0 ? {} : { subAttribute: rest.slice(dot + 1) }),
     });

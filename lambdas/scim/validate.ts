@@ -68,17 +68,23 @@ const primitive = <T extends JsonValue>(message: string, read: (input: unknown) 
     return z.NEVER;
   });
 
-const booleanValidator = (attribute: AttributeDefinition): z.ZodMiniType<boolean> => {
-  const [trueWords, falseWords, accepted] = YES_NO_BOOLEANS.has(attribute)
-    ? [YES_NO_TRUE_WORDS, YES_NO_FALSE_WORDS, 'true, false, yes or no']
-    : [TRUE_WORDS, FALSE_WORDS, 'true or false'];
-  return primitive(`expected a boolean (${accepted})`, (input) => {
+/** The boolean an input stands for, or undefined; booleanValidator and fastBoolean both read with it. */
+const booleanReader = (attribute: AttributeDefinition): ((input: unknown) => boolean | undefined) => {
+  const [trueWords, falseWords] = YES_NO_BOOLEANS.has(attribute)
+    ? [YES_NO_TRUE_WORDS, YES_NO_FALSE_WORDS]
+    : [TRUE_WORDS, FALSE_WORDS];
+  return (input) => {
     if (typeof input === 'boolean') return input;
     if (typeof input !== 'string') return undefined;
     const word = input.trim().toLowerCase();
     if (trueWords.has(word)) return true;
     return falseWords.has(word) ? false : undefined;
-  });
+  };
+};
+
+const booleanValidator = (attribute: AttributeDefinition): z.ZodMiniType<boolean> => {
+  const accepted = YES_NO_BOOLEANS.has(attribute) ? 'true, false, yes or no' : 'true or false';
+  return primitive(`expected a boolean (${accepted})`, booleanReader(attribute));
 };
 
 const numberValidator = (pattern: RegExp, integer: boolean): z.ZodMiniType<number> =>
@@ -272,17 +278,8 @@ export type FastNormaliser = (input: unknown) => JsonValue | undefined | typeof 
 const unhandled: FastNormaliser = () => UNHANDLED;
 
 const fastBoolean = (attribute: AttributeDefinition): FastNormaliser => {
-  const [trueWords, falseWords] = YES_NO_BOOLEANS.has(attribute)
-    ? [YES_NO_TRUE_WORDS, YES_NO_FALSE_WORDS]
-    : [TRUE_WORDS, FALSE_WORDS];
-  return (input) => {
-    if (typeof input === 'boolean') return input;
-    if (typeof input !== 'string') return UNHANDLED;
-    const word = input.trim().toLowerCase();
-    if (trueWords.has(word)) return true;
-    if (falseWords.has(word)) return false;
-    return UNHANDLED;
-  };
+  const read = booleanReader(attribute);
+  return (input) => read(input) ?? UNHANDLED;
 };
 
 /** Strings only: numbers (made strings by zod) are rare enough to leave to zod. */

@@ -29,7 +29,6 @@ export const mapLanguageTag = (tag: string): SupportedLocale | undefined => {
 
 /** Only values shaped like a language tag are echoed in warnings: a mis-mapped field could hold anything. */
 const TAG_LIKE = /^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$/;
-export const isTagLike = (value: string): boolean => TAG_LIKE.test(value);
 
 const QUALITY = /^q=(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/i;
 
@@ -86,6 +85,6 @@ export const resolveLocale = (
   return {
     locale: DEFAULT_LOCALE,
     hasSourceValue,
-    unsupported: { value: isTagLike(first) ? first : undefined },
+    unsupported: { value: TAG_LIKE.test(first) ? first : undefined },
   };
 };

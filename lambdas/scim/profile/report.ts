@@ -42,24 +42,25 @@ export interface ProfileReport {
 
 export const NOT_A_LANGUAGE_TAG = '(not a language tag)';
 
+/** Code-unit order, as a default sort orders strings. */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const countValues = (values: readonly string[]): ValueCount[] => {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return [...counts]
     .map(([value, count]) => ({ value, count }))
-    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    .sort((a, b) => b.count - a.count || compareText(a.value, b.value));
 };
 
-const zeroByField = (): Record<ProfileField, number> =>
-  Object.fromEntries(PROFILE_FIELDS.map(({ field }) => [field, 0])) as Record<ProfileField, number>;
+/** A count of 0 for each key. */
+const zeroCounts = <K extends string>(keys: readonly K[]): Record<K, number> =>
+  Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 
 export const summariseProfiles = (entries: readonly ProfileReportEntry[]): ProfileReport => {
   const active = entries.filter((entry) => entry.profile.profile.active);
-  const missingByField = zeroByField();
-  const warningsByCode = Object.fromEntries(PROFILE_WARNING_CODES.map((code) => [code, 0])) as Record<
-    ProfileWarningCode,
-    number
-  >;
+  const missingByField = zeroCounts(PROFILE_FIELDS.map(({ field }) => field));
+  const warningsByCode = zeroCounts(PROFILE_WARNING_CODES);
   const unrecognisedRoles: string[] = [];
   const unsupportedLocales: string[] = [];
 
@@ -83,7 +84,7 @@ export const summariseProfiles = (entries: readonly ProfileReportEntry[]): Profi
     usersMissingRequired: active
       .filter(({ profile }) => profile.completeness.missingRequired.length > 0)
       .map(({ id, profile }) => ({ id, missing: profile.completeness.missingRequired }))
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      .sort((a, b) => compareText(a.id, b.id)),
     unrecognisedRoles: countValues(unrecognisedRoles),
     localeWarnings: unsupportedLocales.length,
     unsupportedLocales: countValues(unsupportedLocales),

@@ -12,7 +12,8 @@ export interface ResolvedAttribute {
   readonly subAttribute?: AttributeDefinition;
 }
 
-const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+/** Attribute names and schema URNs compare case-insensitively (RFC 7643 §2.1). */
+export const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 export const findSchema = (resourceSchema: ResourceSchema, uri: string): SchemaDefinition | undefined =>
   [resourceSchema.core, ...resourceSchema.extensions].find((schema) => sameName(schema.id, uri));
@@ -21,6 +22,34 @@ export const findAttribute = (
   attributes: readonly AttributeDefinition[] | undefined,
   name: string,
 ): AttributeDefinition | undefined => attributes?.find((attribute) => sameName(attribute.name, name));
+
+/**
+ * Splits a leading URN of one of the resource's schemas off `name`:
+ * `urn:...:enterprise:2.0:User:manager.value` -> { schema, rest: 'manager.value' }; the URN alone ->
+ * { schema, rest: undefined }. Undefined when `name` starts with none of them.
+ */
+export const splitSchemaUrn = (
+  resourceSchema: ResourceSchema,
+  name: string,
+): { readonly schema: SchemaDefinition; readonly rest: string | undefined } | undefined => {
+  for (const schema of [resourceSchema.core, ...resourceSchema.extensions]) {
+    if (!sameName(name.slice(0, schema.id.length), schema.id)) continue;
+    if (name.length === schema.id.length) return { schema, rest: undefined };
+    if (name[schema.id.length] === ':') return { schema, rest: name.slice(schema.id.length + 1) };
+  }
+  return undefined;
+};
+
+/**
+ * `urn:...:enterprise:2.0:User:department` -> `department` for the enterprise schema: clients may qualify
+ * the keys inside an extension block redundantly. Any other key is returned as it is.
+ */
+export const withoutSchemaPrefix = (key: string, schema: SchemaDefinition): string => {
+  const prefix = `${schema.id}:`;
+  return key.length > prefix.length && sameName(key.slice(0, prefix.length), prefix)
+    ? key.slice(prefix.length)
+    : key;
+};
 
 /**
  * Finds the definition of `path`. Without a URN the core schema is searched first, then the extensions

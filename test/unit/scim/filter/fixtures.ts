@@ -5,30 +5,11 @@
  */
 import { ScimError } from '../../../../lambdas/scim/errors';
 import type { JsonObject } from '../../../../lambdas/scim/json';
-import type {
-  AttributeDefinition,
-  AttributeType,
-  ResourceSchema,
-} from '../../../../lambdas/scim/schema/types';
+import { attribute as define } from '../../../../lambdas/scim/schema/define';
+import type { ResourceSchema } from '../../../../lambdas/scim/schema/types';
 
 export const CORE_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const EXTENSION_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
-const define = (
-  name: string,
-  type: AttributeType,
-  options: Partial<Pick<AttributeDefinition, 'caseExact' | 'multiValued' | 'subAttributes'>> = {},
-): AttributeDefinition => ({
-  name,
-  type,
-  multiValued: false,
-  required: false,
-  caseExact: false,
-  mutability: 'readWrite',
-  returned: 'default',
-  uniqueness: 'none',
-  ...options,
-});
 
 export const EMAILS_ATTRIBUTE = define('emails', 'complex', {
   multiValued: true,
