@@ -32,7 +32,7 @@
 import { ScimError } from '../errors';
 import { isJsonObject } from '../json';
 import type { JsonObject, JsonPrimitive, JsonValue } from '../json';
-import { findAttribute, resolveAttribute } from '../schema/resolve';
+import { findAttribute, resolveAttribute, sameName } from '../schema/resolve';
 import type { AttributeDefinition, ResourceSchema } from '../schema/types';
 import type { AttributePath, CompareOperator, Filter } from './ast';
 import { compareInstants, parseInstant } from './date-time';
@@ -103,8 +103,6 @@ const isPresent = (value: JsonValue): boolean => {
     return Object.values(value).some((member) => member !== undefined && isPresent(member));
   return true;
 };
-
-const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 /** Rejects a path to an attribute whose value must never leak through a filter (`password`). */
 const assertFilterable = (definition: AttributeDefinition | undefined, pathText: string): void => {

@@ -40,7 +40,7 @@ import { parsePath } from '../filter/parser';
 import type { JsonObject, JsonValue } from '../json';
 import { isJsonObject } from '../json';
 import { normaliseValue } from '../normalise';
-import { findAttribute, findSchema, resolveAttribute } from '../schema/resolve';
+import { findAttribute, findSchema, resolveAttribute, withoutSchemaPrefix } from '../schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from '../schema/types';
 import { PATCH_OP_URN } from '../schema/urns';
 import { oneOf, rule } from '../zod-checks';
@@ -374,17 +374,6 @@ const schemaNamedBy = (key: string, schema: ResourceSchema): SchemaDefinition | 
   key.toLowerCase().startsWith('urn:') ? findSchema(schema, key) : undefined;
 
 const ECHO = { allowReadOnlyEcho: true } as const;
-
-/**
- * `urn:...:enterprise:2.0:User:department` inside the enterprise block -> `department`: clients may
- * qualify inner keys redundantly, which POST accepts too (collectExtensionBlock).
- */
-const withoutSchemaPrefix = (key: string, named: SchemaDefinition): string => {
-  const prefix = `${named.id}:`;
-  return key.length > prefix.length && key.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase()
-    ? key.slice(prefix.length)
-    : key;
-};
 
 /** The extension a path names as a whole (`urn:...:enterprise:2.0:User`), if it is one. */
 const extensionNamedBy = (path: string, schema: ResourceSchema): SchemaDefinition | undefined => {
