@@ -53,7 +53,7 @@ export function toScimRequest(event: ScimEvent, state: ChainState, awsRequestId?
     rawPath: event.rawPath ?? '',
     query: new URLSearchParams(event.rawQueryString ?? ''),
     headers,
-    body: state.hasBody ? state.body : undefined,
+    body: state.body,
     baseUrl: tenantBaseUrl(event, headers, tenantId),
     requestId: requestIdOf(event, awsRequestId),
   };
