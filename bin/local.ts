@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 
+import { LOG_LEVELS } from '../lambdas/config';
 import { startLocalServer } from './local/server';
 
 const emptyAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
@@ -26,7 +27,7 @@ const envSchema = z.object({
     z
       .string()
       .transform((value) => value.toUpperCase())
-      .pipe(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']))
+      .pipe(z.enum(LOG_LEVELS))
       .default('INFO'),
   ),
 });

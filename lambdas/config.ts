@@ -16,7 +16,7 @@ import * as z from 'zod/mini';
 import { matches, maxLength, oneOf, rule } from './scim/zod-checks';
 import { ENGLISH_MESSAGES } from './scim/zod-english';
 
-const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const emptyAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);

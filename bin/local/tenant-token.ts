@@ -10,12 +10,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { errorCode } from '../../lambdas/auth/file-token-store';
 import type { WritableTokenStore } from '../../lambdas/auth/token-store';
-import { hashToken, isTokenActive, isValidTenantId, issueToken } from '../../lambdas/auth/tokens';
+import { hashToken, isValidTenantId, issueToken, verifyToken } from '../../lambdas/auth/tokens';
 import type { TenantTokenRecord, TokenEntry } from '../../lambdas/auth/tokens';
-
-const errorCode = (error: unknown): unknown =>
-  typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 
 export const localTokenFile = (dataDir: string, tenantId: string): string =>
   join(dataDir, `${tenantId}.token`);
@@ -47,10 +45,8 @@ export interface LocalTenantToken {
   readonly source: LocalTokenSource;
 }
 
-const isActiveIn = (record: TenantTokenRecord | undefined, token: string, now: Date): boolean => {
-  const sha256 = hashToken(token);
-  return record?.tokens.some((entry) => entry.sha256 === sha256 && isTokenActive(entry, now)) ?? false;
-};
+const isActiveIn = (record: TenantTokenRecord | undefined, token: string, now: Date): boolean =>
+  record !== undefined && verifyToken(token, record, now) !== undefined;
 
 /** Adds `entry` to the tenant's record (creating it), dropping any older entry with the same hash. */
 async function register(

@@ -15,7 +15,8 @@ import type { TenantTokenRecord } from './tokens';
 /** The local server's token directory inside its data directory (SCIM_DATA_DIR). */
 export const tokenDirectory = (dataDir: string): string => join(dataDir, 'tenants');
 
-const errorCode = (error: unknown): unknown =>
+/** The Node error code (ENOENT, EEXIST, ...) of a file-system failure. */
+export const errorCode = (error: unknown): unknown =>
   typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 
 export class FileTokenStore implements WritableTokenStore {

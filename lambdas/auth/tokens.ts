@@ -15,7 +15,6 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
 
 import { matches, maxLength, minLength, rule } from '../scim/zod-checks';
-import { ENGLISH_MESSAGES } from '../scim/zod-english';
 
 export const TOKEN_PREFIX = 'scim_';
 const TOKEN_BYTES = 32;
@@ -85,11 +84,6 @@ export function verifyToken(token: string, record: TenantTokenRecord, now: Date)
     if (equal && isTokenActive(entry, now) && matchedId === undefined) matchedId = entry.id;
   }
   return matchedId;
-}
-
-/** Parses a secret document; throws a ZodError (English messages) on anything else. */
-export function parseTenantTokenRecord(value: unknown): TenantTokenRecord {
-  return tenantTokenRecordSchema.parse(value, ENGLISH_MESSAGES);
 }
 
 export interface IssuedToken {

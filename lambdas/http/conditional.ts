@@ -5,9 +5,7 @@
 import type { ScimResponse } from '../middleware/types';
 import type { ScimResource } from '../scim/resource';
 import { entityTagListMatches } from '../scim/etag';
-import { versionOf } from './responses';
-
-export { entityTagListMatches };
+import { etagHeader, versionOf } from './responses';
 
 /** 304 with the ETag and no body when `ifNoneMatch` matches the resource, else undefined. */
 export function notModified(
@@ -15,7 +13,6 @@ export function notModified(
   resource: ScimResource,
 ): ScimResponse | undefined {
   if (ifNoneMatch === undefined || ifNoneMatch.trim() === '') return undefined;
-  const version = versionOf(resource);
-  if (!entityTagListMatches(ifNoneMatch, version)) return undefined;
-  return { status: 304, headers: version === undefined ? {} : { ETag: version } };
+  if (!entityTagListMatches(ifNoneMatch, versionOf(resource))) return undefined;
+  return { status: 304, headers: etagHeader(resource) };
 }

@@ -46,7 +46,8 @@ export const representation = (resource: ScimResource, context: ResourceContext)
     context.projection,
   );
 
-const etagHeader = (resource: JsonObject): Record<string, string> => {
+/** The ETag header of the resource's meta.version; none when it has no version. */
+export const etagHeader = (resource: JsonObject): Record<string, string> => {
   const version = versionOf(resource);
   return version === undefined ? {} : { ETag: version };
 };

@@ -7,8 +7,7 @@ import type { ScimEvent } from './types';
 
 export interface ChainState {
   tenantId?: string;
-  /** Set by scim-body; `hasBody` distinguishes "no body" from a parsed JSON null. */
-  hasBody?: boolean;
+  /** Set by scim-body: the parsed JSON (null included), undefined when the request has no body. */
   body?: unknown;
   startedAtMs?: number;
 }

@@ -68,21 +68,15 @@ export function scimBody(options: { maxBodyBytes?: number } = {}): ScimMiddlewar
   return {
     before: (request) => {
       const event = request.event;
-      const state = chainState(event);
       const bytes = bodyBytes(event, maxBytes);
-      if (bytes.length === 0) {
-        state.hasBody = false;
-        return;
-      }
+      if (bytes.length === 0) return;
       const contentType = eventHeader(event, 'content-type');
       if (contentType !== undefined && contentType.trim() !== '' && !isAcceptedContentType(contentType)) {
         throw ScimError.unsupportedMediaType(
           'Content-Type must be application/scim+json or application/json (UTF-8).',
         );
       }
-      const body = parseJsonBody(bytes);
-      state.hasBody = body !== undefined;
-      state.body = body;
+      chainState(event).body = parseJsonBody(bytes);
     },
   };
 }

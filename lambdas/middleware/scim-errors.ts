@@ -9,10 +9,17 @@ import { isTransientBackendError } from './backend-errors';
 import { toApiGatewayResult } from './scim-response';
 import type { ScimMiddleware } from './types';
 
-export const UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
 
-const errorName = (error: unknown): string =>
-  error instanceof Error ? error.name : typeof error === 'object' ? 'object' : typeof error;
+/** What the logs may say of an error: its name, never its message. */
+export const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);
+
+/** The 503 + Retry-After for a backend that is down, throttled or timing out. */
+export const backendUnavailable = (): ScimError =>
+  ScimError.unavailable(
+    'The service is temporarily unavailable. Please retry later.',
+    UNAVAILABLE_RETRY_AFTER_SECONDS,
+  );
 
 /** Stack frames without the first line, which repeats the (possibly data-bearing) message. */
 const stackFrames = (error: unknown): string | undefined =>
@@ -27,10 +34,7 @@ export function toScimError(error: unknown, logger: Logger): ScimError {
   if (isScimError(error)) return error;
   if (isTransientBackendError(error)) {
     logger.warn('Backend unavailable', { errorName: errorName(error) });
-    return ScimError.unavailable(
-      'The service is temporarily unavailable. Please retry later.',
-      UNAVAILABLE_RETRY_AFTER_SECONDS,
-    );
+    return backendUnavailable();
   }
   logger.error('Unhandled error', { errorName: errorName(error), stack: stackFrames(error) });
   return ScimError.internal();

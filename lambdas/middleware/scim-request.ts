@@ -1,6 +1,7 @@
 /** Builds the route's ScimRequest from the API Gateway event and what the middlewares established. */
 import { ScimError } from '../scim/errors';
 import type { ChainState } from './chain-state';
+import { requestIdOf } from './request-context';
 import type { ScimEvent, ScimRequest } from './types';
 
 export function lowerCaseHeaders(
@@ -52,8 +53,8 @@ export function toScimRequest(event: ScimEvent, state: ChainState, awsRequestId?
     rawPath: event.rawPath ?? '',
     query: new URLSearchParams(event.rawQueryString ?? ''),
     headers,
-    body: state.hasBody ? state.body : undefined,
+    body: state.body,
     baseUrl: tenantBaseUrl(event, headers, tenantId),
-    requestId: event.requestContext?.requestId ?? awsRequestId ?? 'unknown',
+    requestId: requestIdOf(event, awsRequestId),
   };
 }

@@ -17,7 +17,7 @@ import type { Logger } from '../logger';
 import { ScimError } from '../scim/errors';
 import { chainState } from './chain-state';
 import { eventHeader } from './scim-request';
-import { UNAVAILABLE_RETRY_AFTER_SECONDS } from './scim-errors';
+import { backendUnavailable, errorName } from './scim-errors';
 import type { ScimEvent, ScimMiddleware } from './types';
 
 /** The tenant segment of a SCIM path, after an optional stage prefix such as /dev. */
@@ -56,13 +56,8 @@ export function tenantAuth(deps: TenantAuthDeps): ScimMiddleware {
         maxAgeMs === undefined ? undefined : { maxAgeMs },
       );
     } catch (error) {
-      deps.logger.warn('Token store unavailable', {
-        errorName: error instanceof Error ? error.name : typeof error,
-      });
-      throw ScimError.unavailable(
-        'The service is temporarily unavailable. Please retry later.',
-        UNAVAILABLE_RETRY_AFTER_SECONDS,
-      );
+      deps.logger.warn('Token store unavailable', { errorName: errorName(error) });
+      throw backendUnavailable();
     }
   };
 

@@ -11,12 +11,13 @@ import {
   isValidTenantId,
   issueToken,
   newTenantRecord,
-  parseTenantTokenRecord,
   revokeTokens,
   rotateTokens,
+  tenantTokenRecordSchema,
   verifyToken,
 } from '../../../lambdas/auth/tokens';
 import type { TenantTokenRecord } from '../../../lambdas/auth/tokens';
+import { ENGLISH_MESSAGES } from '../../../lambdas/scim/zod-english';
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
 const hours = (n: number) => new Date(T0.getTime() + n * 3_600_000);
@@ -101,7 +102,11 @@ describe('tenant ids', () => {
   });
 });
 
-describe('parseTenantTokenRecord', () => {
+/** The secret document schema, parsed with the project's English messages (lambdas/scim/zod-english.ts). */
+const parseTenantTokenRecord = (value: unknown): TenantTokenRecord =>
+  tenantTokenRecordSchema.parse(value, ENGLISH_MESSAGES);
+
+describe('tenantTokenRecordSchema', () => {
   const valid = newTenantRecord('acme', T0).record;
 
   it('accepts a valid document', () => {

@@ -1,7 +1,8 @@
 /** If-None-Match on GET by id (RFC 7232 §3.2 with weak comparison, RFC 7644 §3.14). */
 import { describe, expect, it } from '@jest/globals';
 
-import { entityTagListMatches, notModified } from '../../../lambdas/http/conditional';
+import { notModified } from '../../../lambdas/http/conditional';
+import { entityTagListMatches } from '../../../lambdas/scim/etag';
 import type { ScimResource } from '../../../lambdas/scim/resource';
 
 const resource = (version?: string): ScimResource => ({

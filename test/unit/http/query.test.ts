@@ -8,19 +8,11 @@ import {
   splitAttributeList,
 } from '../../../lambdas/http/query';
 import { ScimError } from '../../../lambdas/scim/errors';
+import type { ScimType } from '../../../lambdas/scim/errors';
+import { expectScimError } from '../scim/scim-error-matchers';
 
 const LIMITS = { defaultCount: 100, maxCount: 200 };
 const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
-
-function scimErrorOf(action: () => unknown): ScimError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 const fromRaw = (raw: string) => parseListQuery(new URLSearchParams(raw), LIMITS);
 
@@ -90,9 +82,7 @@ describe('parseListQuery', () => {
     'count=99999999999999999999',
     'cursor=a&startIndex=2',
   ])('%s is 400 invalidValue', (raw) => {
-    const error = scimErrorOf(() => fromRaw(raw));
-    expect(error.status).toBe(400);
-    expect(error.scimType).toBe('invalidValue');
+    expectScimError(() => fromRaw(raw), 400, 'invalidValue');
   });
 
   it('any query string gives a ListQuery or a 400 invalidValue', () => {
@@ -163,7 +153,7 @@ describe('parseSearchRequest', () => {
     });
   });
 
-  it.each([
+  it.each<[unknown, ScimType]>([
     [null, 'invalidSyntax'],
     [[], 'invalidSyntax'],
     ['filter', 'invalidSyntax'],
@@ -175,9 +165,7 @@ describe('parseSearchRequest', () => {
     [{ schemas: [SEARCH], attributes: [1] }, 'invalidValue'],
     [{ schemas: [SEARCH], cursor: 7 }, 'invalidValue'],
   ])('%j is 400 %s', (body, scimType) => {
-    const error = scimErrorOf(() => parseSearchRequest(body, LIMITS));
-    expect(error.status).toBe(400);
-    expect(error.scimType).toBe(scimType);
+    expectScimError(() => parseSearchRequest(body, LIMITS), 400, scimType);
   });
 });
 

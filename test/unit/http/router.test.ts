@@ -3,18 +3,9 @@ import fc from 'fast-check';
 
 import { handlerForPath, matchPath, route } from '../../../lambdas/http/router';
 import { ScimError } from '../../../lambdas/scim/errors';
+import { expectScimError } from '../scim/scim-error-matchers';
 
 const BASE = '/tenants/acme/scim/v2';
-
-function scimErrorOf(action: () => unknown): ScimError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('matchPath', () => {
   it.each([
@@ -58,9 +49,7 @@ describe('matchPath', () => {
     '/',
     '',
   ])('%s is a SCIM 404', (path) => {
-    const error = scimErrorOf(() => matchPath(path));
-    expect(error.status).toBe(404);
-    expect(error.scimType).toBeUndefined();
+    expectScimError(() => matchPath(path), 404, undefined);
   });
 });
 
@@ -87,14 +76,12 @@ describe('route', () => {
     ['POST', `${BASE}/Schemas`, 'GET'],
     ['DELETE', `${BASE}/ServiceProviderConfig`, 'GET'],
   ])('%s %s is 405 with Allow: %s', (method, path, allow) => {
-    const error = scimErrorOf(() => route(method, path));
-    expect(error.status).toBe(405);
-    expect(error.scimType).toBeUndefined();
+    const error = expectScimError(() => route(method, path), 405, undefined);
     expect(error.headers).toEqual({ Allow: allow });
   });
 
   it('an unknown path is 404 whatever the method', () => {
-    expect(scimErrorOf(() => route('DELETE', `${BASE}/Bulk`)).status).toBe(404);
+    expectScimError(() => route('DELETE', `${BASE}/Bulk`), 404, undefined);
   });
 
   it('never throws anything but a ScimError', () => {

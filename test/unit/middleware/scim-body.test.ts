@@ -15,14 +15,17 @@ import type { ScimEvent, ScimResult } from '../../../lambdas/middleware/types';
 import { makeContext, makeEvent, parseResult, testLogger } from './helpers';
 import type { EventOptions } from './helpers';
 
-/** Echoes what scim-body parsed: { hasBody, body }. */
+/** Echoes what scim-body parsed: { hasBody, body }, where no body is an undefined one. */
 const makeHandler = (maxBodyBytes?: number) =>
   middy<ScimEvent, ScimResult>()
     .use([scimErrors({ logger: testLogger() }), scimBody({ maxBodyBytes })])
     .handler(async (event: ScimEvent): Promise<ScimResult> => {
       const state = chainState(event);
       await Promise.resolve();
-      return { statusCode: 200, body: JSON.stringify({ hasBody: state.hasBody, body: state.body }) };
+      return {
+        statusCode: 200,
+        body: JSON.stringify({ hasBody: state.body !== undefined, body: state.body }),
+      };
     });
 
 const send = async (options: EventOptions, maxBodyBytes?: number) =>
