@@ -10,17 +10,6 @@ import { DynamoDbTenantRepository } from './dynamodb-tenants';
 import { DynamoDbUserRepository } from './dynamodb-users';
 import type { GroupRepository, ScimRepository, TenantRepository, UserRepository } from './repository';
 
-export {
-  DEFAULT_MAX_MEMBER_RESPONSE_BYTES,
-  DynamoDbGroupRepository,
-  memberJsonBytes,
-} from './dynamodb-groups';
-export { PAGE_MARKER_TTL_SECONDS } from './dynamodb-listing';
-export { DEFAULT_MAX_FILTER_SCAN_ITEMS, ifMatchAccepts } from './dynamodb-store';
-export type { DynamoDbRepositoryOptions } from './dynamodb-store';
-export { DynamoDbTenantRepository } from './dynamodb-tenants';
-export { DynamoDbUserRepository } from './dynamodb-users';
-
 export class DynamoDbScimRepository implements ScimRepository {
   private readonly users: UserRepository;
   private readonly groups: GroupRepository;

@@ -12,11 +12,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { parseFilter } from '../../../lambdas/scim/filter/parser';
 import { CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
-import {
-  DynamoDbScimRepository,
-  ifMatchAccepts,
-  memberJsonBytes,
-} from '../../../lambdas/store/dynamodb-repository';
+import { memberJsonBytes } from '../../../lambdas/store/dynamodb-groups';
+import { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-repository';
+import { ifMatchAccepts } from '../../../lambdas/store/dynamodb-store';
 import { toItem } from '../../../lambdas/store/items';
 import { MAX_PAGE_SIZE } from '../../../lambdas/store/repository';
 import type { MemberEntry } from '../../../lambdas/store/repository';
