@@ -6,7 +6,6 @@ import { validateFilter } from '../scim/filter/evaluate';
 import type { Projection } from '../http/query';
 import { projectResource } from '../scim/projection';
 import type { ResourceSchema } from '../scim/schema/types';
-import type { ScimResource } from '../scim/resource';
 import type { FindQuery } from '../store/repository';
 import type { ListQuery } from '../http/query';
 
@@ -39,24 +38,4 @@ export function toFindQuery(query: ListQuery, schema: ResourceSchema): FindQuery
 export function projectionReturns(schema: ResourceSchema, projection: Projection, name: string): boolean {
   const probe = { schemas: [schema.core.id], id: 'probe', [name]: [{ value: 'probe' }] };
   return projectResource(probe, schema, projection)[name] !== undefined;
-}
-
-/** The opaque version of a resource (its weak ETag) for If-Match comparisons. */
-const opaqueTag = (tag: string): string => tag.trim().replace(/^W\//i, '');
-
-/**
- * RFC 7232 §3.1 If-Match with weak comparison, as SCIM versions are weak ETags: `*` or any listed tag
- * equal to the current version. Used where the store takes no If-Match (DELETE).
- */
-export function ifMatchSatisfied(ifMatch: string | undefined, resource: ScimResource): boolean {
-  if (ifMatch === undefined || ifMatch.trim() === '') return true;
-  const meta = resource.meta;
-  const version =
-    typeof meta === 'object' && meta !== null && !Array.isArray(meta) && typeof meta.version === 'string'
-      ? opaqueTag(meta.version)
-      : undefined;
-  return ifMatch
-    .split(',')
-    .map((tag) => tag.trim())
-    .some((tag) => tag === '*' || (version !== undefined && opaqueTag(tag) === version));
 }

@@ -68,11 +68,7 @@ export function createGroupService(repository: GroupRepository): ResourceService
 
     async remove(tenantId, id, options) {
       // The store checks If-Match against the version its delete is conditioned on (412).
-      await repository.deleteGroup(
-        tenantId,
-        id,
-        options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch },
-      );
+      await repository.deleteGroup(tenantId, id, options);
     },
   };
 }

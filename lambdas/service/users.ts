@@ -94,11 +94,7 @@ export function createUserService(repository: UserRepository): ResourceService {
     async remove(tenantId, id, options) {
       // The store checks If-Match against the version its delete is conditioned on (412), so no
       // concurrent write can slip in between the check and the delete.
-      await repository.deleteUser(
-        tenantId,
-        id,
-        options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch },
-      );
+      await repository.deleteUser(tenantId, id, options);
     },
   };
 }

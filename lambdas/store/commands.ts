@@ -369,27 +369,28 @@ export const partitionQuery = (
     readonly sortKeyPrefix?: string;
     readonly projection?: readonly string[];
   } = {},
-): QueryCommandInput => ({
-  TableName: tableName,
-  KeyConditionExpression:
-    options.sortKeyPrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
-  ExpressionAttributeNames: {
-    '#pk': 'pk',
-    ...(options.sortKeyPrefix === undefined ? {} : { '#sk': 'sk' }),
-    ...Object.fromEntries((options.projection ?? []).map((name, index) => [`#p${index}`, name])),
-  },
-  ExpressionAttributeValues: {
-    ':pk': pk,
-    ...(options.sortKeyPrefix === undefined ? {} : { ':prefix': options.sortKeyPrefix }),
-  },
-  ConsistentRead: true,
-  ...(options.projection === undefined
-    ? {}
-    : { ProjectionExpression: options.projection.map((_, index) => `#p${index}`).join(', ') }),
-  ...(options.limit === undefined ? {} : { Limit: options.limit }),
-  ...(options.after === undefined
-    ? {}
-    : { ExclusiveStartKey: { pk: options.after.pk, sk: options.after.sk } }),
-  ...(options.backwards === true ? { ScanIndexForward: false } : {}),
-  ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
-});
+): QueryCommandInput => {
+  const projection = options.projection === undefined ? undefined : projectionOf(options.projection);
+  return {
+    TableName: tableName,
+    KeyConditionExpression:
+      options.sortKeyPrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+    ExpressionAttributeNames: {
+      '#pk': 'pk',
+      ...(options.sortKeyPrefix === undefined ? {} : { '#sk': 'sk' }),
+      ...projection?.ExpressionAttributeNames,
+    },
+    ExpressionAttributeValues: {
+      ':pk': pk,
+      ...(options.sortKeyPrefix === undefined ? {} : { ':prefix': options.sortKeyPrefix }),
+    },
+    ConsistentRead: true,
+    ...(projection === undefined ? {} : { ProjectionExpression: projection.ProjectionExpression }),
+    ...(options.limit === undefined ? {} : { Limit: options.limit }),
+    ...(options.after === undefined
+      ? {}
+      : { ExclusiveStartKey: { pk: options.after.pk, sk: options.after.sk } }),
+    ...(options.backwards === true ? { ScanIndexForward: false } : {}),
+    ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
+  };
+};

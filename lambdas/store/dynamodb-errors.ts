@@ -13,9 +13,6 @@ const nameOf = (error: unknown): string | undefined =>
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : '');
 
-export const isConditionalCheckFailed = (error: unknown): boolean =>
-  nameOf(error) === 'ConditionalCheckFailedException';
-
 /** Any other failure of a DynamoDB call: never a 500. */
 export const toScimError = (error: unknown): ScimError => {
   if (isScimError(error)) return error;

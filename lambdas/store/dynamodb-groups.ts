@@ -61,6 +61,10 @@ export const memberJsonBytes = ({ sk, display }: Record<string, unknown>): numbe
   (typeof sk === 'string' ? Buffer.byteLength(sk) : 0) +
   (typeof display === 'string' ? 11 + Buffer.byteLength(JSON.stringify(display)) : 0);
 
+/** A member entry from sent or stored attributes: the display only when it is a string. */
+const memberEntry = (value: string, display: unknown): MemberEntry =>
+  typeof display === 'string' ? { value, display } : { value };
+
 /** `entry` merged into an earlier entry for the same id: a display given wins, none keeps the earlier one. */
 const mergedEntry = (earlier: MemberEntry | undefined, entry: MemberEntry): MemberEntry =>
   earlier?.display !== undefined && entry.display === undefined
@@ -84,8 +88,7 @@ const membersOf = (group: JsonObject): MemberEntry[] => {
     members.map((member) => {
       const value = isJsonObject(member) ? member.value : undefined;
       if (typeof value !== 'string') throw ScimError.invalidValue('Every member needs a string value.');
-      const display = isJsonObject(member) ? member.display : undefined;
-      return typeof display === 'string' ? { value, display } : { value };
+      return memberEntry(value, isJsonObject(member) ? member.display : undefined);
     }),
   );
 };
@@ -343,7 +346,7 @@ export class DynamoDbGroupRepository implements GroupRepository {
     for (const { pk, sk, display } of items) {
       if (typeof sk !== 'string') continue;
       if (pk === usersPk) known.existing.add(idFromResourceSortKey('User', sk));
-      else known.memberItems.set(sk, typeof display === 'string' ? { value: sk, display } : { value: sk });
+      else known.memberItems.set(sk, memberEntry(sk, display));
     }
   }
 
@@ -370,9 +373,7 @@ export class DynamoDbGroupRepository implements GroupRepository {
       budget,
       measure,
     );
-    return items.flatMap(({ sk, display }) =>
-      typeof sk !== 'string' ? [] : [typeof display === 'string' ? { value: sk, display } : { value: sk }],
-    );
+    return items.flatMap(({ sk, display }) => (typeof sk === 'string' ? [memberEntry(sk, display)] : []));
   }
 
   /**
@@ -397,9 +398,8 @@ export class DynamoDbGroupRepository implements GroupRepository {
       const byPartition = new Map<string, MemberEntry[]>();
       for (const { pk, sk, display } of items) {
         if (typeof pk !== 'string' || typeof sk !== 'string') continue;
-        const entry = typeof display === 'string' ? { value: sk, display } : { value: sk };
         const entries = byPartition.get(pk) ?? [];
-        entries.push(entry);
+        entries.push(memberEntry(sk, display));
         byPartition.set(pk, entries);
       }
       return candidates.map((group) =>

@@ -219,10 +219,11 @@ async function listFiltered(
     plan === undefined
       ? await scanAll(store, tenantId, type, budget)
       : await lookup(store, tenantId, type, plan);
-  if (needsMemberships(type, filter)) {
+  const readsMemberships = needsMemberships(type, filter);
+  if (readsMemberships) {
     candidates = await spec.withMemberships(tenantId, filter, candidates, budget);
   }
-  const strip = needsMemberships(type, filter)
+  const strip = readsMemberships
     ? (resource: ScimResource): ScimResource => withoutComputed(type, resource)
     : (resource: ScimResource) => resource;
   const matches = candidates

@@ -10,78 +10,32 @@ import { DynamoDbTenantRepository } from './dynamodb-tenants';
 import { DynamoDbUserRepository } from './dynamodb-users';
 import type { GroupRepository, ScimRepository, TenantRepository, UserRepository } from './repository';
 
-export {
-  DEFAULT_MAX_MEMBER_RESPONSE_BYTES,
-  DynamoDbGroupRepository,
-  memberJsonBytes,
-} from './dynamodb-groups';
-export { PAGE_MARKER_TTL_SECONDS } from './dynamodb-listing';
-export { DEFAULT_MAX_FILTER_SCAN_ITEMS, ifMatchAccepts } from './dynamodb-store';
-export type { DynamoDbRepositoryOptions } from './dynamodb-store';
-export { DynamoDbTenantRepository } from './dynamodb-tenants';
-export { DynamoDbUserRepository } from './dynamodb-users';
-
 export class DynamoDbScimRepository implements ScimRepository {
-  private readonly users: UserRepository;
-  private readonly groups: GroupRepository;
-  private readonly tenants: TenantRepository;
+  readonly #users: UserRepository;
+  readonly #groups: GroupRepository;
+  readonly #tenants: TenantRepository;
 
   constructor(options: DynamoDbRepositoryOptions) {
-    this.users = new DynamoDbUserRepository(options);
-    this.groups = new DynamoDbGroupRepository(options);
-    this.tenants = new DynamoDbTenantRepository(options);
+    this.#users = new DynamoDbUserRepository(options);
+    this.#groups = new DynamoDbGroupRepository(options);
+    this.#tenants = new DynamoDbTenantRepository(options);
   }
 
-  createUser(...args: Parameters<UserRepository['createUser']>): ReturnType<UserRepository['createUser']> {
-    return this.users.createUser(...args);
-  }
-  getUser(...args: Parameters<UserRepository['getUser']>): ReturnType<UserRepository['getUser']> {
-    return this.users.getUser(...args);
-  }
-  replaceUser(...args: Parameters<UserRepository['replaceUser']>): ReturnType<UserRepository['replaceUser']> {
-    return this.users.replaceUser(...args);
-  }
-  updateUser(...args: Parameters<UserRepository['updateUser']>): ReturnType<UserRepository['updateUser']> {
-    return this.users.updateUser(...args);
-  }
-  deleteUser(...args: Parameters<UserRepository['deleteUser']>): ReturnType<UserRepository['deleteUser']> {
-    return this.users.deleteUser(...args);
-  }
-  findUsers(...args: Parameters<UserRepository['findUsers']>): ReturnType<UserRepository['findUsers']> {
-    return this.users.findUsers(...args);
-  }
+  // Each method is typed by its port, so the arguments and result are the port's own.
+  readonly createUser: UserRepository['createUser'] = (...args) => this.#users.createUser(...args);
+  readonly getUser: UserRepository['getUser'] = (...args) => this.#users.getUser(...args);
+  readonly replaceUser: UserRepository['replaceUser'] = (...args) => this.#users.replaceUser(...args);
+  readonly updateUser: UserRepository['updateUser'] = (...args) => this.#users.updateUser(...args);
+  readonly deleteUser: UserRepository['deleteUser'] = (...args) => this.#users.deleteUser(...args);
+  readonly findUsers: UserRepository['findUsers'] = (...args) => this.#users.findUsers(...args);
 
-  createGroup(
-    ...args: Parameters<GroupRepository['createGroup']>
-  ): ReturnType<GroupRepository['createGroup']> {
-    return this.groups.createGroup(...args);
-  }
-  getGroup(...args: Parameters<GroupRepository['getGroup']>): ReturnType<GroupRepository['getGroup']> {
-    return this.groups.getGroup(...args);
-  }
-  replaceGroup(
-    ...args: Parameters<GroupRepository['replaceGroup']>
-  ): ReturnType<GroupRepository['replaceGroup']> {
-    return this.groups.replaceGroup(...args);
-  }
-  updateGroup(
-    ...args: Parameters<GroupRepository['updateGroup']>
-  ): ReturnType<GroupRepository['updateGroup']> {
-    return this.groups.updateGroup(...args);
-  }
-  deleteGroup(
-    ...args: Parameters<GroupRepository['deleteGroup']>
-  ): ReturnType<GroupRepository['deleteGroup']> {
-    return this.groups.deleteGroup(...args);
-  }
-  findGroups(...args: Parameters<GroupRepository['findGroups']>): ReturnType<GroupRepository['findGroups']> {
-    return this.groups.findGroups(...args);
-  }
+  readonly createGroup: GroupRepository['createGroup'] = (...args) => this.#groups.createGroup(...args);
+  readonly getGroup: GroupRepository['getGroup'] = (...args) => this.#groups.getGroup(...args);
+  readonly replaceGroup: GroupRepository['replaceGroup'] = (...args) => this.#groups.replaceGroup(...args);
+  readonly updateGroup: GroupRepository['updateGroup'] = (...args) => this.#groups.updateGroup(...args);
+  readonly deleteGroup: GroupRepository['deleteGroup'] = (...args) => this.#groups.deleteGroup(...args);
+  readonly findGroups: GroupRepository['findGroups'] = (...args) => this.#groups.findGroups(...args);
 
-  getTenant(...args: Parameters<TenantRepository['getTenant']>): ReturnType<TenantRepository['getTenant']> {
-    return this.tenants.getTenant(...args);
-  }
-  putTenant(...args: Parameters<TenantRepository['putTenant']>): ReturnType<TenantRepository['putTenant']> {
-    return this.tenants.putTenant(...args);
-  }
+  readonly getTenant: TenantRepository['getTenant'] = (...args) => this.#tenants.getTenant(...args);
+  readonly putTenant: TenantRepository['putTenant'] = (...args) => this.#tenants.putTenant(...args);
 }

@@ -39,7 +39,7 @@ import {
 } from './commands';
 import { cancellationCause, toScimError } from './dynamodb-errors';
 import type { CancellationCause } from './dynamodb-errors';
-import { asResourceItem, fromItem, indexValues, storableBody, toItem } from './items';
+import { asResourceItem, formatVersion, fromItem, indexValues, storableBody, toItem } from './items';
 import type { ResourceItem } from './items';
 import { COUNTER_SHARDS, isResourceId, resourceKey } from './keys';
 import type { TableKey } from './keys';
@@ -71,7 +71,26 @@ const defaultSleep = (milliseconds: number): Promise<void> =>
 
 /** `W/"3"`, `"3"` and `*` (any version) all match version 3. */
 export const ifMatchAccepts = (ifMatch: string, version: number): boolean =>
-  entityTagListMatches(ifMatch, `W/"${version}"`);
+  entityTagListMatches(ifMatch, formatVersion(version));
+
+const notFound = (type: ResourceTypeName, id: string): ScimError =>
+  ScimError.notFound(`${type} ${id} not found.`);
+
+/** The item a write is conditioned on, as read: 404 when absent, 412 when `ifMatch` names another version. */
+const writableVersion = (
+  type: ResourceTypeName,
+  id: string,
+  stored: ResourceItem | undefined,
+  options: WriteOptions,
+): ResourceItem => {
+  if (stored === undefined) throw notFound(type, id);
+  if (options.ifMatch !== undefined && !ifMatchAccepts(options.ifMatch, stored.version)) {
+    throw ScimError.preconditionFailed(
+      `The ${type} has changed: its version is now ${formatVersion(stored.version)}.`,
+    );
+  }
+  return stored;
+};
 
 /** Runs `task` over `values` with at most `limit` in flight. */
 export const mapLimit = async <T, R>(
@@ -218,15 +237,10 @@ export class DynamoDbStore {
     parallelRead?: Promise<void>,
   ): Promise<{ item: ResourceItem }> {
     const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
-    if (!isResourceId(id)) throw ScimError.notFound(`${type} ${id} not found.`);
+    if (!isResourceId(id)) throw notFound(type, id);
     return this.#retryOnVersionConflict(type, maxAttempts, async () => {
-      const [stored] = await Promise.all([this.getResourceItem(tenantId, type, id), parallelRead]);
-      if (stored === undefined) throw ScimError.notFound(`${type} ${id} not found.`);
-      if (options.ifMatch !== undefined && !ifMatchAccepts(options.ifMatch, stored.version)) {
-        throw ScimError.preconditionFailed(
-          `The ${type} has changed: its version is now W/"${stored.version}".`,
-        );
-      }
+      const [read] = await Promise.all([this.getResourceItem(tenantId, type, id), parallelRead]);
+      const stored = writableVersion(type, id, read, options);
       const current = fromItem(stored);
       const result = await apply(current);
       if (!result.changed) return { item: stored };
@@ -269,20 +283,15 @@ export class DynamoDbStore {
     options: WriteOptions,
     cleanUp: () => Promise<WriteRequest[]>,
   ): Promise<void> {
-    if (!isResourceId(id)) throw ScimError.notFound(`${type} ${id} not found.`);
+    if (!isResourceId(id)) throw notFound(type, id);
     const requests = await this.#retryOnVersionConflict(type, DEFAULT_MAX_ATTEMPTS, async () => {
       // The memberships are read with the resource; they are deleted only once its delete has committed,
       // so a delete that fails (412, a lost race) leaves every membership in place.
-      const [stored, cleanUpRequests] = await Promise.all([
+      const [read, cleanUpRequests] = await Promise.all([
         this.getResourceItem(tenantId, type, id),
         cleanUp(),
       ]);
-      if (stored === undefined) throw ScimError.notFound(`${type} ${id} not found.`);
-      if (options.ifMatch !== undefined && !ifMatchAccepts(options.ifMatch, stored.version)) {
-        throw ScimError.preconditionFailed(
-          `The ${type} has changed: its version is now W/"${stored.version}".`,
-        );
-      }
+      const stored = writableVersion(type, id, read, options);
       const actions = [
         deleteResourceAction(this.tableName, stored, stored.version),
         ...lookupActions(this.tableName, tenantId, type, id, indexValues(type, fromItem(stored)), NO_INDEX),

@@ -1,6 +1,5 @@
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ScimError } from '../../../lambdas/scim/errors';
 import { parseFilter } from '../../../lambdas/scim/filter/parser';
 import type { JsonObject } from '../../../lambdas/scim/json';
 import { CORE_GROUP_URN, CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
@@ -8,21 +7,12 @@ import type { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-rep
 import type { GroupPlan, MemberEntry } from '../../../lambdas/store/repository';
 import { memberIndexPartition, memberPartition, resourceKey } from '../../../lambdas/store/keys';
 import { MEMBER_INDEX } from '../../../lambdas/store/table-definition';
+import { scimErrorOf } from '../../unit/store/scim-error-of';
 import { createTestTable } from './table';
 import type { TestTable } from './table';
 
 const TENANT = 'tenant-groups';
 const OTHER = 'tenant-other';
-
-const scimErrorOf = async (promise: Promise<unknown>): Promise<ScimError> => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-};
 
 const group = (displayName: string, extra: JsonObject = {}): JsonObject => ({
   schemas: [CORE_GROUP_URN],

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, localClient, localDocumentClient } from '../../../lambdas/store/dynamodb-local';
 import { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-repository';
-import type { DynamoDbRepositoryOptions } from '../../../lambdas/store/dynamodb-repository';
+import type { DynamoDbRepositoryOptions } from '../../../lambdas/store/dynamodb-store';
 
 export interface TestTable {
   readonly tableName: string;

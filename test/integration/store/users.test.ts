@@ -6,6 +6,7 @@ import type { JsonObject } from '../../../lambdas/scim/json';
 import type { ScimResource } from '../../../lambdas/scim/resource';
 import { CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
 import type { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-repository';
+import { scimErrorOf } from '../../unit/store/scim-error-of';
 import { createTestTable } from './table';
 import type { TestTable } from './table';
 
@@ -18,16 +19,6 @@ const user = (userName: string, extra: JsonObject = {}): JsonObject => ({
   active: true,
   ...extra,
 });
-
-const scimErrorOf = async (promise: Promise<unknown>): Promise<ScimError> => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-};
 
 let table: TestTable;
 let repository: DynamoDbScimRepository;

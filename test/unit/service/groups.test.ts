@@ -3,21 +3,12 @@ import { describe, expect, it } from '@jest/globals';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { createGroupService, memberIdsToAdd } from '../../../lambdas/service/groups';
 import type { GroupPlan } from '../../../lambdas/store/repository';
+import { scimErrorOf } from '../store/scim-error-of';
 import { mockRepository, storedGroup } from './fake-repository';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const patchOf = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 const LIST = { attributes: [], excludedAttributes: [], startIndex: 1, count: 100 };
-
-async function scimErrorOf(promise: Promise<unknown>): Promise<ScimError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('group service', () => {
   it('Entra group match (excludedAttributes=members + filter) never asks the store for members', async () => {

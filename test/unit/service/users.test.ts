@@ -3,22 +3,13 @@ import { describe, expect, it } from '@jest/globals';
 import { ScimError } from '../../../lambdas/scim/errors';
 import type { ScimResource } from '../../../lambdas/scim/resource';
 import { createUserService } from '../../../lambdas/service/users';
+import { scimErrorOf } from '../store/scim-error-of';
 import { mockRepository, storedUser } from './fake-repository';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const NO_PROJECTION = { attributes: [], excludedAttributes: [] };
 const LIST = { ...NO_PROJECTION, startIndex: 1, count: 100 };
-
-async function scimErrorOf(promise: Promise<unknown>): Promise<ScimError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('user service', () => {
   it('create normalises the body (Entra string booleans, nulls, flat extension keys) before the store', async () => {

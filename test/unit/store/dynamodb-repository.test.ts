@@ -9,17 +9,15 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ScimError } from '../../../lambdas/scim/errors';
 import { parseFilter } from '../../../lambdas/scim/filter/parser';
 import { CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
-import {
-  DynamoDbScimRepository,
-  ifMatchAccepts,
-  memberJsonBytes,
-} from '../../../lambdas/store/dynamodb-repository';
+import { memberJsonBytes } from '../../../lambdas/store/dynamodb-groups';
+import { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-repository';
+import { ifMatchAccepts } from '../../../lambdas/store/dynamodb-store';
 import { toItem } from '../../../lambdas/store/items';
 import { MAX_PAGE_SIZE } from '../../../lambdas/store/repository';
 import type { MemberEntry } from '../../../lambdas/store/repository';
+import { scimErrorOf } from './scim-error-of';
 
 const TABLE = 'scim';
 const TENANT = 'acme';
@@ -73,16 +71,6 @@ const awsError = (name: string, extra: Record<string, unknown> = {}): Error =>
 const cancelled = (...codes: string[]): Error =>
   awsError('TransactionCanceledException', { CancellationReasons: codes.map((Code) => ({ Code })) });
 
-const errorOf = async (promise: Promise<unknown>): Promise<ScimError> => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-};
-
 beforeEach(() => {
   ddb.reset();
 });
@@ -127,7 +115,7 @@ describe('createUser', () => {
 
   it('maps a cancelled transaction to 409 uniqueness on userName', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None', 'None'));
-    const error = await errorOf(
+    const error = await scimErrorOf(
       repository().createUser(TENANT, { schemas: [], userName: 'bob', externalId: 'obj-1' }),
     );
     expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
@@ -136,7 +124,7 @@ describe('createUser', () => {
 
   it('maps a cancelled group transaction to 409 uniqueness on displayName, with externalId unconditioned', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None', 'None'));
-    const error = await errorOf(
+    const error = await scimErrorOf(
       repository().createGroup(TENANT, { schemas: [], displayName: 'Sales', externalId: 'obj-1' }),
     );
     expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
@@ -167,7 +155,7 @@ describe('createUser', () => {
     'TimeoutError',
   ])('maps %s to a retryable 503, never 500', async (name) => {
     ddb.on(TransactWriteCommand).rejects(awsError(name));
-    const error = await errorOf(repository().createUser(TENANT, { schemas: [], userName: 'bob' }));
+    const error = await scimErrorOf(repository().createUser(TENANT, { schemas: [], userName: 'bob' }));
     expect(error.status).toBe(503);
     expect(error.scimType).toBeUndefined();
     expect(error.headers['Retry-After']).toBeDefined();
@@ -179,17 +167,17 @@ describe('createUser', () => {
       .rejects(
         awsError('ValidationException', { message: 'Item size has exceeded the maximum allowed size' }),
       );
-    const error = await errorOf(repository().createUser(TENANT, { schemas: [], userName: 'bob' }));
+    const error = await scimErrorOf(repository().createUser(TENANT, { schemas: [], userName: 'bob' }));
     expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
   });
 
   it('maps a transaction cancelled with a ValidationError reason (AWS: item over 400 KB) to 400 invalidValue, not retried', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled('ValidationError', 'None', 'None'));
-    const error = await errorOf(repository().createUser(TENANT, { schemas: [], userName: 'bob' }));
+    const error = await scimErrorOf(repository().createUser(TENANT, { schemas: [], userName: 'bob' }));
     expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
     ddb.on(GetCommand).resolves({ Item: userItem(4) });
-    const patched = await errorOf(
+    const patched = await scimErrorOf(
       repository().updateUser(TENANT, ID, (current) => ({
         resource: { ...current, title: 't' },
         changed: true,
@@ -200,7 +188,9 @@ describe('createUser', () => {
 
   it('refuses more than 10 distinct emails with 400 invalidValue before writing', async () => {
     const emails = Array.from({ length: 11 }, (_, index) => ({ value: `${index}@x.com` }));
-    const error = await errorOf(repository().createUser(TENANT, { schemas: [], userName: 'bob', emails }));
+    const error = await scimErrorOf(
+      repository().createUser(TENANT, { schemas: [], userName: 'bob', emails }),
+    );
     expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
@@ -269,14 +259,14 @@ describe('updateUser', () => {
   it('gives up with 503 after maxAttempts conflicts', async () => {
     ddb.on(GetCommand).resolves({ Item: userItem(4) });
     ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed'));
-    const error = await errorOf(repository().updateUser(TENANT, ID, () => rename, { maxAttempts: 3 }));
+    const error = await scimErrorOf(repository().updateUser(TENANT, ID, () => rename, { maxAttempts: 3 }));
     expect(error.status).toBe(503);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(3);
   });
 
   it('answers 412 when If-Match differs, without writing', async () => {
     ddb.on(GetCommand).resolves({ Item: userItem(4) });
-    const error = await errorOf(repository().updateUser(TENANT, ID, () => rename, { ifMatch: 'W/"3"' }));
+    const error = await scimErrorOf(repository().updateUser(TENANT, ID, () => rename, { ifMatch: 'W/"3"' }));
     expect(error.status).toBe(412);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
@@ -293,13 +283,13 @@ describe('updateUser', () => {
 
   it.each([ID, 'not-a-uuid'])('answers 404 for an unknown id %p', async (id) => {
     ddb.on(GetCommand).resolves({});
-    const error = await errorOf(repository().updateUser(TENANT, id, () => rename));
+    const error = await scimErrorOf(repository().updateUser(TENANT, id, () => rename));
     expect(error.status).toBe(404);
   });
 
   it('maps a read that throttles to 503', async () => {
     ddb.on(GetCommand).rejects(awsError('ProvisionedThroughputExceededException'));
-    const error = await errorOf(repository().getUser(TENANT, ID));
+    const error = await scimErrorOf(repository().getUser(TENANT, ID));
     expect(error.status).toBe(503);
   });
 });
@@ -325,7 +315,7 @@ describe('deleteUser', () => {
   it('answers 412 for a stale If-Match, writing nothing (no delete, no membership clean-up)', async () => {
     ddb.on(GetCommand).resolves({ Item: userItem(3) });
     ddb.on(QueryCommand).resolves({ Items: [{ gsi1sk: GROUP }] });
-    const error = await errorOf(repository().deleteUser(TENANT, ID, { ifMatch: 'W/"2"' }));
+    const error = await scimErrorOf(repository().deleteUser(TENANT, ID, { ifMatch: 'W/"2"' }));
     expect([error.status, error.scimType]).toEqual([412, undefined]);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
@@ -335,7 +325,7 @@ describe('deleteUser', () => {
     ddb.on(GetCommand).resolves({ Item: userItem(3) });
     ddb.on(QueryCommand).resolves({ Items: [{ gsi1sk: GROUP }] });
     ddb.on(TransactWriteCommand).rejects(awsError('InternalServerError', { $fault: 'server' }));
-    const error = await errorOf(repository().deleteUser(TENANT, ID, { ifMatch: 'W/"3"' }));
+    const error = await scimErrorOf(repository().deleteUser(TENANT, ID, { ifMatch: 'W/"3"' }));
     expect(error.status).toBe(503);
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
     ddb.on(TransactWriteCommand).resolves({});
@@ -395,7 +385,7 @@ describe('group memberships', () => {
   it('checks that members exist in the tenant and names unknown ones, writing nothing', async () => {
     ddb.on(GetCommand).resolves({ Item: groupItem(1) });
     ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ pk: 'T#acme#USERS', sk: `USER#${ID}` }] } });
-    const error = await errorOf(repository().updateGroup(TENANT, GROUP, addPlan([ID, OTHER, 'bogus'])));
+    const error = await scimErrorOf(repository().updateGroup(TENANT, GROUP, addPlan([ID, OTHER, 'bogus'])));
     expect([error.status, error.scimType]).toEqual([400, 'invalidValue']);
     expect(error.detail).toContain(OTHER);
     expect(error.detail).toContain('bogus');
@@ -477,7 +467,7 @@ describe('group memberships', () => {
     const outcome = repository().updateGroup(TENANT, GROUP, addPlan([ID]), { memberIdsHint: [ID] });
     if (error === undefined) await outcome;
     else {
-      const failure = await errorOf(outcome);
+      const failure = await scimErrorOf(outcome);
       expect([failure.status, failure.scimType]).toEqual(error);
     }
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(sends);
@@ -490,7 +480,7 @@ describe('group memberships', () => {
     // Actions: group put, claim new displayName, release old displayName, two member items.
     ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None', 'None', 'None'));
     const rename = () => ({ ...addPlan([ID])(), resource: { schemas: [], id: GROUP, displayName: 'Taken' } });
-    const error = await errorOf(repository().updateGroup(TENANT, GROUP, rename, { memberIdsHint: [ID] }));
+    const error = await scimErrorOf(repository().updateGroup(TENANT, GROUP, rename, { memberIdsHint: [ID] }));
     expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
@@ -543,7 +533,9 @@ describe('group memberships', () => {
       ...addPlan(added)(),
       resource: { schemas: [], id: GROUP, displayName: 'Taken' },
     });
-    const error = await errorOf(repository().updateGroup(TENANT, GROUP, rename, { memberIdsHint: added }));
+    const error = await scimErrorOf(
+      repository().updateGroup(TENANT, GROUP, rename, { memberIdsHint: added }),
+    );
     expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
   });
@@ -554,7 +546,7 @@ describe('group memberships', () => {
     ddb
       .on(BatchWriteCommand)
       .resolves({ UnprocessedItems: { [TABLE]: [{ DeleteRequest: { Key: { pk: 'x', sk: 'y' } } }] } });
-    const error = await errorOf(repository().updateGroup(TENANT, GROUP, addPlan([], userIds(100))));
+    const error = await scimErrorOf(repository().updateGroup(TENANT, GROUP, addPlan([], userIds(100))));
     expect(error.status).toBe(503);
   });
 
@@ -800,7 +792,7 @@ describe('findUsers', () => {
 
   it('answers 400 tooMany when more resources share an externalId than the bound', async () => {
     ddb.on(QueryCommand).resolves({ Items: [{ id: ID }, { id: OTHER }, { id: GROUP }] });
-    const error = await errorOf(
+    const error = await scimErrorOf(
       repository({ maxFilterScanItems: 2 }).findUsers(TENANT, { filter: parseFilter('externalId eq "x"') }),
     );
     expect([error.status, error.scimType]).toEqual([400, 'tooMany']);
@@ -812,14 +804,14 @@ describe('findUsers', () => {
       Items: [userItem(1), userItem(1), userItem(1)],
       LastEvaluatedKey: { pk: 'T#acme#USERS', sk: 'USER#z' },
     });
-    const error = await errorOf(
+    const error = await scimErrorOf(
       repository({ maxFilterScanItems: 2 }).findUsers(TENANT, { filter: parseFilter('title co "x"') }),
     );
     expect([error.status, error.scimType]).toEqual([400, 'tooMany']);
   });
 
   it('answers 400 invalidFilter for a filter the schema rejects', async () => {
-    const error = await errorOf(
+    const error = await scimErrorOf(
       repository().findUsers(TENANT, { filter: parseFilter('meta.created gt "yesterday"') }),
     );
     expect([error.status, error.scimType]).toEqual([400, 'invalidFilter']);
