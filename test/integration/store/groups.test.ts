@@ -7,7 +7,7 @@ import type { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-rep
 import type { GroupPlan, MemberEntry } from '../../../lambdas/store/repository';
 import { memberIndexPartition, memberPartition, resourceKey } from '../../../lambdas/store/keys';
 import { MEMBER_INDEX } from '../../../lambdas/store/table-definition';
-import { scimErrorOf } from '../../unit/store/scim-error-of';
+import { scimErrorOf } from '../../unit/scim-errors';
 import { createTestTable } from './table';
 import type { TestTable } from './table';
 

@@ -6,7 +6,7 @@ import type { JsonObject } from '../../../lambdas/scim/json';
 import type { ScimResource } from '../../../lambdas/scim/resource';
 import { CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
 import type { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-repository';
-import { scimErrorOf } from '../../unit/store/scim-error-of';
+import { scimErrorOf } from '../../unit/scim-errors';
 import { createTestTable } from './table';
 import type { TestTable } from './table';
 

@@ -9,7 +9,7 @@ import {
 } from '../../../lambdas/http/query';
 import { ScimError } from '../../../lambdas/scim/errors';
 import type { ScimType } from '../../../lambdas/scim/errors';
-import { expectScimError } from '../scim/scim-error-matchers';
+import { expectScimError } from '../scim-errors';
 
 const LIMITS = { defaultCount: 100, maxCount: 200 };
 const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';

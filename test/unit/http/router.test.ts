@@ -3,7 +3,7 @@ import fc from 'fast-check';
 
 import { handlerForPath, matchPath, route } from '../../../lambdas/http/router';
 import { ScimError } from '../../../lambdas/scim/errors';
-import { expectScimError } from '../scim/scim-error-matchers';
+import { expectScimError } from '../scim-errors';
 
 const BASE = '/tenants/acme/scim/v2';
 

@@ -11,7 +11,7 @@ import {
   PROFILE_USER_URN,
   USER_SCHEMA,
 } from '../../../lambdas/scim/schema';
-import { expectScimError } from './scim-error-matchers';
+import { expectScimError } from '../scim-errors';
 
 /** RFC 7643 §8.3, the full enterprise user (as a client would POST it: with id and meta, both ignored). */
 const RFC_ENTERPRISE_USER = {

@@ -11,7 +11,7 @@ import {
 } from '../../../lambdas/scim/schema';
 import { attribute } from '../../../lambdas/scim/schema/define';
 import type { AttributeDefinition, SchemaDefinition } from '../../../lambdas/scim/schema/types';
-import { expectScimError } from './scim-error-matchers';
+import { expectScimError } from '../scim-errors';
 
 const definition = (schema: SchemaDefinition, name: string): AttributeDefinition => {
   const found = schema.attributes.find((candidate) => candidate.name === name);

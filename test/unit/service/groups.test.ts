@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { createGroupService, memberIdsToAdd } from '../../../lambdas/service/groups';
 import type { GroupPlan } from '../../../lambdas/store/repository';
-import { scimErrorOf } from '../store/scim-error-of';
+import { scimErrorOf } from '../scim-errors';
 import { mockRepository, storedGroup } from './fake-repository';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ScimError } from '../../../lambdas/scim/errors';
 import type { ScimResource } from '../../../lambdas/scim/resource';
 import { createUserService } from '../../../lambdas/service/users';
-import { scimErrorOf } from '../store/scim-error-of';
+import { scimErrorOf } from '../scim-errors';
 import { mockRepository, storedUser } from './fake-repository';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

@@ -17,7 +17,7 @@ import { ifMatchAccepts } from '../../../lambdas/store/dynamodb-store';
 import { toItem } from '../../../lambdas/store/items';
 import { MAX_PAGE_SIZE } from '../../../lambdas/store/repository';
 import type { MemberEntry } from '../../../lambdas/store/repository';
-import { scimErrorOf } from './scim-error-of';
+import { scimErrorOf } from '../scim-errors';
 
 const TABLE = 'scim';
 const TENANT = 'acme';

@@ -11,7 +11,8 @@ import { MAX_FILTER_LENGTH, parseFilter } from '../../../../lambdas/scim/filter/
 import type { JsonObject } from '../../../../lambdas/scim/json';
 import { GROUP_SCHEMA, USER_SCHEMA } from '../../../../lambdas/scim/schema';
 import { findAttribute } from '../../../../lambdas/scim/schema/resolve';
-import { BJENSEN, CORE_URN, EMAILS_ATTRIBUTE, EXTENSION_URN, TEST_SCHEMA, scimErrorFrom } from './fixtures';
+import { BJENSEN, CORE_URN, EMAILS_ATTRIBUTE, EXTENSION_URN, TEST_SCHEMA } from './fixtures';
+import { scimErrorFrom } from '../../scim-errors';
 
 const matches = (filter: string, resource: JsonObject = BJENSEN): boolean =>
   evaluateFilter(parseFilter(filter), resource, TEST_SCHEMA);

@@ -1,9 +1,7 @@
 /**
  * A small, self-contained ResourceSchema for filter tests, independent of the production schemas so the
- * evaluator's rules are tested on characteristics we control (caseExact, types, multi-valued); and
- * scimErrorFrom, shared by the parser and evaluator tests.
+ * evaluator's rules are tested on characteristics we control (caseExact, types, multi-valued).
  */
-import { ScimError } from '../../../../lambdas/scim/errors';
 import type { JsonObject } from '../../../../lambdas/scim/json';
 import { attribute as define } from '../../../../lambdas/scim/schema/define';
 import type { ResourceSchema } from '../../../../lambdas/scim/schema/types';
@@ -82,15 +80,4 @@ export const BJENSEN: JsonObject = {
   tags: ['Alpha', 'beta'],
   [EXTENSION_URN]: { department: 'Tour Operations', manager: { value: 'MGR-1', displayName: 'John Smith' } },
   meta: { created: '2010-01-23T04:56:22Z', lastModified: '2011-05-13T04:42:34.1234567Z' },
-};
-
-/** Runs `action`, expecting a ScimError; returns it for further assertions. */
-export const scimErrorFrom = (action: () => unknown): ScimError => {
-  try {
-    action();
-  } catch (error: unknown) {
-    if (error instanceof ScimError) return error;
-    throw new Error(`expected a ScimError, got ${String(error)}`);
-  }
-  throw new Error('expected a ScimError, but nothing was thrown');
 };

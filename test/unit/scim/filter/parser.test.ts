@@ -7,7 +7,7 @@ import {
   parsePath,
 } from '../../../../lambdas/scim/filter/parser';
 import type { JsonPrimitive } from '../../../../lambdas/scim/json';
-import { scimErrorFrom } from './fixtures';
+import { scimErrorFrom } from '../../scim-errors';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

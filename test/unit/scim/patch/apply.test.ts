@@ -9,7 +9,7 @@ import {
   GROUP_SCHEMA,
   USER_SCHEMA,
 } from '../../../../lambdas/scim/schema';
-import { expectScimError } from '../scim-error-matchers';
+import { expectScimError } from '../../scim-errors';
 import { deepFreeze } from './deep-freeze';
 import type { PatchFixture } from './fixtures';
 import {

@@ -8,7 +8,7 @@ import type { MemberChanges, MemberEntry } from '../../../../lambdas/scim/patch'
 import { applyMemberChanges, planGroupPatch } from '../../../../lambdas/scim/patch';
 import type { ScimResource } from '../../../../lambdas/scim/resource';
 import { CORE_GROUP_URN, GROUP_SCHEMA } from '../../../../lambdas/scim/schema';
-import { expectScimError } from '../scim-error-matchers';
+import { expectScimError } from '../../scim-errors';
 import { deepFreeze } from './deep-freeze';
 import type { PatchFixture } from './fixtures';
 import { ALL_FIXTURES, group, isErrorTarget, patchRequest } from './fixtures';

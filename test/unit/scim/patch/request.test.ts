@@ -18,7 +18,7 @@ import {
 } from '../../../../lambdas/scim/schema';
 import type { ResourceSchema } from '../../../../lambdas/scim/schema/types';
 import type { JsonObject } from '../../../../lambdas/scim/json';
-import { expectScimError } from '../scim-error-matchers';
+import { expectScimError } from '../../scim-errors';
 import { patchRequest } from './fixtures';
 
 const titleOp = { op: 'replace', path: 'title', value: 'x' };
