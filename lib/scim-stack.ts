@@ -48,7 +48,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { TABLE_DEFINITION } from '../lambdas/store/table-definition';
-import { type ScimFunctionName, TENANT_BASE_PATH, scimRoutes } from './routes';
+import { SCIM_FUNCTION_NAMES, type ScimFunctionName, TENANT_BASE_PATH, scimRoutes } from './routes';
 import { ScimFunction } from './scim-function';
 import type { StageConfig } from './stage-config';
 
@@ -138,6 +138,11 @@ function keyAttribute(key: KeyAttribute): { name: string; type: AttributeType } 
   return { name: key.name, type: ATTRIBUTE_TYPES[key.type] };
 }
 
+/** Discovery never touches the table, so it gets neither TABLE_NAME nor table permissions. */
+function usesTable(name: ScimFunctionName): boolean {
+  return name !== 'discovery';
+}
+
 /**
  * JSON access log line. Deliberately without the query string: SCIM filters carry user names and e-mail
  * addresses. The path carries only tenant and resource ids.
@@ -196,8 +201,6 @@ export class ScimStack extends Stack {
       POWERTOOLS_SERVICE_NAME: 'serverless-scim',
     };
     const entries = props.handlerEntries ?? DEFAULT_HANDLER_ENTRIES;
-    // Discovery never touches the table, so it gets neither TABLE_NAME nor table permissions.
-    const usesTable = (name: ScimFunctionName): boolean => name !== 'discovery';
     const makeFunction = (name: ScimFunctionName, constructId: string): ScimFunction =>
       new ScimFunction(this, constructId, {
         name,
@@ -296,13 +299,14 @@ export class ScimStack extends Stack {
       actions: ['dynamodb:Query'],
       resources: indexArns,
     });
-    for (const name of ['users', 'groups'] as const) {
-      this.functions[name].role.addToPrincipalPolicy(readTenantSecrets);
-      this.functions[name].role.addToPrincipalPolicy(tableAccess);
-      if (indexArns.length > 0) this.functions[name].role.addToPrincipalPolicy(indexAccess);
+    for (const name of SCIM_FUNCTION_NAMES) {
+      const { role } = this.functions[name];
+      // Every handler authenticates the tenant.
+      role.addToPrincipalPolicy(readTenantSecrets);
+      if (!usesTable(name)) continue;
+      role.addToPrincipalPolicy(tableAccess);
+      if (indexArns.length > 0) role.addToPrincipalPolicy(indexAccess);
     }
-    // Discovery authenticates the tenant too but never touches the table.
-    this.functions.discovery.role.addToPrincipalPolicy(readTenantSecrets);
   }
 
   private createApi(config: StageConfig, logRetention: RetentionDays, removalPolicy: RemovalPolicy): HttpApi {
