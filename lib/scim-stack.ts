@@ -177,8 +177,6 @@ export class ScimStack extends Stack {
   readonly functions: Readonly<Record<ScimFunctionName, ScimFunction>>;
   readonly alarmTopic: Topic;
   readonly customDomain: DomainName | undefined;
-  /** Set by createApi: the access-log metric filter counting 429 answers. */
-  private throttledResponses: MetricFilter | undefined;
 
   constructor(scope: Construct, id: string, props: ScimStackProps) {
     super(scope, id, {
@@ -221,7 +219,8 @@ export class ScimStack extends Stack {
     this.grantPermissions(config.tenantSecretPrefix);
 
     this.customDomain = this.createCustomDomain(config);
-    this.api = this.createApi(config, logRetention, removalPolicy);
+    const { api, throttledResponses } = this.createApi(config, logRetention, removalPolicy);
+    this.api = api;
 
     this.alarmTopic = new Topic(this, 'AlarmTopic', {
       displayName: `serverless-scim ${config.stageName} alarms`,
@@ -229,7 +228,7 @@ export class ScimStack extends Stack {
     });
     this.alarmTopic.addToResourcePolicy(this.cloudWatchAlarmsMayPublish());
     this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
-    this.createAlarms();
+    this.createAlarms(throttledResponses);
     this.acknowledgeNagFindings(config);
     this.createOutputs(config);
   }
@@ -309,7 +308,12 @@ export class ScimStack extends Stack {
     }
   }
 
-  private createApi(config: StageConfig, logRetention: RetentionDays, removalPolicy: RemovalPolicy): HttpApi {
+  /** The API, and the access-log metric filter counting its 429 answers. */
+  private createApi(
+    config: StageConfig,
+    logRetention: RetentionDays,
+    removalPolicy: RemovalPolicy,
+  ): { api: HttpApi; throttledResponses: MetricFilter } {
     // One invoke permission per function for this API, not one per route: 128 Groups routes (every
     // casing) would put 128 statements in the function's resource policy, over its 20 KB limit.
     const integrationProps = { scopePermissionToRoute: false };
@@ -343,7 +347,7 @@ export class ScimStack extends Stack {
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
     // HTTP APIs publish no 429 metric of their own (429s hide in 4xx): count them from the access log.
-    this.throttledResponses = new MetricFilter(this, 'ApiThrottledResponses', {
+    const throttledResponses = new MetricFilter(this, 'ApiThrottledResponses', {
       logGroup: accessLogs,
       filterPattern: FilterPattern.stringValue('$.status', '=', '429'),
       metricNamespace: `serverless-scim/${config.stageName}`,
@@ -362,7 +366,7 @@ export class ScimStack extends Stack {
       },
       domainMapping: customDomain === undefined ? undefined : { domainName: customDomain },
     });
-    return api;
+    return { api, throttledResponses };
   }
 
   private createCustomDomain(config: StageConfig): DomainName | undefined {
@@ -429,7 +433,7 @@ export class ScimStack extends Stack {
     return alarm;
   }
 
-  private createAlarms(): void {
+  private createAlarms(throttledResponses: MetricFilter): void {
     const api5xxRate = new MathExpression({
       expression: `IF(requests >= ${API_5XX_MIN_REQUESTS}, 100 * errors / requests, 0)`,
       usingMetrics: {
@@ -448,16 +452,14 @@ export class ScimStack extends Stack {
         'and quarantines a job above 40% failures.',
       API_5XX_DATAPOINTS,
     );
-    if (this.throttledResponses !== undefined) {
-      this.alarm(
-        'ApiThrottledAlarm',
-        this.throttledResponses.metric({ statistic: 'Sum', period: ALARM_PERIOD }),
-        API_THROTTLED_THRESHOLD,
-        `At least ${API_THROTTLED_THRESHOLD} requests answered 429 in 5 minutes, mostly the stage throttling ` +
-          '(rate, burst in cdk.json), which all tenants share: one busy sync slows everyone down. Find the ' +
-          'tenant in the access log (path), then raise the stage limits or talk to the tenant.',
-      );
-    }
+    this.alarm(
+      'ApiThrottledAlarm',
+      throttledResponses.metric({ statistic: 'Sum', period: ALARM_PERIOD }),
+      API_THROTTLED_THRESHOLD,
+      `At least ${API_THROTTLED_THRESHOLD} requests answered 429 in 5 minutes, mostly the stage throttling ` +
+        '(rate, burst in cdk.json), which all tenants share: one busy sync slows everyone down. Find the ' +
+        'tenant in the access log (path), then raise the stage limits or talk to the tenant.',
+    );
 
     for (const [name, scimFunction] of Object.entries(this.functions)) {
       const label = name.charAt(0).toUpperCase() + name.slice(1);
