@@ -4,8 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { isJsonObject } from '../../lambdas/scim/json';
 import { buildApp } from '../../lib/app';
 import type { ScimFunctionName } from '../../lib/routes';
@@ -63,6 +64,11 @@ export function synthStage(stage: string, options: SynthOptions = {}): Synthesis
   });
   const stack = buildApp(app, { handlerEntries: options.handlerEntries ?? FIXTURE_ENTRIES });
   return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** The logical id, in `stack`'s template, of the CloudFormation resource behind `construct`. */
+export function logicalIdOf(stack: Stack, construct: IConstruct): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
 }
 
 export type CfnResource = { readonly Type: string; readonly Properties?: Record<string, unknown> } & Record<
