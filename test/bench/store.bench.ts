@@ -112,22 +112,19 @@ const scenario = async (
       members: ids.slice(0, 10).map((value) => ({ value })),
     }),
   );
-  await add(`PATCH add 49 members (group of ${size})`, () =>
+  const addToBig = (memberIds: string[]) => () =>
     repository.updateGroup(
       tenant,
       big.id,
-      (current) => ({ resource: current, changed: false, members: { ...noMembers, add: entries(fitting) } }),
-      { memberIdsHint: fitting },
-    ),
-  );
-  await add(`PATCH add 50 members (group of ${size + 49})`, () =>
-    repository.updateGroup(
-      tenant,
-      big.id,
-      (current) => ({ resource: current, changed: false, members: { ...noMembers, add: entries(tooMany) } }),
-      { memberIdsHint: tooMany },
-    ),
-  );
+      (current) => ({
+        resource: current,
+        changed: false,
+        members: { ...noMembers, add: entries(memberIds) },
+      }),
+      { memberIdsHint: memberIds },
+    );
+  await add(`PATCH add 49 members (group of ${size})`, addToBig(fitting));
+  await add(`PATCH add 50 members (group of ${size + 49})`, addToBig(tooMany));
   await add(`PATCH remove 1 member (group of ${size + 99})`, () =>
     repository.updateGroup(tenant, big.id, (current) => ({
       resource: current,
