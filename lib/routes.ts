@@ -15,7 +15,9 @@
  * SCIM 404 otherwise.
  */
 
-export type ScimFunctionName = 'users' | 'groups' | 'discovery';
+/** One Lambda each, in the order the stack creates them. */
+export const SCIM_FUNCTION_NAMES = ['users', 'groups', 'discovery'] as const;
+export type ScimFunctionName = (typeof SCIM_FUNCTION_NAMES)[number];
 
 /** Entra's Tenant URL is `https://<host>/tenants/<tenantId>/scim/v2`. */
 export const TENANT_BASE_PATH = '/tenants/{tenantId}/scim/v2';

@@ -48,7 +48,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { TABLE_DEFINITION } from '../lambdas/store/table-definition';
-import { type ScimFunctionName, TENANT_BASE_PATH, scimRoutes } from './routes';
+import { SCIM_FUNCTION_NAMES, type ScimFunctionName, TENANT_BASE_PATH, scimRoutes } from './routes';
 import { ScimFunction } from './scim-function';
 import type { StageConfig } from './stage-config';
 
@@ -138,6 +138,11 @@ function keyAttribute(key: KeyAttribute): { name: string; type: AttributeType } 
   return { name: key.name, type: ATTRIBUTE_TYPES[key.type] };
 }
 
+/** Discovery never touches the table, so it gets neither TABLE_NAME nor table permissions. */
+function usesTable(name: ScimFunctionName): boolean {
+  return name !== 'discovery';
+}
+
 /**
  * JSON access log line. Deliberately without the query string: SCIM filters carry user names and e-mail
  * addresses. The path carries only tenant and resource ids.
@@ -172,8 +177,6 @@ export class ScimStack extends Stack {
   readonly functions: Readonly<Record<ScimFunctionName, ScimFunction>>;
   readonly alarmTopic: Topic;
   readonly customDomain: DomainName | undefined;
-  /** Set by createApi: the access-log metric filter counting 429 answers. */
-  private throttledResponses: MetricFilter | undefined;
 
   constructor(scope: Construct, id: string, props: ScimStackProps) {
     super(scope, id, {
@@ -196,8 +199,6 @@ export class ScimStack extends Stack {
       POWERTOOLS_SERVICE_NAME: 'serverless-scim',
     };
     const entries = props.handlerEntries ?? DEFAULT_HANDLER_ENTRIES;
-    // Discovery never touches the table, so it gets neither TABLE_NAME nor table permissions.
-    const usesTable = (name: ScimFunctionName): boolean => name !== 'discovery';
     const makeFunction = (name: ScimFunctionName, constructId: string): ScimFunction =>
       new ScimFunction(this, constructId, {
         name,
@@ -218,7 +219,8 @@ export class ScimStack extends Stack {
     this.grantPermissions(config.tenantSecretPrefix);
 
     this.customDomain = this.createCustomDomain(config);
-    this.api = this.createApi(config, logRetention, removalPolicy);
+    const { api, throttledResponses } = this.createApi(config, logRetention, removalPolicy);
+    this.api = api;
 
     this.alarmTopic = new Topic(this, 'AlarmTopic', {
       displayName: `serverless-scim ${config.stageName} alarms`,
@@ -226,7 +228,7 @@ export class ScimStack extends Stack {
     });
     this.alarmTopic.addToResourcePolicy(this.cloudWatchAlarmsMayPublish());
     this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
-    this.createAlarms();
+    this.createAlarms(throttledResponses);
     this.acknowledgeNagFindings(config);
     this.createOutputs(config);
   }
@@ -296,16 +298,22 @@ export class ScimStack extends Stack {
       actions: ['dynamodb:Query'],
       resources: indexArns,
     });
-    for (const name of ['users', 'groups'] as const) {
-      this.functions[name].role.addToPrincipalPolicy(readTenantSecrets);
-      this.functions[name].role.addToPrincipalPolicy(tableAccess);
-      if (indexArns.length > 0) this.functions[name].role.addToPrincipalPolicy(indexAccess);
+    for (const name of SCIM_FUNCTION_NAMES) {
+      const { role } = this.functions[name];
+      // Every handler authenticates the tenant.
+      role.addToPrincipalPolicy(readTenantSecrets);
+      if (!usesTable(name)) continue;
+      role.addToPrincipalPolicy(tableAccess);
+      if (indexArns.length > 0) role.addToPrincipalPolicy(indexAccess);
     }
-    // Discovery authenticates the tenant too but never touches the table.
-    this.functions.discovery.role.addToPrincipalPolicy(readTenantSecrets);
   }
 
-  private createApi(config: StageConfig, logRetention: RetentionDays, removalPolicy: RemovalPolicy): HttpApi {
+  /** The API, and the access-log metric filter counting its 429 answers. */
+  private createApi(
+    config: StageConfig,
+    logRetention: RetentionDays,
+    removalPolicy: RemovalPolicy,
+  ): { api: HttpApi; throttledResponses: MetricFilter } {
     // One invoke permission per function for this API, not one per route: 128 Groups routes (every
     // casing) would put 128 statements in the function's resource policy, over its 20 KB limit.
     const integrationProps = { scopePermissionToRoute: false };
@@ -339,7 +347,7 @@ export class ScimStack extends Stack {
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
     // HTTP APIs publish no 429 metric of their own (429s hide in 4xx): count them from the access log.
-    this.throttledResponses = new MetricFilter(this, 'ApiThrottledResponses', {
+    const throttledResponses = new MetricFilter(this, 'ApiThrottledResponses', {
       logGroup: accessLogs,
       filterPattern: FilterPattern.stringValue('$.status', '=', '429'),
       metricNamespace: `serverless-scim/${config.stageName}`,
@@ -358,7 +366,7 @@ export class ScimStack extends Stack {
       },
       domainMapping: customDomain === undefined ? undefined : { domainName: customDomain },
     });
-    return api;
+    return { api, throttledResponses };
   }
 
   private createCustomDomain(config: StageConfig): DomainName | undefined {
@@ -425,7 +433,7 @@ export class ScimStack extends Stack {
     return alarm;
   }
 
-  private createAlarms(): void {
+  private createAlarms(throttledResponses: MetricFilter): void {
     const api5xxRate = new MathExpression({
       expression: `IF(requests >= ${API_5XX_MIN_REQUESTS}, 100 * errors / requests, 0)`,
       usingMetrics: {
@@ -444,16 +452,14 @@ export class ScimStack extends Stack {
         'and quarantines a job above 40% failures.',
       API_5XX_DATAPOINTS,
     );
-    if (this.throttledResponses !== undefined) {
-      this.alarm(
-        'ApiThrottledAlarm',
-        this.throttledResponses.metric({ statistic: 'Sum', period: ALARM_PERIOD }),
-        API_THROTTLED_THRESHOLD,
-        `At least ${API_THROTTLED_THRESHOLD} requests answered 429 in 5 minutes, mostly the stage throttling ` +
-          '(rate, burst in cdk.json), which all tenants share: one busy sync slows everyone down. Find the ' +
-          'tenant in the access log (path), then raise the stage limits or talk to the tenant.',
-      );
-    }
+    this.alarm(
+      'ApiThrottledAlarm',
+      throttledResponses.metric({ statistic: 'Sum', period: ALARM_PERIOD }),
+      API_THROTTLED_THRESHOLD,
+      `At least ${API_THROTTLED_THRESHOLD} requests answered 429 in 5 minutes, mostly the stage throttling ` +
+        '(rate, burst in cdk.json), which all tenants share: one busy sync slows everyone down. Find the ' +
+        'tenant in the access log (path), then raise the stage limits or talk to the tenant.',
+    );
 
     for (const [name, scimFunction] of Object.entries(this.functions)) {
       const label = name.charAt(0).toUpperCase() + name.slice(1);

@@ -4,6 +4,7 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { isJsonObject } from '../lambdas/scim/json';
 
 /** The stage that must never lose data: its table and logs are always retained. */
 export const PRODUCTION_STAGE = 'prod';
@@ -88,10 +89,6 @@ function issuesText(error: z.ZodError): string {
     .join('; ');
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export interface StageContext {
   /** The `stages` object from cdk.json context. */
   readonly stages: unknown;
@@ -103,7 +100,7 @@ export interface StageContext {
 
 /** Picks and validates one stage's settings; throws StageConfigError with an operator-readable message. */
 export function resolveStageConfig(context: StageContext): StageConfig {
-  const stages = isRecord(context.stages) ? context.stages : {};
+  const stages = isJsonObject(context.stages) ? context.stages : {};
   if (context.stage === undefined || context.stage === '') {
     throw new StageConfigError(
       `No stage given. Run e.g. \`npx cdk deploy -c stage=dev\` (\`cdk bootstrap\` in this project needs \`-c stage=<name>\` too). Known stages: ${knownStagesText(stages)}.`,
@@ -121,7 +118,7 @@ export function resolveStageConfig(context: StageContext): StageConfig {
   }
   const rawSettings: unknown = stages[name];
   const withOverride =
-    context.alarmEmail !== undefined && isRecord(rawSettings)
+    context.alarmEmail !== undefined && isJsonObject(rawSettings)
       ? { ...rawSettings, alarmEmail: context.alarmEmail }
       : rawSettings;
   const settings = stageSettingsSchema.safeParse(withOverride);

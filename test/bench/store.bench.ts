@@ -15,6 +15,7 @@ import {
   startDynamoDbLocal,
 } from '../../lambdas/store/dynamodb-local';
 import { DynamoDbScimRepository } from '../../lambdas/store/dynamodb-repository';
+import { mapLimit } from '../../lambdas/store/dynamodb-store';
 import type { MemberEntry } from '../../lambdas/store/repository';
 
 interface Meter {
@@ -48,22 +49,6 @@ const user = (index: number | string): JsonObject => ({
   emails: [{ value: `user-${index}@example.com`, type: 'work', primary: true }],
 });
 
-const inBatches = async <T>(
-  count: number,
-  size: number,
-  task: (index: number) => Promise<T>,
-): Promise<T[]> => {
-  const results: T[] = [];
-  for (let start = 0; start < count; start += size) {
-    results.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(size, count - start) }, (_, offset) => task(start + offset)),
-      )),
-    );
-  }
-  return results;
-};
-
 const noMembers = { removeAll: false, add: [] as MemberEntry[], remove: [] as string[] };
 const entries = (ids: readonly string[]): MemberEntry[] => ids.map((value) => ({ value }));
 
@@ -72,17 +57,18 @@ const scenario = async (
   size: number,
 ): Promise<[string, Omit<Meter, 'inFlight'>][]> => {
   const tenant = `bench-${size}`;
-  const ids = (await inBatches(size, 50, (index) => repository.createUser(tenant, user(index)))).map(
-    (created) => created.id,
-  );
+  const createUsers = async (suffixes: readonly (number | string)[]): Promise<string[]> =>
+    (await mapLimit(suffixes, 50, (suffix) => repository.createUser(tenant, user(suffix)))).map(
+      (created) => created.id,
+    );
+  const ids = await createUsers(Array.from({ length: size }, (_, index) => index));
   const big = await repository.createGroup(tenant, { schemas: [CORE_GROUP_URN], displayName: 'All' });
   await repository.updateGroup(tenant, big.id, () => ({
     resource: big,
     changed: false,
     members: { removeAll: false, add: entries(ids), remove: [] },
   }));
-  const extra = await inBatches(99, 50, (index) => repository.createUser(tenant, user(`extra-${index}`)));
-  const extraIds = extra.map((created) => created.id);
+  const extraIds = await createUsers(Array.from({ length: 99 }, (_, index) => `extra-${index}`));
   // A membership is one item (one action): 49 and 50 added members both ride in the group's own
   // transaction (1 + 49 or 1 + 50 actions of 100); only a change of 100 or more members does not.
   const fitting = extraIds.slice(50);
@@ -126,22 +112,19 @@ const scenario = async (
       members: ids.slice(0, 10).map((value) => ({ value })),
     }),
   );
-  await add(`PATCH add 49 members (group of ${size})`, () =>
+  const addToBig = (memberIds: string[]) => () =>
     repository.updateGroup(
       tenant,
       big.id,
-      (current) => ({ resource: current, changed: false, members: { ...noMembers, add: entries(fitting) } }),
-      { memberIdsHint: fitting },
-    ),
-  );
-  await add(`PATCH add 50 members (group of ${size + 49})`, () =>
-    repository.updateGroup(
-      tenant,
-      big.id,
-      (current) => ({ resource: current, changed: false, members: { ...noMembers, add: entries(tooMany) } }),
-      { memberIdsHint: tooMany },
-    ),
-  );
+      (current) => ({
+        resource: current,
+        changed: false,
+        members: { ...noMembers, add: entries(memberIds) },
+      }),
+      { memberIdsHint: memberIds },
+    );
+  await add(`PATCH add 49 members (group of ${size})`, addToBig(fitting));
+  await add(`PATCH add 50 members (group of ${size + 49})`, addToBig(tooMany));
   await add(`PATCH remove 1 member (group of ${size + 99})`, () =>
     repository.updateGroup(tenant, big.id, (current) => ({
       resource: current,

@@ -9,13 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import type { ScimFunctionName } from '../../lib/routes';
+import { SCIM_FUNCTION_NAMES, type ScimFunctionName } from '../../lib/routes';
 import { DEFAULT_HANDLER_ENTRIES } from '../../lib/scim-stack';
 import { HANDLER_BUNDLES, MAX_ADDED_OVER_SDK, bundleBytes } from '../bench/handler-bundles';
-import { type Synthesised, resourcesOfType, synthStage } from './synth';
-
-const FUNCTION_NAMES: readonly ScimFunctionName[] = ['users', 'groups', 'discovery'];
+import { type Synthesised, logicalIdOf, resourcesOfType, synthStage } from './synth';
 
 let outdir: string;
 let synthesised: Synthesised;
@@ -31,7 +28,7 @@ afterAll(() => {
 
 function functionProperties(name: ScimFunctionName): Record<string, unknown> {
   const { stack, template } = synthesised;
-  const id = stack.getLogicalId(stack.functions[name].function.node.defaultChild as CfnFunction);
+  const id = logicalIdOf(stack, stack.functions[name].function);
   const properties = resourcesOfType(template, 'AWS::Lambda::Function')[id]?.Properties;
   if (properties === undefined) throw new Error(`no function ${id}`);
   return properties;
@@ -58,7 +55,7 @@ function runtimeEnvironment(name: ScimFunctionName): Record<string, string> {
   );
 }
 
-describe.each(FUNCTION_NAMES)('%s bundle', (name) => {
+describe.each(SCIM_FUNCTION_NAMES)('%s bundle', (name) => {
   it('is one minified CommonJS file with an external source map without sources', () => {
     const directory = assetDirectory(name);
     expect(fs.readdirSync(directory).sort()).toEqual(['index.js', 'index.js.map']);

@@ -7,12 +7,11 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { type App, Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { TABLE_DEFINITION } from '../../lambdas/store/table-definition';
-import { type ScimFunctionName, resourceNameCasings } from '../../lib/routes';
+import { SCIM_FUNCTION_NAMES, type ScimFunctionName, resourceNameCasings } from '../../lib/routes';
 import {
   ACCESS_LOG_FIELDS,
   API_5XX_MIN_REQUESTS,
@@ -28,12 +27,12 @@ import {
   asArray,
   cdkJsonStages,
   cfnText,
+  logicalIdOf,
   resourcesOfType,
   synthStage,
 } from './synth';
 
 const BASE = '/tenants/{tenantId}/scim/v2';
-const FUNCTION_NAMES: readonly ScimFunctionName[] = ['users', 'groups', 'discovery'];
 
 let dev: Synthesised;
 let prod: Synthesised;
@@ -44,11 +43,11 @@ beforeAll(() => {
 });
 
 function functionLogicalId(stack: ScimStack, name: ScimFunctionName): string {
-  return stack.getLogicalId(stack.functions[name].function.node.defaultChild as CfnFunction);
+  return logicalIdOf(stack, stack.functions[name].function);
 }
 
 function roleLogicalId(stack: ScimStack, name: ScimFunctionName): string {
-  return stack.getLogicalId(stack.functions[name].role.node.defaultChild as CfnFunction);
+  return logicalIdOf(stack, stack.functions[name].role);
 }
 
 /** Route key -> logical id of the Lambda its integration invokes. */
@@ -163,7 +162,7 @@ describe.each([
     it('lets each function be invoked by this API only, with one permission per function', () => {
       const { stack, template } = synthesised();
       const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission'));
-      const apiId = stack.getLogicalId(stack.api.node.defaultChild as CfnFunction);
+      const apiId = logicalIdOf(stack, stack.api);
       const invoked = permissions.map((permission) => {
         expect(permission.Properties?.Principal).toBe('apigateway.amazonaws.com');
         expect(permission.Properties?.Action).toBe('lambda:InvokeFunction');
@@ -171,7 +170,7 @@ describe.each([
         return cfnText(permission.Properties?.FunctionName);
       });
       expect(invoked.sort()).toEqual(
-        FUNCTION_NAMES.map((name) =>
+        SCIM_FUNCTION_NAMES.map((name) =>
           cfnText({ 'Fn::GetAtt': [functionLogicalId(stack, name), 'Arn'] }),
         ).sort(),
       );
@@ -219,7 +218,7 @@ describe.each([
   });
 
   describe('Lambdas', () => {
-    it.each(FUNCTION_NAMES)('%s: Node 22 on ARM64, 512 MB, 27 s, JSON logs, own log group', (name) => {
+    it.each(SCIM_FUNCTION_NAMES)('%s: Node 22 on ARM64, 512 MB, 27 s, JSON logs, own log group', (name) => {
       const { stack, template } = synthesised();
       const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId(stack, name)];
       expect(fn?.Properties).toMatchObject({
@@ -237,7 +236,7 @@ describe.each([
       );
     });
 
-    it.each(FUNCTION_NAMES)('%s: configured through the env var contract', (name) => {
+    it.each(SCIM_FUNCTION_NAMES)('%s: configured through the env var contract', (name) => {
       const { stack, template } = synthesised();
       const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId(stack, name)];
       const variables = (fn?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -250,7 +249,7 @@ describe.each([
         POWERTOOLS_SERVICE_NAME: 'serverless-scim',
         NODE_OPTIONS: '--enable-source-maps',
       });
-      const tableId = stack.getLogicalId(stack.table.node.defaultChild as CfnFunction);
+      const tableId = logicalIdOf(stack, stack.table);
       if (name === 'discovery') {
         expect(variables.TABLE_NAME).toBeUndefined();
       } else {
@@ -305,7 +304,7 @@ describe.each([
       '%s may use exactly the item actions on the table, and only Query on its indexes, each by name',
       (name) => {
         const { stack, template } = synthesised();
-        const tableId = stack.getLogicalId(stack.table.node.defaultChild as CfnFunction);
+        const tableId = logicalIdOf(stack, stack.table);
         const dynamo = statementsOf(template, roleLogicalId(stack, name)).filter((statement) =>
           asArray(statement.Action).some((action) => String(action).startsWith('dynamodb:')),
         );
@@ -365,9 +364,9 @@ describe.each([
       ]);
     });
 
-    it.each(FUNCTION_NAMES)('%s writes logs only to its own log group', (name) => {
+    it.each(SCIM_FUNCTION_NAMES)('%s writes logs only to its own log group', (name) => {
       const { stack, template } = synthesised();
-      const logGroupId = stack.getLogicalId(stack.functions[name].logGroup.node.defaultChild as CfnFunction);
+      const logGroupId = logicalIdOf(stack, stack.functions[name].logGroup);
       const logs = statementsOf(template, roleLogicalId(stack, name)).filter((statement) =>
         asArray(statement.Action).some((action) => String(action).startsWith('logs:')),
       );
@@ -416,7 +415,7 @@ describe.each([
 
     it('notifies the alarm topic, which e-mails the stage address over TLS only', () => {
       const { stack, template } = synthesised();
-      const topicId = stack.getLogicalId(stack.alarmTopic.node.defaultChild as CfnFunction);
+      const topicId = logicalIdOf(stack, stack.alarmTopic);
       template.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'email',
         Endpoint: (cdkJsonStages()[stageName] as { alarmEmail: string }).alarmEmail,
@@ -439,7 +438,7 @@ describe.each([
 
     it('lets CloudWatch alarms of this account and region publish to the topic (enforceSSL replaces the default policy)', () => {
       const { stack, template } = synthesised();
-      const topicId = stack.getLogicalId(stack.alarmTopic.node.defaultChild as CfnFunction);
+      const topicId = logicalIdOf(stack, stack.alarmTopic);
       const policies = Object.values(resourcesOfType(template, 'AWS::SNS::TopicPolicy'));
       expect(policies).toHaveLength(1);
       expect(asArray(policies[0]?.Properties?.Topics)).toEqual([{ Ref: topicId }]);
@@ -462,9 +461,7 @@ describe.each([
 
     it('watches 429 answers from the access log (stage throttling is shared by all tenants)', () => {
       const { stack, template } = synthesised();
-      const accessLogId = stack.getLogicalId(
-        stack.node.findChild('ApiAccessLogs').node.defaultChild as CfnFunction,
-      );
+      const accessLogId = logicalIdOf(stack, stack.node.findChild('ApiAccessLogs'));
       template.hasResourceProperties('AWS::Logs::MetricFilter', {
         LogGroupName: { Ref: accessLogId },
         FilterPattern: '{ $.status = "429" }',
@@ -510,7 +507,7 @@ describe.each([
       expect(rate?.Properties?.Threshold).toBe(5);
     });
 
-    it.each(FUNCTION_NAMES)('watches %s Lambda errors and throttles', (name) => {
+    it.each(SCIM_FUNCTION_NAMES)('watches %s Lambda errors and throttles', (name) => {
       const { stack, template } = synthesised();
       const functionId = functionLogicalId(stack, name);
       for (const metricName of ['Errors', 'Throttles']) {
@@ -559,8 +556,8 @@ describe.each([
     expect(acknowledgements.map(([id]) => id.replace(/^annotation::/i, '')).sort()).toEqual(
       [
         'AwsSolutions-APIG4',
-        ...FUNCTION_NAMES.map(() => 'AwsSolutions-L1'),
-        ...FUNCTION_NAMES.map(
+        ...SCIM_FUNCTION_NAMES.map(() => 'AwsSolutions-L1'),
+        ...SCIM_FUNCTION_NAMES.map(
           () =>
             `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:scim/${stageName}/tenants/*]`,
         ),

@@ -4,8 +4,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { isJsonObject } from '../../lambdas/scim/json';
 import { buildApp } from '../../lib/app';
 import type { ScimFunctionName } from '../../lib/routes';
 import type { ScimStack } from '../../lib/scim-stack';
@@ -18,20 +20,18 @@ export const FIXTURE_ENTRIES: Readonly<Record<ScimFunctionName, string>> = {
   discovery: FIXTURE_HANDLER,
 };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The `context` object of the committed cdk.json. */
 export function cdkJsonContext(): Record<string, unknown> {
   const cdkJson: unknown = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8'));
-  if (!isRecord(cdkJson) || !isRecord(cdkJson.context)) throw new Error('cdk.json has no context object');
+  if (!isJsonObject(cdkJson) || !isJsonObject(cdkJson.context)) {
+    throw new Error('cdk.json has no context object');
+  }
   return cdkJson.context;
 }
 
 export function cdkJsonStages(): Record<string, unknown> {
   const stages = cdkJsonContext().stages;
-  if (!isRecord(stages)) throw new Error('cdk.json context has no stages object');
+  if (!isJsonObject(stages)) throw new Error('cdk.json context has no stages object');
   return stages;
 }
 
@@ -52,7 +52,7 @@ export interface Synthesised {
 export function synthStage(stage: string, options: SynthOptions = {}): Synthesised {
   const context = cdkJsonContext();
   const stages = cdkJsonStages();
-  const stageSettings = isRecord(stages[stage]) ? stages[stage] : {};
+  const stageSettings = isJsonObject(stages[stage]) ? stages[stage] : {};
   const app = new App({
     outdir: options.outdir,
     context: {
@@ -64,6 +64,11 @@ export function synthStage(stage: string, options: SynthOptions = {}): Synthesis
   });
   const stack = buildApp(app, { handlerEntries: options.handlerEntries ?? FIXTURE_ENTRIES });
   return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** The logical id, in `stack`'s template, of the CloudFormation resource behind `construct`. */
+export function logicalIdOf(stack: Stack, construct: IConstruct): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
 }
 
 export type CfnResource = { readonly Type: string; readonly Properties?: Record<string, unknown> } & Record<
@@ -82,7 +87,7 @@ export function resourcesOfType(template: Template, type: string): Record<string
 export function cfnText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (isRecord(value)) {
+  if (isJsonObject(value)) {
     const ref = value.Ref;
     if (typeof ref === 'string') return `<${ref}>`;
     const getAtt = value['Fn::GetAtt'];
