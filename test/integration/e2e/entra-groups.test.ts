@@ -1,8 +1,9 @@
 /** Entra's group provisioning flow over real HTTP, in both dialects (entra-behaviour.md, "Groups"). */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
+import { mapLimit } from '../../../lambdas/store/dynamodb-store';
 import type { E2eServer } from './harness';
-import { CORE_GROUP, ScimClient, entraUser, idOf, inBatches, resourcesOf, startE2eServer } from './harness';
+import { CORE_GROUP, ScimClient, entraUser, idOf, resourcesOf, startE2eServer } from './harness';
 
 const ADSCIM = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
 
@@ -34,7 +35,7 @@ describe.each([
       { length: 7 },
       (_, index) => `member${index}.${dialect.flag || 'legacy'}@contoso.example`,
     );
-    users = await inBatches(names, 7, async (name) => idOf(await scim.post('/Users', entraUser(name))));
+    users = await mapLimit(names, 7, async (name) => idOf(await scim.post('/Users', entraUser(name))));
   });
 
   it('matches with excludedAttributes=members, then creates with the ADSCIM schema URN', async () => {
@@ -202,7 +203,7 @@ describe.each([
 describe('Microsoft reference collection: member display', () => {
   it('"Patch add user4 to group1" with displayName, then "Get group by id" shows it; PUT keeps "VP"', async () => {
     const scim = e2e.client;
-    const [id3, id4] = await inBatches(
+    const [id3, id4] = await mapLimit(
       ['user3.ms@contoso.example', 'user4.ms@contoso.example'],
       2,
       async (name) => idOf(await scim.post('/Users', entraUser(name))),

@@ -143,16 +143,3 @@ export const idOf = (result: HttpResult): string => {
 
 export const resourcesOf = (result: HttpResult): Record<string, unknown>[] =>
   (result.body?.Resources as Record<string, unknown>[] | undefined) ?? [];
-
-/** Runs `task` for each value with at most `limit` in flight. */
-export async function inBatches<T, R>(
-  values: readonly T[],
-  limit: number,
-  task: (value: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = [];
-  for (let start = 0; start < values.length; start += limit) {
-    results.push(...(await Promise.all(values.slice(start, start + limit).map(task))));
-  }
-  return results;
-}

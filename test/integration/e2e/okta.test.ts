@@ -1,8 +1,9 @@
 /** Okta's shapes (entra-behaviour.md, "Okta differences"): existence checks, PUT, no-path deactivate, paging. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
+import { mapLimit } from '../../../lambdas/store/dynamodb-store';
 import type { E2eServer } from './harness';
-import { CORE_GROUP, CORE_USER, idOf, inBatches, resourcesOf, startE2eServer } from './harness';
+import { CORE_GROUP, CORE_USER, idOf, resourcesOf, startE2eServer } from './harness';
 
 let e2e: E2eServer;
 
@@ -85,7 +86,7 @@ describe('Okta', () => {
 
   it('replaces a group member list with PUT and with a replace op, and reads members back', async () => {
     const scim = e2e.client;
-    const others = await inBatches(['m1@example.com', 'm2@example.com', 'm3@example.com'], 3, async (name) =>
+    const others = await mapLimit(['m1@example.com', 'm2@example.com', 'm3@example.com'], 3, async (name) =>
       idOf(await scim.post('/Users', oktaUser(name))),
     );
     const groupId = idOf(
@@ -117,7 +118,7 @@ describe('Okta', () => {
       { length: 240 },
       (_, index) => `paged${String(index).padStart(3, '0')}@example.com`,
     );
-    await inBatches(names, 20, (name) => scim.post('/Users', oktaUser(name)));
+    await mapLimit(names, 20, (name) => scim.post('/Users', oktaUser(name)));
     const total = (await scim.get('/Users?count=0')).body?.totalResults as number;
     expect(total).toBeGreaterThanOrEqual(names.length);
 

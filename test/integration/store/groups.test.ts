@@ -4,6 +4,7 @@ import { parseFilter } from '../../../lambdas/scim/filter/parser';
 import type { JsonObject } from '../../../lambdas/scim/json';
 import { CORE_GROUP_URN, CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
 import type { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-repository';
+import { mapLimit } from '../../../lambdas/store/dynamodb-store';
 import type { GroupPlan, MemberEntry } from '../../../lambdas/store/repository';
 import { memberIndexPartition, memberPartition, resourceKey } from '../../../lambdas/store/keys';
 import { MEMBER_INDEX } from '../../../lambdas/store/table-definition';
@@ -46,18 +47,8 @@ const displaysOf = async (groupId: string): Promise<Record<string, string | unde
   );
 };
 
-const inParallel = async <T>(
-  count: number,
-  limit: number,
-  task: (index: number) => Promise<T>,
-): Promise<T[]> => {
-  const results: T[] = [];
-  for (let start = 0; start < count; start += limit) {
-    const batch = Array.from({ length: Math.min(limit, count - start) }, (_, offset) => task(start + offset));
-    results.push(...(await Promise.all(batch)));
-  }
-  return results;
-};
+/** 0, 1, ..., count - 1. */
+const indexes = (count: number): number[] => Array.from({ length: count }, (_, index) => index);
 
 let table: TestTable;
 let repository: DynamoDbScimRepository;
@@ -67,7 +58,7 @@ beforeAll(async () => {
   table = await createTestTable();
   repository = table.repository();
   userIds = (
-    await inParallel(5000, 50, (index) =>
+    await mapLimit(indexes(5000), 50, (index) =>
       repository.createUser(TENANT, { schemas: [CORE_USER_URN], userName: `member-${index}@example.com` }),
     )
   ).map((user) => user.id);
@@ -422,7 +413,7 @@ describe('groups and memberships on DynamoDB Local', () => {
   it('counts member items of every partition a filter reads against one budget: 400 tooMany', async () => {
     const tenant = 'tenant-read-budget';
     const small = table.repository({ maxFilterScanItems: 20 });
-    const members = await inParallel(24, 24, (index) =>
+    const members = await mapLimit(indexes(24), 24, (index) =>
       small.createUser(tenant, { schemas: [CORE_USER_URN], userName: `budget-${index}@example.com` }),
     );
     for (const [name, start] of [
