@@ -76,6 +76,11 @@ export class ScimError extends Error {
   static unauthorized(detail = 'Authentication failed.'): ScimError {
     return new ScimError(401, detail, undefined, { 'WWW-Authenticate': 'Bearer realm="SCIM"' });
   }
+  /** `User <id> not found.`: the one wording of a missing resource, whichever layer finds it missing. */
+  static resourceNotFound(resourceType: string, id: string): ScimError {
+    return ScimError.notFound(`${resourceType} ${id} not found.`);
+  }
+
   static notFound(detail: string): ScimError {
     return new ScimError(404, detail);
   }

@@ -1,5 +1,4 @@
 /** Pieces shared by the Users and Groups use cases. */
-import { ScimError } from '../scim/errors';
 import { parseFilter } from '../scim/filter/parser';
 import type { Filter } from '../scim/filter/ast';
 import { validateFilter } from '../scim/filter/evaluate';
@@ -8,9 +7,6 @@ import { projectResource } from '../scim/projection';
 import type { ResourceSchema } from '../scim/schema/types';
 import type { FindQuery } from '../store/repository';
 import type { ListQuery } from '../http/query';
-
-export const notFound = (resourceType: string, id: string): ScimError =>
-  ScimError.notFound(`${resourceType} ${id} not found.`);
 
 /** Parses and checks a filter against the schema (400 invalidFilter) before the store sees it. */
 export function compileListFilter(raw: string | undefined, schema: ResourceSchema): Filter | undefined {

@@ -3,13 +3,14 @@
  * into net MemberChanges that the store applies item by item, inside its bounded retry. Member ids are
  * checked by the store (unknown ids -> 400 invalidValue, nothing written).
  */
+import { ScimError } from '../scim/errors';
 import { normaliseResource } from '../scim/normalise';
 import { isJsonObject } from '../scim/json';
 import { compilePatchRequest } from '../scim/patch/request';
 import { planGroupPatch } from '../scim/patch/members';
 import { GROUP_SCHEMA } from '../scim/schema';
 import type { GroupRepository } from '../store/repository';
-import { notFound, projectionReturns, toFindQuery } from './common';
+import { projectionReturns, toFindQuery } from './common';
 import type { ResourceService } from './types';
 
 /**
@@ -50,7 +51,7 @@ export function createGroupService(repository: GroupRepository): ResourceService
       const group = await repository.getGroup(tenantId, id, {
         includeMembers: projectionReturns(GROUP_SCHEMA, projection, 'members'),
       });
-      if (group === undefined) throw notFound('Group', id);
+      if (group === undefined) throw ScimError.resourceNotFound('Group', id);
       return group;
     },
 

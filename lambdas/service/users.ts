@@ -16,7 +16,7 @@ import { ENTERPRISE_USER_URN, USER_SCHEMA } from '../scim/schema';
 import type { Projection } from '../http/query';
 import type { ScimResource } from '../scim/resource';
 import type { UserRepository } from '../store/repository';
-import { notFound, projectionReturns, toFindQuery } from './common';
+import { projectionReturns, toFindQuery } from './common';
 import type { ResourceService } from './types';
 
 const managerIdOf = (resource: JsonObject): string | undefined => {
@@ -41,7 +41,7 @@ export function createUserService(repository: UserRepository): ResourceService {
   ): Promise<ScimResource> => {
     if (projection === undefined || !projectionReturns(USER_SCHEMA, projection, 'groups')) return written;
     const reread = await repository.getUser(tenantId, written.id, { includeGroups: true });
-    if (reread === undefined) throw notFound('User', written.id);
+    if (reread === undefined) throw ScimError.resourceNotFound('User', written.id);
     return reread;
   };
 
@@ -64,7 +64,7 @@ export function createUserService(repository: UserRepository): ResourceService {
       const user = await repository.getUser(tenantId, id, {
         includeGroups: projectionReturns(USER_SCHEMA, projection, 'groups'),
       });
-      if (user === undefined) throw notFound('User', id);
+      if (user === undefined) throw ScimError.resourceNotFound('User', id);
       return user;
     },
 

@@ -73,9 +73,6 @@ const defaultSleep = (milliseconds: number): Promise<void> =>
 export const ifMatchAccepts = (ifMatch: string, version: number): boolean =>
   entityTagListMatches(ifMatch, formatVersion(version));
 
-const notFound = (type: ResourceTypeName, id: string): ScimError =>
-  ScimError.notFound(`${type} ${id} not found.`);
-
 /** The item a write is conditioned on, as read: 404 when absent, 412 when `ifMatch` names another version. */
 const writableVersion = (
   type: ResourceTypeName,
@@ -83,7 +80,7 @@ const writableVersion = (
   stored: ResourceItem | undefined,
   options: WriteOptions,
 ): ResourceItem => {
-  if (stored === undefined) throw notFound(type, id);
+  if (stored === undefined) throw ScimError.resourceNotFound(type, id);
   if (options.ifMatch !== undefined && !ifMatchAccepts(options.ifMatch, stored.version)) {
     throw ScimError.preconditionFailed(
       `The ${type} has changed: its version is now ${formatVersion(stored.version)}.`,
@@ -237,7 +234,7 @@ export class DynamoDbStore {
     parallelRead?: Promise<void>,
   ): Promise<{ item: ResourceItem }> {
     const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
-    if (!isResourceId(id)) throw notFound(type, id);
+    if (!isResourceId(id)) throw ScimError.resourceNotFound(type, id);
     return this.#retryOnVersionConflict(type, maxAttempts, async () => {
       const [read] = await Promise.all([this.getResourceItem(tenantId, type, id), parallelRead]);
       const stored = writableVersion(type, id, read, options);
@@ -283,7 +280,7 @@ export class DynamoDbStore {
     options: WriteOptions,
     cleanUp: () => Promise<WriteRequest[]>,
   ): Promise<void> {
-    if (!isResourceId(id)) throw notFound(type, id);
+    if (!isResourceId(id)) throw ScimError.resourceNotFound(type, id);
     const requests = await this.#retryOnVersionConflict(type, DEFAULT_MAX_ATTEMPTS, async () => {
       // The memberships are read with the resource; they are deleted only once its delete has committed,
       // so a delete that fails (412, a lost race) leaves every membership in place.
