@@ -232,7 +232,7 @@ describe('schema data: characteristics from RFC 7643 §3.1, §4 and §8.7.1', ()
     expect(resolve(USER_SCHEMA, path, ENTERPRISE_USER_URN)).toMatchObject(expected);
   });
 
-  it('has exactly the profile fields of product.md: singular strings, peopleManager a boolean', () => {
+  it('has exactly the profile fields of docs/product.md: singular strings, peopleManager a boolean', () => {
     expect(
       PROFILE_USER_SCHEMA.attributes.map((attribute) => [
         attribute.name,
