@@ -7,8 +7,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** The page's path prefix: GET /setup/<code>, POST /setup/reveal, POST /setup/status. */
-export const SETUP_PATH = '/setup';
+import { SETUP_PATH } from '../paths';
+
 const SETUP_CODE_BYTES = 32;
 /** Exactly what generateSetupCode makes: anything else is refused before any lookup. */
 const SETUP_CODE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -34,7 +34,7 @@ export const sameDigest = (a: string, b: string): boolean => {
 };
 
 export const setupLinkUrl = (apiBaseUrl: string, code: string): string =>
-  `${apiBaseUrl.replace(/\/+$/, '')}${SETUP_PATH}/${code}`;
+  SETUP_PATH.build({ code }, apiBaseUrl);
 
 export interface SetupLink {
   readonly tenantId: string;
