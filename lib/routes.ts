@@ -12,6 +12,7 @@
  *     Lambda with the same event (lambdas/http/hand-off.ts), using the same path rule as the local server.
  * So a resource path reaches its Lambda whichever of the two API Gateway picks.
  */
+import { TENANT_SCIM_PATH } from '../lambdas/paths';
 
 /** One Lambda each, in the order the stack creates them. */
 export const SCIM_FUNCTION_NAMES = ['users', 'groups', 'discovery'] as const;
@@ -22,8 +23,8 @@ export const CATCH_ALL_FUNCTION = 'discovery' satisfies ScimFunctionName;
 /** The Lambdas that own a resource (and take the catch-all's hand-offs). */
 export type ResourceFunctionName = Exclude<ScimFunctionName, typeof CATCH_ALL_FUNCTION>;
 
-/** Entra's Tenant URL is `https://<host>/tenants/<tenantId>/scim/v2`. */
-export const TENANT_BASE_PATH = '/tenants/{tenantId}/scim/v2';
+/** Entra's Tenant URL is `https://<host>/tenants/<tenantId>/scim/v2`; the template lives in lambdas/paths.ts. */
+export const TENANT_BASE_PATH = TENANT_SCIM_PATH.template;
 
 /** The route key of the catch-all route. */
 export const DEFAULT_ROUTE = '$default';
