@@ -44,6 +44,7 @@ import {
   rotateTokens,
 } from '../lambdas/auth/tokens';
 import type { TenantTokenRecord } from '../lambdas/auth/tokens';
+import { TENANT_SCIM_PATH } from '../lambdas/paths';
 import {
   PROFILE_FIELDS,
   createManagerEmailResolver,
@@ -282,7 +283,7 @@ export interface CliDeps {
 }
 
 export function tenantUrl(apiBaseUrl: string, tenantId: string): string {
-  return `${apiBaseUrl.replace(/\/+$/, '')}/tenants/${tenantId}/scim/v2`;
+  return TENANT_SCIM_PATH.build({ tenantId }, apiBaseUrl);
 }
 
 async function existingRecord(deps: CliDeps, tenantId: string): Promise<TenantTokenRecord> {

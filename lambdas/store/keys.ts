@@ -135,3 +135,38 @@ export const pageMarkerKey = (tenantId: string, type: ResourceTypeName, startInd
   pk: `${tenantPrefix(tenantId)}#PAGES`,
   sk: `${RESOURCE_LABEL[type]}#${startIndex}`,
 });
+
+/** What a changed item is, read back from its key (the table stream): only resources and memberships. */
+export type ChangedItemKey =
+  | {
+      readonly kind: 'resource';
+      readonly tenantId: string;
+      readonly type: ResourceTypeName;
+      readonly id: string;
+    }
+  | { readonly kind: 'member'; readonly tenantId: string; readonly groupId: string; readonly userId: string };
+
+const RESOURCE_ITEM_KEY = /^T#([A-Za-z0-9_-]{1,128})#(USER|GROUP)S$/;
+const MEMBER_ITEM_KEY = /^T#([A-Za-z0-9_-]{1,128})#GROUP#([^#]+)#MEMBERS$/;
+const TYPE_BY_LABEL: Readonly<Record<string, ResourceTypeName>> = { USER: 'User', GROUP: 'Group' };
+
+/**
+ * The inverse of resourceKey and memberKey; undefined for every other item (lookups, counters, page
+ * markers, tenant metadata): bookkeeping, not a change of a resource.
+ */
+export const parseChangedItemKey = (pk: string, sk: string): ChangedItemKey | undefined => {
+  const resource = RESOURCE_ITEM_KEY.exec(pk);
+  if (resource !== null) {
+    const [, tenantId = '', label = ''] = resource;
+    const type = TYPE_BY_LABEL[label];
+    if (type === undefined || !sk.startsWith(`${label}#`)) return undefined;
+    const id = idFromResourceSortKey(type, sk);
+    return id === '' ? undefined : { kind: 'resource', tenantId, type, id };
+  }
+  const member = MEMBER_ITEM_KEY.exec(pk);
+  if (member !== null && sk !== '') {
+    const [, tenantId = '', groupId = ''] = member;
+    return { kind: 'member', tenantId, groupId, userId: sk };
+  }
+  return undefined;
+};
