@@ -9,13 +9,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { createTenant, revokeTenantTokens, rotateTenant } from '../../bin/tenant';
+import { revokeTenantTokens, rotateTenant } from '../../bin/tenant';
 import type { CliDeps } from '../../bin/tenant';
 import { FileTokenStore } from '../../lambdas/auth/file-token-store';
 import { SecretsManagerTokenStore } from '../../lambdas/auth/secrets-manager-token-store';
 import { createSecretsManagerClient } from '../../lambdas/auth/token-store-factory';
 import type { WritableTokenStore } from '../../lambdas/auth/token-store';
-import { verifyToken } from '../../lambdas/auth/tokens';
+import { newTenantRecord, verifyToken } from '../../lambdas/auth/tokens';
 import { MOTO_CLIENT_CONFIG, startMotoServer } from './moto-server';
 import type { MotoServer } from './moto-server';
 
@@ -46,7 +46,6 @@ afterAll(async () => {
 
 const depsWith = (tokenStore: WritableTokenStore): CliDeps => ({
   tokenStore,
-  apiBaseUrl: 'https://scim.example.com',
   now: () => NOW,
   print: () => undefined,
   warn: () => undefined,
@@ -63,9 +62,11 @@ describe.each([
       const outcomes = [];
       for (let trial = 0; trial < TRIALS; trial += 1) {
         const tenantId = `race-${trial}-${Math.random().toString(36).slice(2, 8)}`;
-        const created = await createTenant(deps, tenantId);
+        const created = newTenantRecord(tenantId, NOW);
+        const createdTokenId = created.record.tokens[0]?.id ?? '';
+        await deps.tokenStore.createTenantTokens(created.record);
         const [, rotated] = await Promise.all([
-          revokeTenantTokens(deps, tenantId, { tokenId: created.tokenId }),
+          revokeTenantTokens(deps, tenantId, { tokenId: createdTokenId }),
           rotateTenant(deps, tenantId, 24),
         ]);
         const record = await deps.tokenStore.getTenantTokens(tenantId);
@@ -87,7 +88,7 @@ describe.each([
     async () => {
       const deps = depsWith(makeStore());
       const tenantId = `rotations-${Math.random().toString(36).slice(2, 8)}`;
-      await createTenant(deps, tenantId);
+      await deps.tokenStore.createTenantTokens(newTenantRecord(tenantId, NOW).record);
       const rotations = await Promise.all([1, 2, 3].map(() => rotateTenant(deps, tenantId, 24)));
       const record = await deps.tokenStore.getTenantTokens(tenantId);
       if (record === undefined) throw new Error(`tenant ${tenantId} vanished`);
