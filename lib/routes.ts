@@ -14,13 +14,14 @@
  * Lambda, which serves /ServiceProviderConfig, /ResourceTypes and /Schemas (in any casing too) and answers
  * SCIM 404 otherwise.
  */
+import { TENANT_SCIM_PATH } from '../lambdas/paths';
 
 /** One Lambda each, in the order the stack creates them. */
 export const SCIM_FUNCTION_NAMES = ['users', 'groups', 'discovery'] as const;
 export type ScimFunctionName = (typeof SCIM_FUNCTION_NAMES)[number];
 
-/** Entra's Tenant URL is `https://<host>/tenants/<tenantId>/scim/v2`. */
-export const TENANT_BASE_PATH = '/tenants/{tenantId}/scim/v2';
+/** Entra's Tenant URL is `https://<host>/tenants/<tenantId>/scim/v2`; the template lives in lambdas/paths.ts. */
+export const TENANT_BASE_PATH = TENANT_SCIM_PATH.template;
 
 export interface ScimRoute {
   /** Always method ANY: the handler answers 405 for a method the resource does not support. */

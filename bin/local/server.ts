@@ -29,6 +29,7 @@ import type { HandlerName } from '../../lambdas/http/router';
 import { handlerForPath } from '../../lambdas/http/router';
 import { createLogger } from '../../lambdas/logger';
 import { SCIM_CONTENT_TYPE } from '../../lambdas/middleware';
+import { TENANT_SCIM_PATH } from '../../lambdas/paths';
 import { ScimError } from '../../lambdas/scim/errors';
 import {
   LOCAL_CLIENT_CONFIG,
@@ -179,7 +180,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     return {
       url,
       port,
-      tenantUrl: `${url}/tenants/${options.tenantId}/scim/v2`,
+      tenantUrl: TENANT_SCIM_PATH.build({ tenantId: options.tenantId }, url),
       token: devToken.token,
       tokenSource: devToken.source,
       tokenStore: fileStore,

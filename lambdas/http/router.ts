@@ -7,6 +7,7 @@
  * §3.10 says nothing, Entra sends `/Users` and validators `/users`), a trailing slash is tolerated, an
  * unknown path is a SCIM 404 and a wrong method a 405 with `Allow`.
  */
+import { TENANT_SCIM_PATH } from '../paths';
 import { ScimError } from '../scim/errors';
 
 export type ResourceEndpoint = 'Users' | 'Groups';
@@ -51,19 +52,13 @@ function decodeSegment(segment: string): string {
 }
 
 /**
- * The path segments after `/tenants/{tenantId}/scim/v2`, decoded, without empty segments from a trailing
+ * The path segments after the tenant's SCIM base (paths.ts), decoded, without empty segments from a trailing
  * slash. Throws 404 when the path is not under a tenant's SCIM base.
  */
 export function scimSegments(rawPath: string): string[] {
-  const segments = rawPath.split('/');
-  const tenantsAt = segments.findIndex(
-    (segment, index) =>
-      segment === 'tenants' &&
-      segments[index + 2]?.toLowerCase() === 'scim' &&
-      segments[index + 3]?.toLowerCase() === 'v2',
-  );
-  if (tenantsAt < 0) throw notFound();
-  const rest = segments.slice(tenantsAt + 4);
+  const match = TENANT_SCIM_PATH.parse(rawPath);
+  if (match === undefined) throw notFound();
+  const rest = match.rest.split('/').slice(1);
   // One trailing slash is tolerated; an empty segment in the middle (`/Users//x`) names nothing.
   if (rest.length > 0 && rest[rest.length - 1] === '') rest.pop();
   if (rest.some((segment) => segment === '')) throw notFound();

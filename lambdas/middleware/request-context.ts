@@ -7,6 +7,7 @@
  * query strings (filters carry emails), headers (Authorization) and bodies are never logged.
  */
 import type { Logger } from '../logger';
+import { TENANT_SCIM_PATH } from '../paths';
 import { chainState } from './chain-state';
 import type { ScimEvent, ScimMiddleware, ScimResult } from './types';
 
@@ -21,15 +22,10 @@ const KNOWN_ENDPOINTS = new Map(
  * {segment}, so nothing the client typed reaches the logs.
  */
 export function routeTemplate(rawPath: string | undefined): string {
-  const path = rawPath ?? '';
-  const scimStart = path.search(/\/scim\/v2(?=\/|$)/);
-  if (!/\/tenants\/[^/]*\/scim\/v2(?=\/|$)/.test(path) || scimStart < 0) return '{unknown}';
-  const rest = path
-    .slice(scimStart + '/scim/v2'.length)
-    .split('/')
-    .filter((segment) => segment !== '');
-  const [endpoint, ...ids] = rest;
-  const parts = ['/tenants/{tenantId}/scim/v2'];
+  const match = TENANT_SCIM_PATH.parse(rawPath ?? '');
+  if (match === undefined) return '{unknown}';
+  const [endpoint, ...ids] = match.rest.split('/').filter((segment) => segment !== '');
+  const parts: string[] = [TENANT_SCIM_PATH.template];
   if (endpoint !== undefined) parts.push(KNOWN_ENDPOINTS.get(endpoint.toLowerCase()) ?? '{segment}');
   for (let index = 0; index < ids.length; index += 1) parts.push(index === 0 ? '{id}' : '{segment}');
   return parts.join('/');

@@ -1,4 +1,5 @@
 /** Builds the route's ScimRequest from the API Gateway event and what the middlewares established. */
+import { TENANT_SCIM_PATH } from '../paths';
 import { ScimError } from '../scim/errors';
 import type { ChainState } from './chain-state';
 import { requestIdOf } from './request-context';
@@ -35,11 +36,8 @@ export function tenantBaseUrl(
   const forwardedProto = firstListValue(headers['x-forwarded-proto'])?.toLowerCase();
   const protocol = forwardedProto === 'http' ? 'http' : 'https';
   const host = firstListValue(headers.host) ?? event.requestContext?.domainName ?? 'localhost';
-  const marker = `/tenants/${tenantId}/scim/v2`;
-  const rawPath = event.rawPath ?? '';
-  const at = rawPath.indexOf(marker);
-  const prefix = at > 0 ? rawPath.slice(0, at) : '';
-  return `${protocol}://${host}${prefix}${marker}`;
+  const prefix = TENANT_SCIM_PATH.parse(event.rawPath ?? '')?.prefix ?? '';
+  return TENANT_SCIM_PATH.build({ tenantId }, `${protocol}://${host}${prefix}`);
 }
 
 export function toScimRequest(event: ScimEvent, state: ChainState, awsRequestId?: string): ScimRequest {

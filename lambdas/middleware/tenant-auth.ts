@@ -14,14 +14,12 @@ import type { TokenStore } from '../auth/token-store';
 import { isValidTenantId, verifyToken } from '../auth/tokens';
 import type { TenantTokenRecord } from '../auth/tokens';
 import type { Logger } from '../logger';
+import { TENANT_SCIM_PATH } from '../paths';
 import { ScimError } from '../scim/errors';
 import { chainState } from './chain-state';
 import { eventHeader } from './scim-request';
 import { backendUnavailable, errorName } from './scim-errors';
 import type { ScimEvent, ScimMiddleware } from './types';
-
-/** The tenant segment of a SCIM path, after an optional stage prefix such as /dev. */
-const TENANT_PATH = /^(?:\/[^/]+)*?\/tenants\/([^/]*)\/scim\/v2(?=\/|$)/;
 
 /** After a failed verification, a cached record older than this is re-read once (see TokenLookupOptions). */
 export const REFRESH_ON_FAILURE_MAX_AGE_MS = 5_000;
@@ -29,8 +27,7 @@ export const REFRESH_ON_FAILURE_MAX_AGE_MS = 5_000;
 export function tenantIdFromEvent(event: ScimEvent): string | undefined {
   const fromParameters = event.pathParameters?.tenantId;
   if (fromParameters !== undefined) return fromParameters;
-  const match = TENANT_PATH.exec(event.rawPath ?? '');
-  return match?.[1];
+  return TENANT_SCIM_PATH.parse(event.rawPath ?? '')?.parameters.tenantId;
 }
 
 /** The bearer token of an Authorization header value; the scheme is case-insensitive (RFC 7235). */

@@ -2,7 +2,7 @@
  * Input normalisation: turns what clients send into the canonical internal representation
  * (lambdas/scim/resource.ts). Type checking and value coercion come from the zod validators that
  * validate.ts derives from the schema data; this module adds the resource-level rules of RFC 7644 §3.3
- * and the Entra quirks of entra-behaviour.md.
+ * and the provider quirks of docs/providers.md.
  */
 import { ScimError } from './errors';
 import type { JsonObject, JsonValue } from './json';

@@ -1,5 +1,5 @@
 /**
- * Member profile normalisation (product.md, "Member profile fields"): from a canonical SCIM User to the
+ * Member profile normalisation (docs/product.md, "Member profile"): from a canonical SCIM User to the
  * profile the matching platform uses, plus what is missing or odd about it. Pure and total: a User
  * missing required fields is still a valid User (rejecting it would fail the admin's whole sync), so gaps
  * and odd values are reported in `completeness`, never thrown. Only a non-object input is an error.

@@ -3,8 +3,8 @@
  * lambdas/scim/schema/ is validated without code changes. Each validator both checks and canonicalises
  * a wire value (the leniencies Entra and Okta need live here, next to the type they bend):
  *
- * - null, undefined and "" mean "no value" and parse to undefined (entra-behaviour.md: clearing).
- * - boolean: JSON booleans and "true"/"false" in any case; peopleManager also "yes"/"no" (product.md).
+ * - null, undefined and "" mean "no value" and parse to undefined (docs/providers.md: clearing).
+ * - boolean: JSON booleans and "true"/"false" in any case; peopleManager also "yes"/"no" (docs/product.md).
  * - integer/decimal: JSON numbers and numeric strings.
  * - string/reference: strings; finite numbers become strings (employee numbers, postal codes).
  * - canonicalValues: a case-insensitive match takes the canonical spelling ("Work" -> "work").
@@ -37,7 +37,7 @@ const addIssue = (payload: ParsePayload, message: string, path?: PropertyKey[]):
   payload.issues.push({ code: 'custom', message, input: payload.value, ...(path ? { path } : {}) });
 };
 
-/** Booleans that also accept yes/no (product.md: "accept yes/no, true/false in any case"). */
+/** Booleans that also accept yes/no (docs/product.md, "Member profile"). */
 const YES_NO_BOOLEANS: ReadonlySet<AttributeDefinition> = new Set([PEOPLE_MANAGER_ATTRIBUTE]);
 
 const TRUE_WORDS = new Set(['true']);

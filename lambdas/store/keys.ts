@@ -135,3 +135,59 @@ export const pageMarkerKey = (tenantId: string, type: ResourceTypeName, startInd
   pk: `${tenantPrefix(tenantId)}#PAGES`,
   sk: `${RESOURCE_LABEL[type]}#${startIndex}`,
 });
+
+/** What a changed item is, read back from its key (the table stream): only resources and memberships. */
+export type ChangedItemKey =
+  | {
+      readonly kind: 'resource';
+      readonly tenantId: string;
+      readonly type: ResourceTypeName;
+      readonly id: string;
+    }
+  | { readonly kind: 'member'; readonly tenantId: string; readonly groupId: string; readonly userId: string };
+
+const RESOURCE_ITEM_KEY = /^T#([A-Za-z0-9_-]{1,128})#(USER|GROUP)S$/;
+const MEMBER_ITEM_KEY = /^T#([A-Za-z0-9_-]{1,128})#GROUP#([^#]+)#MEMBERS$/;
+const TYPE_BY_LABEL: Readonly<Record<string, ResourceTypeName>> = { USER: 'User', GROUP: 'Group' };
+
+/**
+ * The inverse of resourceKey and memberKey; undefined for every other item (lookups, counters, page
+ * markers, tenant metadata): bookkeeping, not a change of a resource.
+ */
+export const parseChangedItemKey = (pk: string, sk: string): ChangedItemKey | undefined => {
+  const resource = RESOURCE_ITEM_KEY.exec(pk);
+  if (resource !== null) {
+    const [, tenantId = '', label = ''] = resource;
+    const type = TYPE_BY_LABEL[label];
+    if (type === undefined || !sk.startsWith(`${label}#`)) return undefined;
+    const id = idFromResourceSortKey(type, sk);
+    return id === '' ? undefined : { kind: 'resource', tenantId, type, id };
+  }
+  const member = MEMBER_ITEM_KEY.exec(pk);
+  if (member !== null && sk !== '') {
+    const [, tenantId = '', groupId = ''] = member;
+    return { kind: 'member', tenantId, groupId, userId: sk };
+  }
+  return undefined;
+};
+
+/**
+ * A setup link, found by the SHA-256 (hex) of its code alone: the page knows no tenant before it reads
+ * this item. The only partition not starting with `T#`: `SETUP#` cannot be forged by a tenant id, and a
+ * hash names no tenant.
+ */
+export const setupLinkKey = (codeSha256: string): TableKey => ({ pk: `SETUP#${codeSha256}`, sk: 'LINK' });
+
+/** The tenant's setup links (one pointer item per link, sk = the code's SHA-256), for `list` and ending. */
+export const setupLinkIndexPartition = (tenantId: string): string => `${tenantPrefix(tenantId)}#SETUP`;
+
+export const setupLinkIndexKey = (tenantId: string, codeSha256: string): TableKey => ({
+  pk: setupLinkIndexPartition(tenantId),
+  sk: codeSha256,
+});
+
+/** What the setup page's connection panel shows: last seen, provider, Test Connection. One item. */
+export const tenantStatusKey = (tenantId: string): TableKey => ({ pk: tenantPrefix(tenantId), sk: 'STATUS' });
+
+/** The errors answered to the tenant's provider, newest last by sort key `<ISO time>#<request id>`. */
+export const answeredErrorPartition = (tenantId: string): string => `${tenantPrefix(tenantId)}#ERRORS`;

@@ -73,8 +73,8 @@ describe.each(SCIM_FUNCTION_NAMES)('%s bundle', (name) => {
   });
 
   /**
-   * Each handler carries only the code it runs (the cold-start budget, README "Benchmarks"): the store
-   * is split per resource, the schema descriptions serve /Schemas only, and package.json's
+   * Each handler carries only the code it runs (the cold-start budget, docs/design.md "Bundle size and
+   * cold start"): the store is split per resource, the schema descriptions serve /Schemas only, and package.json's
    * `"sideEffects": false` lets esbuild drop modules a handler imports but never uses.
    */
   it.each<[string, readonly ScimFunctionName[]]>([

@@ -3,7 +3,7 @@
  * (request.ts), then applies the operations in order to a copy of the resource. A failing operation fails
  * the request and the input is never touched, so a PATCH is atomic.
  *
- * Decisions where the RFC is silent, loose, or where Entra needs more (entra-behaviour.md):
+ * Decisions where the RFC is silent, loose, or where Entra needs more (docs/providers.md, "Users"):
  * - add/replace on a value path that matches no element CREATES the element, built from the filter's `eq`
  *   conditions (`addresses[type eq "work"].locality` -> {type: "work", locality}); later ops on the same
  *   filter then merge into it. Only when the filter is not a conjunction of `eq` (RFC §3.5.2.3) -> noTarget,

@@ -3,7 +3,7 @@
  * members is patched by reading the group alone: member operations become a net MemberChanges that the
  * store applies item by item, the other operations are applied to the group as applyPatch does.
  *
- * Member operations that can be planned (entra-behaviour.md, RFC 7644 §3.5.2):
+ * Member operations that can be planned (docs/providers.md, "Groups"; RFC 7644 §3.5.2):
  * - add `members` with a list of {value}                     -> add those ids (idempotent)
  * - remove `members` without value                           -> remove all
  * - remove `members` with a list of {value}                  -> remove only those ids (Entra)

@@ -267,7 +267,7 @@ const hasValueSubAttribute = (attribute: AttributeDefinition): boolean =>
   findAttribute(attribute.subAttributes, 'value') !== undefined;
 
 /**
- * Entra sends the manager as a bare id, `{"value": id}` or `[{"value": id}]` (entra-behaviour.md). For a
+ * Entra sends the manager as a bare id, `{"value": id}` or `[{"value": id}]` (docs/providers.md). For a
  * single-valued complex attribute with a `value` sub-attribute, a bare primitive means `{"value": it}` and
  * a one-element list means its element.
  */

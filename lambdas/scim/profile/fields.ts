@@ -1,6 +1,6 @@
 /**
- * The member profile fields of the setup guide (product.md, "Member profile fields"), as data: the
- * completeness lists, the tenant report and the README's mapping table all follow this order.
+ * The member profile fields of the setup guide (docs/product.md, "Member profile"), as data: the
+ * completeness lists, the tenant report and the mapping tables of the README and docs/product.md all follow this order.
  */
 import { PROFILE_USER_URN } from '../schema';
 

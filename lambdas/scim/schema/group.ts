@@ -11,7 +11,7 @@ export const GROUP_CORE_SCHEMA: SchemaDefinition = {
   attributes: [
     ...COMMON_ATTRIBUTES,
     // §4.2 says REQUIRED (the §8.7.1 listing says false); and Entra matches groups by displayName, so we
-    // enforce and advertise uniqueness per tenant (entra-behaviour.md: a duplicate POST -> 409).
+    // enforce and advertise uniqueness per tenant (docs/providers.md, "Groups": a duplicate POST -> 409).
     stringAttribute('displayName', { required: true, uniqueness: 'server' }),
     complexAttribute(
       'members',

@@ -1,5 +1,5 @@
 /**
- * Our member-profile extension (product.md, "Member profile fields"). Entra sends these as flat keys such
+ * Our member-profile extension (docs/product.md, "Member profile"). Entra sends these as flat keys such
  * as `urn:ietf:params:scim:schemas:extension:profile:2.0:User:managementLevel`; normalise.ts folds them in.
  */
 import { attribute, stringAttribute } from './define';
@@ -7,7 +7,7 @@ import type { AttributeDefinition, SchemaDefinition } from './types';
 import { PROFILE_USER_URN } from './urns';
 
 /**
- * Exported by identity: validate.ts also accepts "yes"/"no" (any case) for it, as product.md asks.
+ * Exported by identity: validate.ts also accepts "yes"/"no" (any case) for it, as docs/product.md says.
  */
 export const PEOPLE_MANAGER_ATTRIBUTE: AttributeDefinition = attribute('peopleManager', 'boolean');
 

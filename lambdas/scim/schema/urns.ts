@@ -2,7 +2,7 @@
 export const CORE_USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const CORE_GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 export const ENTERPRISE_USER_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-/** Our own extension for the member-profile fields of product.md. */
+/** Our own extension for the member-profile fields of docs/product.md. */
 export const PROFILE_USER_URN = 'urn:ietf:params:scim:schemas:extension:profile:2.0:User';
 
 export const LIST_RESPONSE_URN = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';

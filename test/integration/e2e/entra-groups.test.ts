@@ -1,4 +1,4 @@
-/** Entra's group provisioning flow over real HTTP, in both dialects (entra-behaviour.md, "Groups"). */
+/** Entra's group provisioning flow over real HTTP, in both dialects (docs/providers.md, "Groups"). */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { mapLimit } from '../../../lambdas/store/dynamodb-store';

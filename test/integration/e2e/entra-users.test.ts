@@ -1,5 +1,5 @@
 /**
- * Entra's user provisioning flow over real HTTP, in both PATCH dialects (entra-behaviour.md): the legacy
+ * Entra's user provisioning flow over real HTTP, in both PATCH dialects (docs/providers.md): the legacy
  * one (capitalised ops, string booleans, bare-string manager) and the one behind `?aadOptscim062020`
  * (lower-case ops, JSON booleans, {value} manager, no-path replace).
  */

@@ -1,4 +1,4 @@
-/** Okta's shapes (entra-behaviour.md, "Okta differences"): existence checks, PUT, no-path deactivate, paging. */
+/** Okta's shapes (docs/providers.md, "Okta"): existence checks, PUT, no-path deactivate, paging. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { mapLimit } from '../../../lambdas/store/dynamodb-store';

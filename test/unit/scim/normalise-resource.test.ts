@@ -96,7 +96,7 @@ const RFC_ENTERPRISE_USER = {
   },
 };
 
-/** The body Entra's validator POSTs (Microsoft's SCIM reference, entra-behaviour.md). */
+/** The body Entra's validator POSTs (Microsoft's SCIM reference, docs/providers.md). */
 const ENTRA_USER_POST = {
   schemas: [CORE_USER_URN, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
   externalId: '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef',

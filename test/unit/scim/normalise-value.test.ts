@@ -37,14 +37,14 @@ const ratio = attribute('ratio', 'decimal');
 
 describe('normaliseValue: accepted forms', () => {
   it.each<[string, AttributeDefinition, unknown, unknown]>([
-    // Booleans as Entra sends them (entra-behaviour.md: "active":"True", "False").
+    // Booleans as Entra sends them (docs/providers.md: "active":"True", "False").
     ['JSON true', active, true, true],
     ['JSON false', active, false, false],
     ['"True"', active, 'True', true],
     ['"False"', active, 'False', false],
     ['"TRUE"', active, 'TRUE', true],
     ['"false"', active, 'false', false],
-    // product.md: peopleManager accepts yes/no and true/false in any case.
+    // docs/product.md: peopleManager accepts yes/no and true/false in any case.
     ['peopleManager "yes"', PEOPLE_MANAGER_ATTRIBUTE, 'yes', true],
     ['peopleManager "NO"', PEOPLE_MANAGER_ATTRIBUTE, 'NO', false],
     ['peopleManager "Yes"', PEOPLE_MANAGER_ATTRIBUTE, 'Yes', true],
@@ -79,7 +79,7 @@ describe('normaliseValue: accepted forms', () => {
       { givenName: 'Barbara', middleName: null, familyName: '' },
       { givenName: 'Barbara' },
     ],
-    // The manager as Entra sends it (entra-behaviour.md): bare id, object, legacy one-element list.
+    // The manager as Entra sends it (docs/providers.md): bare id, object, legacy one-element list.
     [
       'manager as a bare id',
       manager,
@@ -114,6 +114,18 @@ describe('normaliseValue: accepted forms', () => {
       phoneNumbers,
       [{ value: '555-1', type: 'satellite' }],
       [{ value: '555-1', type: 'satellite' }],
+    ],
+    [
+      "Entra's app role type takes its canonical spelling; another role type is kept",
+      roles,
+      [
+        { value: 'Admin', type: 'windowsazureactivedirectoryrole', primary: true },
+        { value: 'Reader', type: 'custom' },
+      ],
+      [
+        { value: 'Admin', type: 'WindowsAzureActiveDirectoryRole', primary: true },
+        { value: 'Reader', type: 'custom' },
+      ],
     ],
     [
       'a work address',

@@ -73,7 +73,7 @@ describe('normaliseProfile: a complete canonical User', () => {
   });
 });
 
-describe('normaliseProfile: Entra request shapes (entra-behaviour.md)', () => {
+describe('normaliseProfile: Entra request shapes (docs/providers.md)', () => {
   it("Entra's create body without profile mappings: valid, with every gap listed", () => {
     const result = normaliseProfile({
       schemas: [CORE, ENTERPRISE],

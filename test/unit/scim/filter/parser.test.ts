@@ -81,7 +81,7 @@ describe('parseFilter: every filter example of RFC 7644 §3.4.2.2', () => {
   });
 });
 
-describe('parseFilter: what Entra sends (entra-behaviour.md)', () => {
+describe('parseFilter: what Entra sends (docs/providers.md)', () => {
   it.each<[string, Filter]>([
     [
       'userName eq "7f0e5bd2-7d53-4c1c-a7f4-b0e7ed0ff3e1"',

@@ -1,7 +1,7 @@
 /**
  * PATCH fixture tables in the scimmy style: { name, source, ops, target }, where target is the expected
  * resource or the expected error. Sources are RFC 7644 §3.5.2 examples, the Entra request shapes of
- * entra-behaviour.md in both dialects (legacy, and with ?aadOptscim062020), and Okta's.
+ * docs/providers.md in both dialects (legacy, and with ?aadOptscim062020), and Okta's.
  */
 import type { ScimType } from '../../../../lambdas/scim/errors';
 import type { JsonObject, JsonValue } from '../../../../lambdas/scim/json';
