@@ -1,11 +1,17 @@
 /**
  * The tenant CLI: `npm run tenant -- <command> [options]`.
  *
- *   create <tenantId> [--base-url URL]          new tenant: one token + the tenant metadata item; prints the
- *                                               Tenant URL and the Secret Token ONCE (for the setup link)
+ *   create <tenantId> [--name NAME] [--base-url URL] [--print-token]
+ *                                               new tenant: its (empty) token record, the metadata item and a
+ *                                               setup link; prints the Tenant URL and the setup link, whose
+ *                                               page mints the token when the admin reveals it. --print-token:
+ *                                               a token now, printed once (the old way), and no link
+ *   setup-link <tenantId> [--expires-days N]     a new setup link (default 7 days); the older ones end
+ *   setup-link <tenantId> --revoke               ends every setup link of the tenant
  *   rotate <tenantId> [--grace-hours N]         new token; the old ones expire after N hours (default 24)
  *   revoke <tenantId> (--token-id ID | --all)   removes one token, or every token
- *   list                                        tenant ids, token ids, created, expiry (never hashes)
+ *   list                                        tenant ids, token ids, created, expiry (never hashes);
+ *                                               setup links: created, expiry, revealed or not (never codes)
  *   report <tenantId> [--json]                  per profile field, how many active users lack it; users
  *                                               missing required fields, by id
  *
@@ -57,6 +63,15 @@ import { localDocumentClient } from '../lambdas/store/dynamodb-local';
 import { DynamoDbScimRepository } from '../lambdas/store/dynamodb-repository';
 import { MAX_PAGE_SIZE } from '../lambdas/store/repository';
 import type { ScimRepository } from '../lambdas/store/repository';
+import { DynamoDbSetupLinks } from '../lambdas/store/setup-links';
+import {
+  DEFAULT_LINK_EXPIRY_DAYS,
+  MAX_LINK_EXPIRY_DAYS,
+  newSetupLink,
+  setupLinkState,
+  setupLinkUrl,
+} from '../lambdas/setup/links';
+import type { SetupLink } from '../lambdas/setup/links';
 
 export const DEFAULT_GRACE_HOURS = 24;
 /** The local server's default port (bin/local.ts, PORT). */
@@ -71,7 +86,17 @@ export class CliError extends Error {
 // ---- Arguments ---------------------------------------------------------------------------------------
 
 export type Command =
-  | { readonly name: 'create'; readonly tenantId: string }
+  | {
+      readonly name: 'create';
+      readonly tenantId: string;
+      readonly displayName?: string;
+      readonly printToken: boolean;
+    }
+  | {
+      readonly name: 'setup-link';
+      readonly tenantId: string;
+      readonly action: { readonly expiresInDays: number } | { readonly revoke: true };
+    }
   | { readonly name: 'rotate'; readonly tenantId: string; readonly graceHours: number }
   | {
       readonly name: 'revoke';
@@ -107,10 +132,14 @@ export interface Invocation {
 export const USAGE = `Usage: npm run tenant -- <command> [options]
 
 Commands:
-  create <tenantId> [--base-url URL]         create a tenant; prints its Tenant URL and Secret Token once
+  create <tenantId> [--name NAME] [--print-token]
+                                             create a tenant; prints its Tenant URL and a setup link
+                                             (--print-token: a Secret Token now, printed once, no link)
+  setup-link <tenantId> [--expires-days N]   a new setup link (default 7 days); older links end
+  setup-link <tenantId> --revoke             end every setup link of the tenant
   rotate <tenantId> [--grace-hours N]        issue a new token; older tokens expire after N hours (24)
   revoke <tenantId> (--token-id ID | --all)  revoke one token or all of them
-  list                                       tenants and their tokens (ids, created, expiry)
+  list                                       tenants, their tokens and setup links (never codes)
   report <tenantId> [--json]                 profile completeness of the tenant's active users
 
 Targets (default --local):
@@ -137,6 +166,27 @@ const parseGraceHours = (value: string | undefined): number => {
     throw new CliError(`--grace-hours must be a number of hours between 0 and 8760, not "${value}".`);
   }
   return hours;
+};
+
+const parseExpiryDays = (value: string | undefined): number => {
+  if (value === undefined) return DEFAULT_LINK_EXPIRY_DAYS;
+  const days = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(days > 0) || days > MAX_LINK_EXPIRY_DAYS) {
+    throw new CliError(
+      `--expires-days must be a number of days above 0 and up to ${MAX_LINK_EXPIRY_DAYS}, not "${value}".`,
+    );
+  }
+  return days;
+};
+
+/** A company name for the setup page: printable, one line, at most 100 characters. */
+const parseDisplayName = (value: string | undefined): string | undefined => {
+  if (value === undefined) return undefined;
+  const name = value.trim();
+  if (name === '' || name.length > 100 || /[\p{Cc}]/u.test(name)) {
+    throw new CliError('--name must be 1-100 printable characters on one line.');
+  }
+  return name;
 };
 
 const parseHttpUrl = (value: string, option: string): string => {
@@ -176,6 +226,10 @@ export function parseInvocation(
         'grace-hours': { type: 'string' },
         'token-id': { type: 'string' },
         all: { type: 'boolean' },
+        name: { type: 'string' },
+        'print-token': { type: 'boolean' },
+        'expires-days': { type: 'string' },
+        revoke: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -226,8 +280,35 @@ export function parseInvocation(
   if (values.help === true || name === undefined || name === 'help')
     return { command: { name: 'help' }, target };
   switch (name) {
-    case 'create':
-      return { command: { name, tenantId: requireTenantId(tenantArgument, name) }, target };
+    case 'create': {
+      const displayName = parseDisplayName(values.name);
+      return {
+        command: {
+          name,
+          tenantId: requireTenantId(tenantArgument, name),
+          ...(displayName !== undefined ? { displayName } : {}),
+          printToken: values['print-token'] === true,
+        },
+        target,
+      };
+    }
+    case 'setup-link': {
+      const tenantId = requireTenantId(tenantArgument, name);
+      if (values.revoke === true && values['expires-days'] !== undefined) {
+        throw new CliError('setup-link takes either --expires-days or --revoke, not both.');
+      }
+      return {
+        command: {
+          name,
+          tenantId,
+          action:
+            values.revoke === true
+              ? { revoke: true }
+              : { expiresInDays: parseExpiryDays(values['expires-days']) },
+        },
+        target,
+      };
+    }
     case 'rotate':
       return {
         command: {
@@ -266,6 +347,9 @@ export function parseInvocation(
 /** What the commands need from the tenant table. */
 export type TenantDirectory = Pick<ScimRepository, 'putTenant' | 'findUsers'>;
 
+/** What the commands need of the setup links (lambdas/store/setup-links.ts). */
+export type SetupLinkStore = Pick<DynamoDbSetupLinks, 'issue' | 'revokeAll' | 'list'>;
+
 export interface CliDeps {
   readonly tokenStore: WritableTokenStore;
   /** The tenant table; absent when no DynamoDB is reachable for the local target. */
@@ -275,6 +359,8 @@ export interface CliDeps {
    * is stale) only costs the metadata item, with a warning; the token is issued anyway.
    */
   readonly tenantsBestEffort?: boolean;
+  /** The setup links, in the tenant table; absent when no DynamoDB is reachable for the local target. */
+  readonly setupLinks?: SetupLinkStore;
   /** The API's base URL, e.g. https://scim.example.com (a trailing slash is ignored). */
   readonly apiBaseUrl?: string;
   readonly now: () => Date;
@@ -294,53 +380,143 @@ async function existingRecord(deps: CliDeps, tenantId: string): Promise<TenantTo
 
 export interface CreatedTenant {
   readonly tenantUrl: string;
-  readonly token: string;
-  readonly tokenId: string;
+  /** The setup link (absent with --print-token). */
+  readonly setupLink?: string;
+  /** The token (only with --print-token). */
+  readonly token?: string;
+  readonly tokenId?: string;
 }
 
 const NO_METADATA =
   'the tenant metadata item was not written (start the local server, or pass --endpoint/--table).';
 
-async function writeTenantMetadata(deps: CliDeps, tenantId: string, now: Date): Promise<void> {
+async function writeTenantMetadata(
+  deps: CliDeps,
+  tenantId: string,
+  now: Date,
+  displayName: string | undefined,
+  bestEffort: boolean,
+): Promise<void> {
   if (deps.tenants === undefined) {
     deps.warn(`No DynamoDB reachable: ${NO_METADATA}`);
     return;
   }
   try {
-    await deps.tenants.putTenant({ tenantId, createdAt: now.toISOString() });
+    await deps.tenants.putTenant({
+      tenantId,
+      createdAt: now.toISOString(),
+      ...(displayName !== undefined ? { displayName } : {}),
+    });
   } catch (error) {
-    if (deps.tenantsBestEffort !== true) throw error;
+    if (!bestEffort) throw error;
     const reason = error instanceof Error ? error.name : 'error';
     deps.warn(`The DynamoDB table did not answer (${reason}): ${NO_METADATA}`);
   }
 }
 
-export async function createTenant(deps: CliDeps, tenantId: string): Promise<CreatedTenant> {
+const NEEDS_LINK_TABLE =
+  'A setup link lives in the DynamoDB table: start the local server (npm start), or pass --endpoint/--table ' +
+  '(--stage: --table), or use --print-token to print a token instead.';
+
+function requireApiBaseUrl(deps: CliDeps): string {
   if (deps.apiBaseUrl === undefined) {
     throw new CliError('The Tenant URL needs the API base URL: pass --base-url (the stack output ApiUrl).');
   }
+  return deps.apiBaseUrl;
+}
+
+/** Issues a setup link (ending the older ones) and prints it; the code is never kept. */
+async function issueSetupLink(
+  deps: CliDeps,
+  setupLinks: SetupLinkStore,
+  tenantId: string,
+  expiresInDays: number,
+): Promise<string> {
+  const { link, code } = newSetupLink(tenantId, deps.now(), expiresInDays);
+  const { ended } = await setupLinks.issue(link);
+  const url = setupLinkUrl(requireApiBaseUrl(deps), code);
+  deps.print(`Setup link:   ${url}`);
+  deps.print(
+    `It expires at ${link.expiresAt}${ended > 0 ? `; ${ended} older link(s) of ${tenantId} ended` : ''}. ` +
+      "Send it to the customer's admin: the page shows the Tenant URL and reveals a new Secret Token once.",
+  );
+  return url;
+}
+
+export async function createTenant(
+  deps: CliDeps,
+  tenantId: string,
+  options: { readonly displayName?: string; readonly printToken?: boolean } = {},
+): Promise<CreatedTenant> {
+  const apiBaseUrl = requireApiBaseUrl(deps);
+  const printToken = options.printToken === true;
+  if (!printToken && deps.setupLinks === undefined) throw new CliError(NEEDS_LINK_TABLE);
   if ((await deps.tokenStore.getTenantTokens(tenantId)) !== undefined) {
     throw new CliError(`Tenant ${tenantId} already exists. Use "rotate" to issue a new token.`);
   }
   const now = deps.now();
   // Metadata first: writing it again is harmless, while a token the operator never saw would be useless.
-  await writeTenantMetadata(deps, tenantId, now);
+  // A setup link needs the table, so only --print-token may go on without it (the local target's stale
+  // endpoint.json): otherwise nothing is written when the table does not answer.
+  await writeTenantMetadata(
+    deps,
+    tenantId,
+    now,
+    options.displayName,
+    printToken && deps.tenantsBestEffort === true,
+  );
 
-  const { record, token } = newTenantRecord(tenantId, now);
+  // Without --print-token the record starts empty: the setup page mints the first token on reveal.
+  const issued = printToken ? newTenantRecord(tenantId, now) : undefined;
   try {
-    await deps.tokenStore.createTenantTokens(record);
+    await deps.tokenStore.createTenantTokens(issued?.record ?? { tenantId, tokens: [] });
   } catch (error) {
     if (error instanceof TenantExistsError) throw new CliError(`Tenant ${tenantId} already exists.`);
     throw error;
   }
-  const tokenId = record.tokens[0]?.id ?? '';
-  const url = tenantUrl(deps.apiBaseUrl, tenantId);
+  const url = tenantUrl(apiBaseUrl, tenantId);
   deps.print(`Tenant ${tenantId} created.`);
   deps.print(`Tenant URL:   ${url}`);
-  deps.print(`Secret Token: ${token}`);
-  deps.print(`Token id:     ${tokenId}`);
-  deps.print('The token is shown only now: hand both values to the customer through the setup link.');
-  return { tenantUrl: url, token, tokenId };
+  if (issued !== undefined) {
+    const tokenId = issued.record.tokens[0]?.id ?? '';
+    deps.print(`Secret Token: ${issued.token}`);
+    deps.print(`Token id:     ${tokenId}`);
+    deps.print(
+      'The token is shown only now. A setup link is safer: npm run tenant -- setup-link ' + tenantId,
+    );
+    return { tenantUrl: url, token: issued.token, tokenId };
+  }
+  const setupLinks = deps.setupLinks;
+  if (setupLinks === undefined) throw new CliError(NEEDS_LINK_TABLE);
+  try {
+    return {
+      tenantUrl: url,
+      setupLink: await issueSetupLink(deps, setupLinks, tenantId, DEFAULT_LINK_EXPIRY_DAYS),
+    };
+  } catch (error) {
+    deps.warn(`The tenant exists but has no setup link yet: run npm run tenant -- setup-link ${tenantId}`);
+    throw error;
+  }
+}
+
+/** `setup-link`: a new link (the older ones end), or --revoke: no link left. */
+export async function setupLinkCommand(
+  deps: CliDeps,
+  tenantId: string,
+  action: { readonly expiresInDays: number } | { readonly revoke: true },
+): Promise<string | undefined> {
+  const setupLinks = deps.setupLinks;
+  if (setupLinks === undefined)
+    throw new CliError(NEEDS_LINK_TABLE.replace(', or use --print-token to print a token instead', ''));
+  await existingRecord(deps, tenantId);
+  if ('revoke' in action) {
+    const { ended } = await setupLinks.revokeAll(tenantId);
+    deps.print(
+      `Ended ${ended} setup link(s) of ${tenantId}. Tokens already revealed keep working (see revoke).`,
+    );
+    return undefined;
+  }
+  return issueSetupLink(deps, setupLinks, tenantId, action.expiresInDays);
 }
 
 export interface RotatedTenant {
@@ -390,7 +566,21 @@ export async function revokeTenantTokens(
 export interface TenantListing {
   readonly tenantId: string;
   readonly tokens: readonly { id: string; createdAt: string; expiresAt?: string; active: boolean }[];
+  /** Absent when no table is reachable. */
+  readonly setupLinks?: readonly {
+    createdAt: string;
+    expiresAt: string;
+    state: ReturnType<typeof setupLinkState>;
+    revealedAt?: string;
+  }[];
 }
+
+const linkListing = (link: SetupLink, now: Date): NonNullable<TenantListing['setupLinks']>[number] => ({
+  createdAt: link.createdAt,
+  expiresAt: link.expiresAt,
+  state: setupLinkState(link, now),
+  ...(link.revealedAt !== undefined ? { revealedAt: link.revealedAt } : {}),
+});
 
 export async function listTenants(deps: CliDeps): Promise<TenantListing[]> {
   const now = deps.now();
@@ -404,7 +594,12 @@ export async function listTenants(deps: CliDeps): Promise<TenantListing[]> {
       ...(entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : {}),
       active: isTokenActive(entry, now),
     }));
-    listings.push({ tenantId, tokens });
+    const links = deps.setupLinks === undefined ? undefined : await deps.setupLinks.list(tenantId);
+    listings.push({
+      tenantId,
+      tokens,
+      ...(links !== undefined ? { setupLinks: links.map((link) => linkListing(link, now)) } : {}),
+    });
   }
   if (listings.length === 0) deps.print('No tenants.');
   for (const listing of listings) {
@@ -412,6 +607,15 @@ export async function listTenants(deps: CliDeps): Promise<TenantListing[]> {
     for (const token of listing.tokens) {
       const expiry = token.expiresAt === undefined ? 'never expires' : `expires ${token.expiresAt}`;
       deps.print(`  ${token.id}  created ${token.createdAt}  ${expiry}${token.active ? '' : '  (expired)'}`);
+    }
+    for (const link of listing.setupLinks ?? []) {
+      const state =
+        link.revealedAt !== undefined
+          ? `revealed ${link.revealedAt}`
+          : link.state === 'expired'
+            ? 'expired, not revealed'
+            : 'not revealed';
+      deps.print(`  setup link  created ${link.createdAt}  expires ${link.expiresAt}  ${state}`);
     }
   }
   return listings;
@@ -485,7 +689,10 @@ export async function runCommand(deps: CliDeps, command: Command): Promise<void>
       deps.print(USAGE);
       return;
     case 'create':
-      await createTenant(deps, command.tenantId);
+      await createTenant(deps, command.tenantId, command);
+      return;
+    case 'setup-link':
+      await setupLinkCommand(deps, command.tenantId, command.action);
       return;
     case 'rotate':
       await rotateTenant(deps, command.tenantId, command.graceHours);
@@ -533,14 +740,20 @@ export async function readLocalEndpointFile(dataDir: string): Promise<LocalEndpo
   }
 }
 
-function repositoryFor(tableName: string, endpoint?: string): DynamoDbScimRepository {
+function tableFor(
+  tableName: string,
+  endpoint?: string,
+): { tenants: DynamoDbScimRepository; setupLinks: DynamoDbSetupLinks } {
   const client =
     endpoint === undefined
       ? DynamoDBDocumentClient.from(new DynamoDBClient({}), {
           marshallOptions: { removeUndefinedValues: true },
         })
       : localDocumentClient(endpoint);
-  return new DynamoDbScimRepository({ client, tableName });
+  return {
+    tenants: new DynamoDbScimRepository({ client, tableName }),
+    setupLinks: new DynamoDbSetupLinks({ client, tableName }),
+  };
 }
 
 export async function depsFor(target: Target): Promise<CliDeps> {
@@ -553,7 +766,7 @@ export async function depsFor(target: Target): Promise<CliDeps> {
     return {
       ...io,
       tokenStore: new SecretsManagerTokenStore(createSecretsManagerClient(), target.secretPrefix),
-      ...(target.table !== undefined ? { tenants: repositoryFor(target.table) } : {}),
+      ...(target.table !== undefined ? tableFor(target.table) : {}),
       ...(target.baseUrl !== undefined ? { apiBaseUrl: target.baseUrl } : {}),
     };
   }
@@ -563,7 +776,7 @@ export async function depsFor(target: Target): Promise<CliDeps> {
   return {
     ...io,
     tokenStore: new FileTokenStore(tokenDirectory(target.dataDir)),
-    ...(endpoint !== undefined ? { tenants: repositoryFor(table, endpoint), tenantsBestEffort: true } : {}),
+    ...(endpoint !== undefined ? { ...tableFor(table, endpoint), tenantsBestEffort: true } : {}),
     apiBaseUrl: target.baseUrl ?? `http://localhost:${written.port ?? DEFAULT_LOCAL_PORT}`,
   };
 }
@@ -575,9 +788,9 @@ export async function main(argv: readonly string[], env = process.env): Promise<
       if (command.name === 'report' && target.table === undefined) {
         throw new CliError('--stage report needs --table (stack output TableName) or TABLE_NAME.');
       }
-      if (command.name === 'create' && target.table === undefined) {
+      if ((command.name === 'create' || command.name === 'setup-link') && target.table === undefined) {
         throw new CliError(
-          '--stage create needs --table (stack output TableName) for the tenant metadata item.',
+          `--stage ${command.name} needs --table (stack output TableName) for the tenant metadata and setup links.`,
         );
       }
     }

@@ -1,6 +1,8 @@
 /**
  * The one error type of the service. Every failure that reaches a client is a ScimError; the error
- * middleware turns it into an RFC 7644 §3.12 body. scimType values come straight from the RFC (table 9).
+ * middleware turns it into an RFC 7644 §3.12 body. scimType values come straight from the RFC (table 9),
+ * plus the pagination error types RFC 9865 §2.3 adds to that table (invalidCursor, expiredCursor; its
+ * invalidCount never arises here: a count out of range is read as the nearest valid one, RFC 7644 §3.4.2.4).
  */
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
@@ -14,7 +16,9 @@ export type ScimType =
   | 'noTarget'
   | 'invalidValue'
   | 'invalidVers'
-  | 'sensitive';
+  | 'sensitive'
+  | 'invalidCursor'
+  | 'expiredCursor';
 
 export interface ScimErrorBody {
   schemas: [typeof ERROR_SCHEMA];
@@ -57,6 +61,10 @@ export class ScimError extends Error {
   }
   static invalidValue(detail: string): ScimError {
     return new ScimError(400, detail, 'invalidValue');
+  }
+  /** RFC 9865: a cursor this server did not issue. (Ours hold no state, so none ever expires.) */
+  static invalidCursor(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidCursor');
   }
   static noTarget(detail: string): ScimError {
     return new ScimError(400, detail, 'noTarget');

@@ -13,10 +13,12 @@ export const encodeCursor = (cursor: Cursor): string =>
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
-/** undefined for '' (the first page). Anything unreadable -> 400 invalidValue. */
+/** undefined for '' (the first page). Anything unreadable -> 400 invalidCursor (RFC 9865). */
 export const decodeCursor = (text: string): Cursor | undefined => {
   if (text === '') return undefined;
-  const invalid = ScimError.invalidValue('The cursor is not valid; start again without one.');
+  const invalid = ScimError.invalidCursor(
+    'The cursor is not one this server issued; start again with an empty cursor, then use nextCursor.',
+  );
   if (!BASE64URL.test(text) || text.length > 200) throw invalid;
   const decoded = Buffer.from(text, 'base64url').toString('utf8');
   const id = decoded.slice(2);

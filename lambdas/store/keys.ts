@@ -170,3 +170,24 @@ export const parseChangedItemKey = (pk: string, sk: string): ChangedItemKey | un
   }
   return undefined;
 };
+
+/**
+ * A setup link, found by the SHA-256 (hex) of its code alone: the page knows no tenant before it reads
+ * this item. The only partition not starting with `T#`: `SETUP#` cannot be forged by a tenant id, and a
+ * hash names no tenant.
+ */
+export const setupLinkKey = (codeSha256: string): TableKey => ({ pk: `SETUP#${codeSha256}`, sk: 'LINK' });
+
+/** The tenant's setup links (one pointer item per link, sk = the code's SHA-256), for `list` and ending. */
+export const setupLinkIndexPartition = (tenantId: string): string => `${tenantPrefix(tenantId)}#SETUP`;
+
+export const setupLinkIndexKey = (tenantId: string, codeSha256: string): TableKey => ({
+  pk: setupLinkIndexPartition(tenantId),
+  sk: codeSha256,
+});
+
+/** What the setup page's connection panel shows: last seen, provider, Test Connection. One item. */
+export const tenantStatusKey = (tenantId: string): TableKey => ({ pk: tenantPrefix(tenantId), sk: 'STATUS' });
+
+/** The errors answered to the tenant's provider, newest last by sort key `<ISO time>#<request id>`. */
+export const answeredErrorPartition = (tenantId: string): string => `${tenantPrefix(tenantId)}#ERRORS`;

@@ -10,6 +10,7 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -21,6 +22,7 @@ import {
   buildTenantReport,
   createTenant,
   depsFor,
+  setupLinkCommand,
   formatTenantReport,
   listTenants,
   main,
@@ -34,6 +36,9 @@ import { FileTokenStore } from '../../lambdas/auth/file-token-store';
 import { SecretsManagerTokenStore } from '../../lambdas/auth/secrets-manager-token-store';
 import { verifyToken } from '../../lambdas/auth/tokens';
 import type { ScimResource } from '../../lambdas/scim/resource';
+import { hashSetupCode } from '../../lambdas/setup/links';
+import { setupLinkIndexPartition, setupLinkKey } from '../../lambdas/store/keys';
+import { DynamoDbSetupLinks } from '../../lambdas/store/setup-links';
 import { createTestTable } from './store/table';
 import type { TestTable } from './store/table';
 
@@ -62,6 +67,7 @@ beforeEach(async () => {
   deps = {
     tokenStore: new FileTokenStore(join(directory, 'tenants')),
     tenants: table.repository(),
+    setupLinks: new DynamoDbSetupLinks({ client: table.documentClient, tableName: table.tableName }),
     apiBaseUrl: 'https://scim.example.com/',
     now: () => clock,
     print: (line) => output.push(line),
@@ -72,12 +78,19 @@ afterEach(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
+/** The old way (--print-token): the token printed at once. */
+const createWithToken = async (cliDeps: CliDeps, tenantId: string) => {
+  const created = await createTenant(cliDeps, tenantId, { printToken: true });
+  if (created.token === undefined || created.tokenId === undefined) throw new Error('no token printed');
+  return { ...created, token: created.token, tokenId: created.tokenId };
+};
+
 const uniqueTenant = (name: string) => `${name}-${Math.random().toString(36).slice(2, 8)}`;
 
 describe('create', () => {
   it('prints the Tenant URL and a working token once, stores only the hash, writes the metadata item', async () => {
     const tenantId = uniqueTenant('acme');
-    const created = await createTenant(deps, tenantId);
+    const created = await createWithToken(deps, tenantId);
 
     expect(created.tenantUrl).toBe(`https://scim.example.com/tenants/${tenantId}/scim/v2`);
     expect(created.token).toMatch(/^scim_[A-Za-z0-9_-]{43}$/);
@@ -94,29 +107,132 @@ describe('create', () => {
 
   it('refuses an existing tenant and keeps its token', async () => {
     const tenantId = uniqueTenant('acme');
-    const first = await createTenant(deps, tenantId);
-    await expect(createTenant(deps, tenantId)).rejects.toThrow(CliError);
+    const first = await createWithToken(deps, tenantId);
+    await expect(createWithToken(deps, tenantId)).rejects.toThrow(CliError);
     const record = await deps.tokenStore.getTenantTokens(tenantId);
     expect(record && verifyToken(first.token, record, T0)).toBe(first.tokenId);
   });
 
   it('without a table, creates the token and warns that no metadata was written', async () => {
     const withoutTable: CliDeps = { ...deps, tenants: undefined };
-    const created = await createTenant(withoutTable, uniqueTenant('solo'));
+    const created = await createWithToken(withoutTable, uniqueTenant('solo'));
     expect(created.token).toMatch(/^scim_/);
     expect(warnings).toEqual([expect.stringContaining('metadata item was not written')]);
   });
 
   it('needs an API base URL', async () => {
     const withoutUrl: CliDeps = { ...deps, apiBaseUrl: undefined };
-    await expect(createTenant(withoutUrl, uniqueTenant('acme'))).rejects.toThrow('--base-url');
+    await expect(createWithToken(withoutUrl, uniqueTenant('acme'))).rejects.toThrow('--base-url');
+  });
+});
+
+const codeOf = (link: string | undefined): string => {
+  const code = /\/setup\/([\w-]{43})$/.exec(link ?? '')?.[1];
+  if (code === undefined) throw new Error(`not a setup link: ${link}`);
+  return code;
+};
+
+describe('setup links', () => {
+  const linksOf = (tenantId: string) =>
+    new DynamoDbSetupLinks({ client: table.documentClient, tableName: table.tableName }).list(tenantId);
+
+  it('create prints the Tenant URL and a setup link, no token; the record starts empty; only the hash is stored', async () => {
+    const tenantId = uniqueTenant('acme');
+    const created = await createTenant(deps, tenantId, { displayName: 'Acme Corp' });
+
+    expect(created.token).toBeUndefined();
+    expect(created.setupLink).toMatch(/^https:\/\/scim\.example\.com\/setup\/[\w-]{43}$/);
+    expect(output).toContain(`Setup link:   ${created.setupLink}`);
+    expect(output.some((line) => line.startsWith('Secret Token'))).toBe(false);
+    expect((await deps.tokenStore.getTenantTokens(tenantId))?.tokens).toEqual([]);
+    expect(await table.repository().getTenant(tenantId)).toEqual({
+      tenantId,
+      createdAt: T0.toISOString(),
+      displayName: 'Acme Corp',
+    });
+
+    const code = codeOf(created.setupLink);
+    const { Item } = await table.documentClient.send(
+      new GetCommand({
+        TableName: table.tableName,
+        Key: setupLinkKey(hashSetupCode(code)),
+      }),
+    );
+    expect(Item).toMatchObject({
+      tenantId,
+      createdAt: T0.toISOString(),
+      expiresAt: hoursAfter(7 * 24).toISOString(),
+      ttl: Math.ceil(hoursAfter(7 * 24).getTime() / 1000),
+      revealAttempts: 0,
+    });
+    expect(JSON.stringify(Item)).not.toContain(code);
+  });
+
+  it('setup-link issues a new link and ends the older ones; --revoke ends them all', async () => {
+    const tenantId = uniqueTenant('acme');
+    const first = codeOf((await createTenant(deps, tenantId)).setupLink);
+    clock = hoursAfter(1);
+    const second = codeOf(await setupLinkCommand(deps, tenantId, { expiresInDays: 2 }));
+
+    expect(output.at(-1)).toContain('1 older link(s)');
+    expect((await linksOf(tenantId)).map((link) => link.codeSha256)).toEqual([hashSetupCode(second)]);
+    expect((await linksOf(tenantId))[0]?.expiresAt).toBe(hoursAfter(49).toISOString());
+    const gone = await table.documentClient.send(
+      new GetCommand({
+        TableName: table.tableName,
+        Key: setupLinkKey(hashSetupCode(first)),
+      }),
+    );
+    expect(gone.Item).toBeUndefined();
+
+    await setupLinkCommand(deps, tenantId, { revoke: true });
+    expect(await linksOf(tenantId)).toEqual([]);
+    const pointers = await table.documentClient.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': setupLinkIndexPartition(tenantId) },
+      }),
+    );
+    expect(pointers.Items).toEqual([]);
+  });
+
+  it('list shows each link: created, expiry, revealed or not; never a code or its hash', async () => {
+    const tenantId = uniqueTenant('acme');
+    const code = codeOf((await createTenant(deps, tenantId)).setupLink);
+    output.length = 0;
+    await listTenants(deps);
+    const text = output.join('\n');
+    expect(text).toContain(
+      `  setup link  created ${T0.toISOString()}  expires ${hoursAfter(168).toISOString()}  not revealed`,
+    );
+    expect(text).not.toContain(code);
+    expect(text).not.toContain(hashSetupCode(code));
+
+    clock = hoursAfter(169);
+    output.length = 0;
+    const listings = await listTenants(deps);
+    expect(listings[0]?.setupLinks).toEqual([
+      { createdAt: T0.toISOString(), expiresAt: hoursAfter(168).toISOString(), state: 'expired' },
+    ]);
+    expect(output.join('\n')).toContain('expired, not revealed');
+  });
+
+  it('an unknown tenant, or no table -> CliError, nothing written', async () => {
+    const tenantId = uniqueTenant('nobody');
+    await expect(setupLinkCommand(deps, tenantId, { expiresInDays: 7 })).rejects.toThrow('does not exist');
+    expect(await linksOf(tenantId)).toEqual([]);
+    const withoutTable: CliDeps = { ...deps, tenants: undefined, setupLinks: undefined };
+    await expect(createTenant(withoutTable, tenantId)).rejects.toThrow('--print-token');
+    expect(await deps.tokenStore.getTenantTokens(tenantId)).toBeUndefined();
+    await expect(setupLinkCommand(withoutTable, tenantId, { revoke: true })).rejects.toThrow(CliError);
   });
 });
 
 describe('rotate and revoke', () => {
   it('rotate: old token works during the grace period, the new one always', async () => {
     const tenantId = uniqueTenant('acme');
-    const created = await createTenant(deps, tenantId);
+    const created = await createWithToken(deps, tenantId);
     clock = hoursAfter(1);
     const rotated = await rotateTenant(deps, tenantId, 24);
     expect(output.some((line) => line.includes(rotated.token))).toBe(true);
@@ -130,7 +246,7 @@ describe('rotate and revoke', () => {
 
   it('revoke --token-id removes just that token; revoke --all removes every token', async () => {
     const tenantId = uniqueTenant('acme');
-    const created = await createTenant(deps, tenantId);
+    const created = await createWithToken(deps, tenantId);
     const rotated = await rotateTenant(deps, tenantId, 24);
 
     await revokeTenantTokens(deps, tenantId, { tokenId: created.tokenId });
@@ -146,7 +262,7 @@ describe('rotate and revoke', () => {
   it('unknown tenant or token id -> CliError, nothing written', async () => {
     const tenantId = uniqueTenant('acme');
     await expect(rotateTenant(deps, tenantId, 24)).rejects.toThrow(`Tenant ${tenantId} does not exist.`);
-    await createTenant(deps, tenantId);
+    await createWithToken(deps, tenantId);
     await expect(revokeTenantTokens(deps, tenantId, { tokenId: 'tok_nope' })).rejects.toThrow(CliError);
     expect((await deps.tokenStore.getTenantTokens(tenantId))?.tokens).toHaveLength(1);
   });
@@ -156,8 +272,8 @@ describe('list', () => {
   it('shows tenants and token ids, dates and expiry, never hashes', async () => {
     const a = uniqueTenant('alpha');
     const b = uniqueTenant('beta');
-    await createTenant(deps, a);
-    await createTenant(deps, b);
+    await createWithToken(deps, a);
+    await createWithToken(deps, b);
     await rotateTenant(deps, b, 2);
     output.length = 0;
 
@@ -188,7 +304,7 @@ const user = (userName: string, extra: Record<string, unknown>) => ({
 describe('report', () => {
   it('counts missing fields among active users and lists incomplete users by id only', async () => {
     const tenantId = uniqueTenant('report');
-    await createTenant(deps, tenantId);
+    await createWithToken(deps, tenantId);
     const repository = table.repository();
     const complete = await repository.createUser(
       tenantId,
@@ -209,7 +325,7 @@ describe('report', () => {
     await repository.createUser(tenantId, user('gone@example.com', { active: false }));
     // Another tenant's users never show up.
     const other = uniqueTenant('other');
-    await createTenant(deps, other);
+    await createWithToken(deps, other);
     await repository.createUser(other, user('x@example.com', {}));
     output.length = 0;
 
@@ -229,7 +345,7 @@ describe('report', () => {
 
   it('--json prints the report as JSON', async () => {
     const tenantId = uniqueTenant('report');
-    await createTenant(deps, tenantId);
+    await createWithToken(deps, tenantId);
     output.length = 0;
     const report = await reportTenant(deps, tenantId, true);
     expect(JSON.parse(output.join('\n'))).toEqual(JSON.parse(JSON.stringify(report)));
@@ -292,7 +408,7 @@ describe('stage target: Secrets Manager', () => {
       tokenStore: new SecretsManagerTokenStore(new SecretsManagerClient({}), 'scim/prod/tenants/'),
     };
     const tenantId = uniqueTenant('acme');
-    const created = await createTenant(stageDeps, tenantId);
+    const created = await createWithToken(stageDeps, tenantId);
     const input = secretsManager.commandCalls(CreateSecretCommand)[0]?.args[0].input;
     expect(input?.Name).toBe(`scim/prod/tenants/${tenantId}`);
     expect(input?.SecretString).not.toContain(created.token);
@@ -303,7 +419,7 @@ describe('stage target: Secrets Manager', () => {
   it('rotate puts a new secret version', async () => {
     const tenantId = uniqueTenant('acme');
     const fileStore = deps.tokenStore;
-    await createTenant(deps, tenantId);
+    await createWithToken(deps, tenantId);
     const existing = await fileStore.getTenantTokens(tenantId);
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(existing) });
     secretsManager.on(PutSecretValueCommand).resolves({});
@@ -322,7 +438,17 @@ describe('stage target: Secrets Manager', () => {
 
 describe('parseInvocation', () => {
   it.each([
-    [['create', 'acme'], { name: 'create', tenantId: 'acme' }],
+    [['create', 'acme'], { name: 'create', tenantId: 'acme', printToken: false }],
+    [
+      ['create', 'acme', '--name', ' Acme Corp ', '--print-token'],
+      { name: 'create', tenantId: 'acme', displayName: 'Acme Corp', printToken: true },
+    ],
+    [['setup-link', 'acme'], { name: 'setup-link', tenantId: 'acme', action: { expiresInDays: 7 } }],
+    [
+      ['setup-link', 'acme', '--expires-days', '1.5'],
+      { name: 'setup-link', tenantId: 'acme', action: { expiresInDays: 1.5 } },
+    ],
+    [['setup-link', 'acme', '--revoke'], { name: 'setup-link', tenantId: 'acme', action: { revoke: true } }],
     [['rotate', 'acme'], { name: 'rotate', tenantId: 'acme', graceHours: 24 }],
     [['rotate', 'acme', '--grace-hours', '0'], { name: 'rotate', tenantId: 'acme', graceHours: 0 }],
     [['revoke', 'acme', '--all'], { name: 'revoke', tenantId: 'acme', which: { all: true } }],
@@ -386,6 +512,14 @@ describe('parseInvocation', () => {
     [['list', '--local', '--stage', 'dev'], 'either --local or --stage'],
     [['list', '--stage', 'Prod!'], 'not a stage name'],
     [['create', 'acme', '--base-url', 'ftp://x'], '--base-url'],
+    [['create', 'acme', '--name', ''], '--name'],
+    [['create', 'acme', '--name', 'a\nb'], '--name'],
+    [['create', 'acme', '--name', 'x'.repeat(101)], '--name'],
+    [['setup-link', 'acme', '--expires-days', '0'], '--expires-days'],
+    [['setup-link', 'acme', '--expires-days', '91'], '--expires-days'],
+    [['setup-link', 'acme', '--expires-days', 'soon'], '--expires-days'],
+    [['setup-link', 'acme', '--revoke', '--expires-days', '2'], 'not both'],
+    [['setup-link'], 'needs a tenant id'],
   ])('%j -> CliError mentioning %s', (argv, fragment) => {
     expect(() => parseInvocation(argv)).toThrow(CliError);
     expect(() => parseInvocation(argv)).toThrow(fragment);
@@ -419,7 +553,10 @@ describe('main', () => {
     const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const tenantId = uniqueTenant('offline');
-      expect(await main(['create', tenantId, '--data-dir', directory], {})).toBe(0);
+      // A setup link needs the table: without --print-token nothing is written, exit 1.
+      expect(await main(['create', tenantId, '--data-dir', directory], {})).toBe(1);
+      expect(await new FileTokenStore(join(directory, 'tenants')).getTenantTokens(tenantId)).toBeUndefined();
+      expect(await main(['create', tenantId, '--data-dir', directory, '--print-token'], {})).toBe(0);
       expect(logged).toContain(`Tenant URL:   http://localhost:9321/tenants/${tenantId}/scim/v2`);
       const token = /^Secret Token: (\S+)$/.exec(
         logged.find((line) => line.startsWith('Secret Token:')) ?? '',
@@ -429,7 +566,7 @@ describe('main', () => {
         /^tok_/,
       );
       expect(warned).toEqual([expect.stringContaining('metadata item was not written')]);
-      expect(error).not.toHaveBeenCalled();
+      expect(error).toHaveBeenCalledTimes(1);
     } finally {
       log.mockRestore();
       warn.mockRestore();
@@ -445,6 +582,7 @@ describe('main', () => {
         findUsers: () => Promise.reject(new Error('unused')),
       },
     };
+    await expect(createWithToken(failing, uniqueTenant('strict'))).rejects.toThrow('down');
     await expect(createTenant(failing, uniqueTenant('strict'))).rejects.toThrow('down');
   });
 
@@ -461,6 +599,10 @@ describe('main', () => {
       const tenantId = uniqueTenant('main');
       expect(await main(['create', tenantId, '--data-dir', directory], {})).toBe(0);
       expect(logged).toContain(`Tenant URL:   http://localhost:8080/tenants/${tenantId}/scim/v2`);
+      expect(logged).toContainEqual(
+        expect.stringMatching(/^Setup link: {3}http:\/\/localhost:8080\/setup\/[\w-]{43}$/),
+      );
+      expect(logged.some((line) => line.startsWith('Secret Token'))).toBe(false);
       expect(await table.repository().getTenant(tenantId)).toMatchObject({ tenantId });
       expect(await main(['create', tenantId, '--data-dir', directory], {})).toBe(2);
       expect(await main(['create', 'BAD', '--data-dir', directory], {})).toBe(2);

@@ -76,8 +76,13 @@ export const USER_CORE_SCHEMA: SchemaDefinition = {
     }),
     addressesAttribute,
     groupsAttribute,
-    multiValuedWithType('entitlements'),
-    multiValuedWithType('roles'),
-    multiValuedWithType('x509Certificates', { valueType: 'binary' }),
+    // RFC 7643 names no vocabulary for these types; canonicalValues only suggest (other values are kept,
+    // a case-insensitive match takes the canonical spelling). Entra sends app roles with the first roles type.
+    multiValuedWithType('entitlements', { typeCanonicalValues: ['license', 'permission', 'other'] }),
+    multiValuedWithType('roles', { typeCanonicalValues: ['WindowsAzureActiveDirectoryRole', 'other'] }),
+    multiValuedWithType('x509Certificates', {
+      valueType: 'binary',
+      typeCanonicalValues: ['work', 'home', 'other'],
+    }),
   ],
 };

@@ -116,6 +116,18 @@ describe('normaliseValue: accepted forms', () => {
       [{ value: '555-1', type: 'satellite' }],
     ],
     [
+      "Entra's app role type takes its canonical spelling; another role type is kept",
+      roles,
+      [
+        { value: 'Admin', type: 'windowsazureactivedirectoryrole', primary: true },
+        { value: 'Reader', type: 'custom' },
+      ],
+      [
+        { value: 'Admin', type: 'WindowsAzureActiveDirectoryRole', primary: true },
+        { value: 'Reader', type: 'custom' },
+      ],
+    ],
+    [
       'a work address',
       addresses,
       [{ type: 'work', locality: 'Hollywood', country: 'USA', postalCode: 91608 }],

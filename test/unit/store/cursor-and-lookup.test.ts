@@ -15,14 +15,14 @@ describe('cursors (RFC 9865)', () => {
   });
 
   it.each(['!!', 'YTpub3RhbmlkCg', Buffer.from(`z:${ID}`).toString('base64url'), 'a'.repeat(300)])(
-    'refuses cursor %p with 400 invalidValue',
+    'refuses cursor %p with 400 invalidCursor (RFC 9865)',
     (text) => {
       try {
         decodeCursor(text);
         throw new Error('expected an error');
       } catch (error) {
         expect(error).toBeInstanceOf(ScimError);
-        expect([(error as ScimError).status, (error as ScimError).scimType]).toEqual([400, 'invalidValue']);
+        expect([(error as ScimError).status, (error as ScimError).scimType]).toEqual([400, 'invalidCursor']);
       }
     },
   );

@@ -194,6 +194,24 @@ describe('schema data: characteristics from RFC 7643 §3.1, §4 and §8.7.1', ()
     ['roles', USER_SCHEMA, 'roles', { type: 'complex', multiValued: true }],
     ['x509Certificates.value', USER_SCHEMA, 'x509Certificates.value', { type: 'binary' }],
     [
+      'entitlements.type',
+      USER_SCHEMA,
+      'entitlements.type',
+      { canonicalValues: ['license', 'permission', 'other'] },
+    ],
+    [
+      'roles.type',
+      USER_SCHEMA,
+      'roles.type',
+      { canonicalValues: ['WindowsAzureActiveDirectoryRole', 'other'] },
+    ],
+    [
+      'x509Certificates.type',
+      USER_SCHEMA,
+      'x509Certificates.type',
+      { canonicalValues: ['work', 'home', 'other'] },
+    ],
+    [
       'displayName (group)',
       GROUP_SCHEMA,
       'displayName',
