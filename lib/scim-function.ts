@@ -47,6 +47,8 @@ export interface ScimFunctionProps {
   readonly projectRoot: string;
   readonly environment: Record<string, string>;
   readonly logLevel: StageConfig['logLevel'];
+  /** The stage's reserved concurrency for this function (cdk.json). */
+  readonly reservedConcurrency: number;
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
 }
@@ -88,6 +90,7 @@ export class ScimFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: LAMBDA_MEMORY_MB,
       timeout: LAMBDA_TIMEOUT,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,

@@ -249,6 +249,16 @@ describe.each([
       );
     });
 
+    it.each(SCIM_FUNCTION_NAMES)('%s: reserves the concurrency cdk.json gives it for the stage', (name) => {
+      const { stack, template } = synthesised();
+      const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId(stack, name)];
+      const settings = cdkJsonStages()[stageName] as {
+        reservedConcurrency: Record<ScimFunctionName, number>;
+      };
+      expect(settings.reservedConcurrency[name]).toBeGreaterThan(0);
+      expect(fn?.Properties?.ReservedConcurrentExecutions).toBe(settings.reservedConcurrency[name]);
+    });
+
     it.each(SCIM_FUNCTION_NAMES)('%s: configured through the env var contract', (name) => {
       const { stack, template } = synthesised();
       const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId(stack, name)];
