@@ -16,7 +16,7 @@ import {
 } from '../../lambdas/store/dynamodb-local';
 import { DynamoDbScimRepository } from '../../lambdas/store/dynamodb-repository';
 import { mapLimit } from '../../lambdas/store/dynamodb-store';
-import type { MemberEntry } from '../../lambdas/store/repository';
+import type { MemberEntry } from '../../lambdas/scim/patch';
 import type { BenchReporter } from './report';
 
 interface Meter {
