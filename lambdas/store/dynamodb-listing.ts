@@ -4,7 +4,7 @@
  * differs per resource (its schema, how the membership attribute a filter tests is read) comes in a
  * ListingSpec, so that the user repository carries no group code and the other way round.
  */
-import { ScimError } from '../scim/errors';
+import { isScimError, ScimError } from '../scim/errors';
 import { compileFilter } from '../scim/filter/evaluate';
 import type { Filter } from '../scim/filter/ast';
 import type { ScimResource } from '../scim/resource';
@@ -293,6 +293,21 @@ async function lookup(
   return resourcesOf(await store.batchGet(valid.map((id) => resourceKey(tenantId, type, id))));
 }
 
+/**
+ * A lookup key for a filter value. A value too long for any key (keys.ts) can be held by no stored
+ * resource: the filter is what is wrong, not something to store.
+ */
+const filterLookupKey = (attribute: string, build: () => TableKey): TableKey => {
+  try {
+    return build();
+  } catch (error) {
+    if (!isScimError(error) || error.scimType !== 'invalidValue') throw error;
+    throw ScimError.invalidFilter(
+      `The filter compares ${attribute} with a value longer than any stored ${attribute} can be.`,
+    );
+  }
+};
+
 async function lookupIds(
   store: DynamoDbStore,
   tenantId: string,
@@ -304,7 +319,9 @@ async function lookupIds(
     case 'id':
       return [plan.value];
     case 'unique': {
-      const item = await store.getItem(uniqueKey(tenantId, type, plan.attribute, plan.value));
+      const item = await store.getItem(
+        filterLookupKey(plan.attribute, () => uniqueKey(tenantId, type, plan.attribute, plan.value)),
+      );
       return typeof item?.id === 'string' ? [item.id] : [];
     }
     case 'externalId': {
