@@ -226,6 +226,7 @@ export class ScimStack extends Stack {
           ? { ...commonEnvironment, TABLE_NAME: this.table.tableName }
           : commonEnvironment,
         logLevel: config.logLevel,
+        reservedConcurrency: config.reservedConcurrency[name],
         logRetention,
         logRemovalPolicy: removalPolicy,
       });

@@ -46,6 +46,15 @@ const stageSettingsSchema = z.strictObject({
     rateLimit: z.number().positive(),
     burstLimit: z.number().int().positive(),
   }),
+  /**
+   * Concurrent executions reserved for each function: a backend brown-out (every request waiting for its
+   * time limit) cannot take the account's whole concurrency, and one function cannot starve another.
+   */
+  reservedConcurrency: z.strictObject({
+    users: z.number().int().min(1),
+    groups: z.number().int().min(1),
+    discovery: z.number().int().min(1),
+  }),
   logRetentionDays: z.number().refine((days) => VALID_RETENTION_DAYS.includes(days), {
     message: `must be one of CloudWatch Logs' retention periods: ${VALID_RETENTION_DAYS.join(', ')}`,
   }),

@@ -249,6 +249,16 @@ describe.each([
       );
     });
 
+    it.each(SCIM_FUNCTION_NAMES)('%s: reserves the concurrency cdk.json gives it for the stage', (name) => {
+      const { stack, template } = synthesised();
+      const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId(stack, name)];
+      const settings = cdkJsonStages()[stageName] as {
+        reservedConcurrency: Record<ScimFunctionName, number>;
+      };
+      expect(settings.reservedConcurrency[name]).toBeGreaterThan(0);
+      expect(fn?.Properties?.ReservedConcurrentExecutions).toBe(settings.reservedConcurrency[name]);
+    });
+
     it.each(SCIM_FUNCTION_NAMES)('%s: configured through the env var contract', (name) => {
       const { stack, template } = synthesised();
       const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId(stack, name)];
@@ -260,8 +270,9 @@ describe.each([
         LOG_LEVEL: settings.logLevel,
         STAGE: stageName,
         POWERTOOLS_SERVICE_NAME: 'serverless-scim',
-        NODE_OPTIONS: '--enable-source-maps',
       });
+      // Source maps are not read at run time (every cold start would parse the map): see symbolicate.
+      expect(variables.NODE_OPTIONS).toBeUndefined();
       const tableId = logicalIdOf(stack, stack.table);
       if (name === 'discovery') {
         expect(variables.TABLE_NAME).toBeUndefined();
