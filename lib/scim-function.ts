@@ -40,7 +40,11 @@ const APPLICATION_LOG_LEVEL: Record<StageConfig['logLevel'], ApplicationLogLevel
 };
 
 export interface ScimFunctionProps {
-  readonly name: ScimFunctionName;
+  readonly name: ScimFunctionName | 'events';
+  /** Default `SCIM <name> endpoint`. */
+  readonly description?: string;
+  /** Default LAMBDA_TIMEOUT (sized for the HTTP API). */
+  readonly timeout?: Duration;
   /** The TypeScript entry file exporting `handler`. */
   readonly entry: string;
   /** Folder holding package.json and package-lock.json; esbuild resolves modules from here. */
@@ -79,7 +83,7 @@ export class ScimFunction extends Construct {
     );
 
     this.function = new NodejsFunction(this, 'Function', {
-      description: `SCIM ${props.name} endpoint`,
+      description: props.description ?? `SCIM ${props.name} endpoint`,
       entry: props.entry,
       handler: 'handler',
       projectRoot: props.projectRoot,
@@ -87,7 +91,7 @@ export class ScimFunction extends Construct {
       runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: LAMBDA_MEMORY_MB,
-      timeout: LAMBDA_TIMEOUT,
+      timeout: props.timeout ?? LAMBDA_TIMEOUT,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SCIM_FUNCTION_NAMES, type ScimFunctionName } from '../../lib/routes';
 import { DEFAULT_HANDLER_ENTRIES } from '../../lib/scim-stack';
-import { HANDLER_BUNDLES, MAX_ADDED_OVER_SDK, bundleBytes } from '../bench/handler-bundles';
+import { EVENTS_BUNDLE, HANDLER_BUNDLES, MAX_ADDED_OVER_SDK, bundleBytes } from '../bench/handler-bundles';
 import { type Synthesised, logicalIdOf, resourcesOfType, synthStage } from './synth';
 
 let outdir: string;
@@ -126,6 +126,64 @@ describe.each(SCIM_FUNCTION_NAMES)('%s bundle', (name) => {
       {
         cwd: assetDirectory(name),
         env: { PATH: process.env.PATH ?? '', ...runtimeEnvironment(name) },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    expect(output).toBe('function');
+  });
+});
+
+describe('events bundle', () => {
+  const properties = (): Record<string, unknown> => {
+    const { stack, template } = synthesised;
+    const id = logicalIdOf(stack, stack.events.publisher.function);
+    const found = resourcesOfType(template, 'AWS::Lambda::Function')[id]?.Properties;
+    if (found === undefined) throw new Error(`no function ${id}`);
+    return found;
+  };
+  const directory = (): string =>
+    path.join(outdir, `asset.${(properties().Code as { S3Key: string }).S3Key.replace(/\.zip$/, '')}`);
+
+  it('carries the publisher and the profile normalisation, and no SCIM request path or Secrets Manager', () => {
+    const sourceMap = JSON.parse(fs.readFileSync(path.join(directory(), 'index.js.map'), 'utf8')) as {
+      sources: string[];
+    };
+    const carries = (module: string): boolean => sourceMap.sources.some((source) => source.endsWith(module));
+    expect(
+      ['lambdas/events.ts', 'lambdas/events/change-events.ts', 'lambdas/scim/profile.ts'].map(carries),
+    ).toEqual([true, true, true]);
+    expect(
+      ['lambdas/http/router.ts', 'lambdas/store/dynamodb-store.ts', 'lambdas/auth/tokens.ts'].map(carries),
+    ).toEqual([false, false, false]);
+    expect(fs.readFileSync(path.join(directory(), 'index.js'), 'utf8').includes('SecretsManagerClient')).toBe(
+      false,
+    );
+  });
+
+  it('adds under 20% to a bundle of only the EventBridge client and the SDK codec', async () => {
+    const floorBytes = await bundleBytes(path.join(outdir, 'events-sdk-only.js'), {
+      contents: EVENTS_BUNDLE.sdkOnly,
+    });
+    const deployed = fs.readFileSync(path.join(directory(), 'index.js'), 'utf8');
+    const deployedBytes = Buffer.byteLength(deployed.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+    expect(deployedBytes / floorBytes - 1).toBeLessThan(MAX_ADDED_OVER_SDK);
+  }, 30_000);
+
+  it('loads and exports handler given the environment the template sets', () => {
+    const variables = (properties().Environment as { Variables: Record<string, unknown> }).Variables;
+    const env = Object.fromEntries(
+      Object.entries(variables).map(([key, value]) => [
+        key,
+        typeof value === 'string' ? value : key === 'EVENT_BUS_NAME' ? 'serverless-scim-dev' : 'unresolved',
+      ]),
+    );
+    const output = execFileSync(
+      process.execPath,
+      ['-e', "process.stdout.write(typeof require('./index.js').handler)"],
+      {
+        cwd: directory(),
+        env: { PATH: process.env.PATH ?? '', ...env },
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { PRODUCTION_STAGE, StageConfigError, resolveStageConfig } from '../../lib/stage-config';
+import {
+  DEFAULT_EVENT_ARCHIVE_RETENTION_DAYS,
+  PRODUCTION_STAGE,
+  StageConfigError,
+  resolveStageConfig,
+} from '../../lib/stage-config';
 import { cdkJsonStages } from './synth';
 
 const validSettings = {
@@ -43,7 +48,20 @@ describe('resolveStageConfig', () => {
       ...validSettings,
       stageName: 'staging',
       tenantSecretPrefix: 'scim/staging/tenants/',
+      eventArchiveRetentionDays: DEFAULT_EVENT_ARCHIVE_RETENTION_DAYS,
+      platformEventQueue: true,
     });
+  });
+
+  it('takes the event archive retention and the platform queue switch from the stage', () => {
+    const config = resolveWith(
+      { ...validSettings, eventArchiveRetentionDays: 90, platformEventQueue: false },
+      'staging',
+    );
+    expect([config.eventArchiveRetentionDays, config.platformEventQueue]).toEqual([90, false]);
+    expect(() => resolveWith({ ...validSettings, eventArchiveRetentionDays: -1 }, 'staging')).toThrow(
+      /eventArchiveRetentionDays/,
+    );
   });
 
   it('keeps an explicit secret prefix and custom domain', () => {
