@@ -14,7 +14,7 @@ import {
 } from '../../../lambdas/auth/token-store-factory';
 import type { TokenStore } from '../../../lambdas/auth/token-store';
 import { newTenantRecord } from '../../../lambdas/auth/tokens';
-import { worstCaseMs } from '../../../lambdas/client-limits';
+import { type ClientLimits, worstCaseMs } from '../../../lambdas/client-limits';
 import {
   DYNAMODB_CLIENT_LIMITS,
   createDocumentClient,
@@ -50,6 +50,20 @@ async function timeGet(handler: ReturnType<typeof createUsersHandler>, path: str
   return { result: parseResult(result), elapsedMs: performance.now() - started };
 }
 
+/** The GET answers 503 + Retry-After after every attempt of `limits` timed out, within its worst case. */
+async function expectUnavailableWithin(
+  handler: ReturnType<typeof createUsersHandler>,
+  path: string,
+  limits: ClientLimits,
+) {
+  const { result, elapsedMs } = await timeGet(handler, path);
+  expect(result.status).toBe(503);
+  expect(result.headers['retry-after']).toBe('30');
+  expect(hole?.connections()).toBe(limits.maxAttempts);
+  expect(elapsedMs).toBeGreaterThanOrEqual(limits.maxAttempts * limits.requestTimeoutMs - 50);
+  expect(elapsedMs).toBeLessThan(worstCaseMs(limits));
+}
+
 describe('a backend that accepts and never answers', () => {
   it('Secrets Manager: 503 + Retry-After within its budget, after its 2 attempts', async () => {
     hole = await startBlackHole();
@@ -63,14 +77,7 @@ describe('a backend that accepts and never answers', () => {
       }),
       logger,
     });
-    const { result, elapsedMs } = await timeGet(handler, '/tenants/acme/scim/v2/Users');
-    expect(result.status).toBe(503);
-    expect(result.headers['retry-after']).toBe('30');
-    expect(hole.connections()).toBe(SECRETS_MANAGER_CLIENT_LIMITS.maxAttempts);
-    expect(elapsedMs).toBeGreaterThanOrEqual(
-      SECRETS_MANAGER_CLIENT_LIMITS.maxAttempts * SECRETS_MANAGER_CLIENT_LIMITS.requestTimeoutMs - 50,
-    );
-    expect(elapsedMs).toBeLessThan(worstCaseMs(SECRETS_MANAGER_CLIENT_LIMITS));
+    await expectUnavailableWithin(handler, '/tenants/acme/scim/v2/Users', SECRETS_MANAGER_CLIENT_LIMITS);
   }, 20_000);
 
   it('DynamoDB: 503 + Retry-After within its budget, after its 2 attempts', async () => {
@@ -83,13 +90,10 @@ describe('a backend that accepts and never answers', () => {
       }),
       logger,
     });
-    const { result, elapsedMs } = await timeGet(handler, `/tenants/acme/scim/v2/Users/${randomUUID()}`);
-    expect(result.status).toBe(503);
-    expect(result.headers['retry-after']).toBe('30');
-    expect(hole.connections()).toBe(DYNAMODB_CLIENT_LIMITS.maxAttempts);
-    expect(elapsedMs).toBeGreaterThanOrEqual(
-      DYNAMODB_CLIENT_LIMITS.maxAttempts * DYNAMODB_CLIENT_LIMITS.requestTimeoutMs - 50,
+    await expectUnavailableWithin(
+      handler,
+      `/tenants/acme/scim/v2/Users/${randomUUID()}`,
+      DYNAMODB_CLIENT_LIMITS,
     );
-    expect(elapsedMs).toBeLessThan(worstCaseMs(DYNAMODB_CLIENT_LIMITS));
   }, 20_000);
 });
