@@ -10,12 +10,14 @@
  *   POWERTOOLS_SERVICE_NAME   default "serverless-scim"
  *   DYNAMODB_ENDPOINT         optional http(s) URL, e.g. DynamoDB Local
  *   EVENT_BUS_NAME            required by the events handler (loadEventsConfig): the bus it puts to
- *   USERS_FUNCTION_NAME,      required by the catch-all (discovery) Lambda (loadCatchAllConfig): the
- *   GROUPS_FUNCTION_NAME      Lambdas it hands other-cased or slashed resource paths to
+ *   <FUNCTION>_FUNCTION_NAME  required by the catch-all (discovery) Lambda (loadCatchAllConfig), one per
+ *                             resource type (USERS_, GROUPS_): the Lambdas it hands other-cased or
+ *                             slashed resource paths to
  * An empty variable counts as unset.
  */
 import * as z from 'zod/mini';
 
+import { RESOURCE_TYPES, type ResourceFunctionName } from './scim/schema/resource-types';
 import { matches, maxLength, oneOf, rule } from './scim/zod-checks';
 import { ENGLISH_MESSAGES } from './scim/zod-english';
 
@@ -137,11 +139,10 @@ export interface Config extends BaseConfig {
 }
 
 /** The variables naming the Lambda each resource path is handed to by the catch-all Lambda. */
-export const HAND_OFF_FUNCTION_VARIABLES = {
-  users: 'USERS_FUNCTION_NAME',
-  groups: 'GROUPS_FUNCTION_NAME',
-} as const;
-export type HandOffTarget = keyof typeof HAND_OFF_FUNCTION_VARIABLES;
+export type HandOffTarget = ResourceFunctionName;
+
+/** `users` -> USERS_FUNCTION_NAME: one variable per registered resource type's Lambda. */
+export const handOffVariable = (target: HandOffTarget): string => `${target.toUpperCase()}_FUNCTION_NAME`;
 
 /** A Lambda function name (or ARN), as Lambda's Invoke accepts it. */
 const functionName = variable(
@@ -152,8 +153,7 @@ const functionName = variable(
 
 const catchAllSchema = z.object({
   ...baseShape,
-  [HAND_OFF_FUNCTION_VARIABLES.users]: functionName,
-  [HAND_OFF_FUNCTION_VARIABLES.groups]: functionName,
+  ...Object.fromEntries(RESOURCE_TYPES.map((type) => [handOffVariable(type.functionName), functionName])),
 });
 
 export interface CatchAllConfig extends BaseConfig {
@@ -208,15 +208,18 @@ export function loadEventsConfig(env: Env = process.env): EventsConfig {
   return Object.freeze({ ...toBaseConfig(parsed.data), eventBusName: parsed.data.EVENT_BUS_NAME });
 }
 
+/** The validated function name of each resource type's Lambda, by its variable. */
+const handOffFunctions = (env: Readonly<Record<string, unknown>>): Record<HandOffTarget, string> =>
+  Object.fromEntries(
+    RESOURCE_TYPES.map(({ functionName: target }) => [target, String(env[handOffVariable(target)])]),
+  ) as Record<HandOffTarget, string>;
+
 /** Configuration of the catch-all (discovery) Lambda: the functions it hands resource paths to. */
 export function loadCatchAllConfig(env: Env = process.env): CatchAllConfig {
   const parsed = catchAllSchema.safeParse(env, ENGLISH_MESSAGES);
   if (!parsed.success) fail(parsed.error);
   return Object.freeze({
     ...toBaseConfig(parsed.data),
-    handOffFunctions: Object.freeze({
-      users: parsed.data[HAND_OFF_FUNCTION_VARIABLES.users],
-      groups: parsed.data[HAND_OFF_FUNCTION_VARIABLES.groups],
-    }),
+    handOffFunctions: Object.freeze(handOffFunctions(parsed.data)),
   });
 }

@@ -13,15 +13,29 @@
  * So a resource path reaches its Lambda whichever of the two API Gateway picks.
  */
 import { TENANT_SCIM_PATH } from '../lambdas/paths';
+import { RESOURCE_TYPES, type ResourceFunctionName } from '../lambdas/scim/schema/resource-types';
 
-/** One Lambda each, in the order the stack creates them. */
-export const SCIM_FUNCTION_NAMES = ['users', 'groups', 'discovery'] as const;
+/** One Lambda per registered resource type, then the catch-all, in the order the stack creates them. */
+export const SCIM_FUNCTION_NAMES = [...RESOURCE_TYPES.map((type) => type.functionName), 'discovery'] as const;
 export type ScimFunctionName = (typeof SCIM_FUNCTION_NAMES)[number];
+
+/** A value for each function (its entry file, construct, integration...), built by one loop. */
+export function forEachFunction<T>(
+  make: (name: ScimFunctionName) => T,
+): Readonly<Record<ScimFunctionName, T>> {
+  return Object.fromEntries(SCIM_FUNCTION_NAMES.map((name) => [name, make(name)])) as Record<
+    ScimFunctionName,
+    T
+  >;
+}
+
+/** `users` -> `Users`: the stem of the function's CDK construct ids (`UsersHandler`, `UsersIntegration`). */
+export const constructStem = (name: ScimFunctionName): string => name.charAt(0).toUpperCase() + name.slice(1);
 
 /** The Lambda behind `$default`: discovery, 404s, and the hand-off of non-canonical resource paths. */
 export const CATCH_ALL_FUNCTION = 'discovery' satisfies ScimFunctionName;
 /** The Lambdas that own a resource (and take the catch-all's hand-offs). */
-export type ResourceFunctionName = Exclude<ScimFunctionName, typeof CATCH_ALL_FUNCTION>;
+export type { ResourceFunctionName };
 
 /** Entra's Tenant URL is `https://<host>/tenants/<tenantId>/scim/v2`; the template lives in lambdas/paths.ts. */
 export const TENANT_BASE_PATH = TENANT_SCIM_PATH.template;
@@ -35,14 +49,11 @@ export interface ScimRoute {
   readonly target: ScimFunctionName;
 }
 
-/** The Lambdas that own a resource, by the resource's canonical name. */
+/** The Lambdas that own a resource, by the resource's canonical name (the registry's endpoint). */
 export const RESOURCE_ENDPOINTS: readonly {
   readonly resourceName: string;
   readonly target: ResourceFunctionName;
-}[] = [
-  { resourceName: 'Users', target: 'users' },
-  { resourceName: 'Groups', target: 'groups' },
-];
+}[] = RESOURCE_TYPES.map(({ endpoint, functionName }) => ({ resourceName: endpoint, target: functionName }));
 
 /** Sub-paths registered under each resource: the collection and everything below it. */
 export const RESOURCE_SUB_PATHS: readonly string[] = ['', '/{proxy+}'];

@@ -46,7 +46,7 @@ import { FilterPattern, LogGroup, MetricFilter, type RetentionDays } from 'aws-c
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { HAND_OFF_FUNCTION_VARIABLES } from '../lambdas/config';
+import { handOffVariable } from '../lambdas/config';
 import { TABLE_DEFINITION } from '../lambdas/store/table-definition';
 import { ChangeEvents } from './events';
 import { LambdaProxyIntegration } from './lambda-integration';
@@ -57,6 +57,8 @@ import {
   type ScimFunctionName,
   RESOURCE_ENDPOINTS,
   TENANT_BASE_PATH,
+  constructStem,
+  forEachFunction,
   invokeSourceArnResource,
   scimRoutes,
 } from './routes';
@@ -69,11 +71,10 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..');
 /** The events Lambda (lib/events.ts): the table stream to the event bus. */
 export const DEFAULT_EVENTS_ENTRY = path.join(PROJECT_ROOT, 'lambdas/events.ts');
 
-export const DEFAULT_HANDLER_ENTRIES: Readonly<Record<ScimFunctionName, string>> = {
-  users: path.join(PROJECT_ROOT, 'lambdas/users.ts'),
-  groups: path.join(PROJECT_ROOT, 'lambdas/groups.ts'),
-  discovery: path.join(PROJECT_ROOT, 'lambdas/discovery.ts'),
-};
+/** Each function's entry: lambdas/<function name>.ts. */
+export const DEFAULT_HANDLER_ENTRIES: Readonly<Record<ScimFunctionName, string>> = forEachFunction((name) =>
+  path.join(PROJECT_ROOT, `lambdas/${name}.ts`),
+);
 
 /**
  * What the users and groups handlers may do on the table (and its indexes): exactly what lambdas/store
@@ -217,24 +218,21 @@ export class ScimStack extends Stack {
       POWERTOOLS_SERVICE_NAME: 'serverless-scim',
     };
     const entries = props.handlerEntries ?? DEFAULT_HANDLER_ENTRIES;
-    const makeFunction = (name: ScimFunctionName, constructId: string): ScimFunction =>
-      new ScimFunction(this, constructId, {
-        name,
-        entry: entries[name],
-        projectRoot: PROJECT_ROOT,
-        environment: usesTable(name)
-          ? { ...commonEnvironment, TABLE_NAME: this.table.tableName }
-          : commonEnvironment,
-        logLevel: config.logLevel,
-        reservedConcurrency: config.reservedConcurrency[name],
-        logRetention,
-        logRemovalPolicy: removalPolicy,
-      });
-    this.functions = {
-      users: makeFunction('users', 'UsersHandler'),
-      groups: makeFunction('groups', 'GroupsHandler'),
-      discovery: makeFunction('discovery', 'DiscoveryHandler'),
-    };
+    this.functions = forEachFunction(
+      (name): ScimFunction =>
+        new ScimFunction(this, `${constructStem(name)}Handler`, {
+          name,
+          entry: entries[name],
+          projectRoot: PROJECT_ROOT,
+          environment: usesTable(name)
+            ? { ...commonEnvironment, TABLE_NAME: this.table.tableName }
+            : commonEnvironment,
+          logLevel: config.logLevel,
+          reservedConcurrency: config.reservedConcurrency[name],
+          logRetention,
+          logRemovalPolicy: removalPolicy,
+        }),
+    );
     this.grantPermissions(config.tenantSecretPrefix);
     this.wireHandOff();
 
@@ -346,10 +344,7 @@ export class ScimStack extends Stack {
     const catchAll = this.functions[CATCH_ALL_FUNCTION];
     const targets = RESOURCE_ENDPOINTS.map(({ target }) => this.functions[target].function);
     for (const { target } of RESOURCE_ENDPOINTS) {
-      catchAll.function.addEnvironment(
-        HAND_OFF_FUNCTION_VARIABLES[target],
-        this.functions[target].function.functionName,
-      );
+      catchAll.function.addEnvironment(handOffVariable(target), this.functions[target].function.functionName);
     }
     catchAll.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -366,11 +361,10 @@ export class ScimStack extends Stack {
     logRetention: RetentionDays,
     removalPolicy: RemovalPolicy,
   ): { api: HttpApi; throttledResponses: MetricFilter } {
-    const integrations: Record<ScimFunctionName, LambdaProxyIntegration> = {
-      users: new LambdaProxyIntegration('UsersIntegration', this.functions.users.function),
-      groups: new LambdaProxyIntegration('GroupsIntegration', this.functions.groups.function),
-      discovery: new LambdaProxyIntegration('DiscoveryIntegration', this.functions.discovery.function),
-    };
+    const integrations = forEachFunction(
+      (name) =>
+        new LambdaProxyIntegration(`${constructStem(name)}Integration`, this.functions[name].function),
+    );
     const customDomain = this.customDomain;
     // No corsPreflight: SCIM clients are servers, never browsers.
     const api = new HttpApi(this, 'HttpApi', {

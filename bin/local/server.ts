@@ -16,7 +16,8 @@ import { CachedTokenStore } from '../../lambdas/auth/cached-token-store';
 import { FileTokenStore, tokenDirectory } from '../../lambdas/auth/file-token-store';
 import type { LogLevel } from '../../lambdas/config';
 import { createDiscoveryHandler } from '../../lambdas/http/discovery-handler';
-import { createDocumentClient, createGroupsHandler, createUsersHandler } from '../../lambdas/http/handlers';
+import { createDocumentClient } from '../../lambdas/http/handlers';
+import { RESOURCE_HANDLER_FACTORIES } from '../../lambdas/http/resource-handlers';
 import type { LambdaHandler } from '../../lambdas/http/node-adapter';
 import {
   RequestTooLargeError,
@@ -26,6 +27,7 @@ import {
   writeResult,
 } from '../../lambdas/http/node-adapter';
 import type { HandlerName } from '../../lambdas/http/router';
+import { CATCH_ALL_FUNCTION, forEachFunction } from '../../lib/routes';
 import { handlerForPath } from '../../lambdas/http/router';
 import { createLogger } from '../../lambdas/logger';
 import { SCIM_CONTENT_TYPE } from '../../lambdas/middleware';
@@ -133,11 +135,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const tokenStore = new CachedTokenStore(fileStore, { ttlMs: 0 });
 
     const repository = new DynamoDbScimRepository({ client, tableName });
-    const handlers: Record<HandlerName, LambdaHandler> = {
-      users: createUsersHandler({ repository, tokenStore, logger }),
-      groups: createGroupsHandler({ repository, tokenStore, logger }),
-      discovery: createDiscoveryHandler({ tokenStore, logger }),
-    };
+    // One handler per function of the deployed stack (lib/routes.ts), dispatched by the same path rule.
+    const handlers: Readonly<Record<HandlerName, LambdaHandler>> = forEachFunction((name) =>
+      name === CATCH_ALL_FUNCTION
+        ? createDiscoveryHandler({ tokenStore, logger })
+        : RESOURCE_HANDLER_FACTORIES[name]({ repository, tokenStore, logger }),
+    );
 
     const onRequest = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
       try {

@@ -14,7 +14,7 @@ import {
 import { ScimError } from '../scim/errors';
 import type { JsonObject } from '../scim/json';
 import { listResponse } from '../scim/list-response';
-import { ALL_SCHEMAS, RESOURCE_SCHEMAS } from '../scim/schema';
+import { ALL_SCHEMAS, RESOURCE_TYPES } from '../scim/schema';
 import { route } from './router';
 
 export type DiscoveryOptions = Omit<ServiceProviderConfigOptions, 'baseUrl'>;
@@ -35,12 +35,11 @@ export function discoveryRoute(options: DiscoveryOptions): ScimRoute {
       case 'ServiceProviderConfig':
         return Promise.resolve(ok(serviceProviderConfigDocument({ ...options, baseUrl })));
       case 'ResourceTypes': {
-        const types = RESOURCE_SCHEMAS.map((schema) => schema.resourceType);
         if (operation.id === undefined) {
-          return Promise.resolve(listOf(types.map((type) => resourceTypeDocument(type, baseUrl))));
+          return Promise.resolve(listOf(RESOURCE_TYPES.map((type) => resourceTypeDocument(type, baseUrl))));
         }
         const id = operation.id;
-        const type = types.find((candidate) => sameId(candidate.id, id));
+        const type = RESOURCE_TYPES.find((candidate) => sameId(candidate.name, id));
         if (type === undefined) throw ScimError.notFound(`Resource type ${id} not found.`);
         return Promise.resolve(ok(resourceTypeDocument(type, baseUrl)));
       }

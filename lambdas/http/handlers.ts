@@ -24,10 +24,10 @@ export interface ResourceHandlerDeps<R> extends ScimHandlerDeps {
 }
 
 export const createUsersHandler = (deps: ResourceHandlerDeps<UserRepository>): ScimLambdaHandler =>
-  scimHandler(resourceRoute('Users', createUserService(deps.repository), PAGE_LIMITS), deps);
+  scimHandler(resourceRoute(createUserService(deps.repository), PAGE_LIMITS), deps);
 
 export const createGroupsHandler = (deps: ResourceHandlerDeps<GroupRepository>): ScimLambdaHandler =>
-  scimHandler(resourceRoute('Groups', createGroupService(deps.repository), PAGE_LIMITS), deps);
+  scimHandler(resourceRoute(createGroupService(deps.repository), PAGE_LIMITS), deps);
 
 /**
  * Per DynamoDB call: 2 x (1 s connect + 1.5 s response) + one retry back-off (< 1 s) = 6 s at worst, so a

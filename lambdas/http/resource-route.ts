@@ -1,5 +1,5 @@
 /**
- * The route of the Users and Groups handlers: method + path -> use case -> ScimResponse.
+ * The route of a resource type's handler: method + path -> use case -> ScimResponse.
  * RFC 7644 §3.3 (POST 201 + Location), §3.4.1 (GET), §3.4.2 (list), §3.4.3 (.search), §3.5.1 (PUT),
  * §3.5.2 (PATCH: 204, or 200 with the resource when attributes/excludedAttributes are asked for), §3.6
  * (DELETE 204), §3.14 (ETag, If-Match -> 412, If-None-Match on GET by id -> 304).
@@ -12,7 +12,6 @@ import type { PageLimits } from './query';
 import { hasProjection, parseListQuery, parseProjection, parseSearchRequest } from './query';
 import type { ResourceContext } from './responses';
 import { listResultResponse, noContent, resourceResponse } from './responses';
-import type { ResourceEndpoint } from './router';
 import { route } from './router';
 
 const conditional = (request: ScimRequest): ConditionalOptions => {
@@ -25,15 +24,14 @@ const requireBody = (request: ScimRequest): unknown => {
   return request.body;
 };
 
-export function resourceRoute(
-  endpoint: ResourceEndpoint,
-  service: ResourceService,
-  limits: PageLimits,
-): ScimRoute {
+/** The route of the resource type `service` serves (its schema's descriptor names the endpoint). */
+export function resourceRoute(service: ResourceService, limits: PageLimits): ScimRoute {
+  const { endpoint } = service.schema.resourceType;
   return async (request: ScimRequest): Promise<ScimResponse> => {
     const operation = route(request.method, request.rawPath);
     // The deployed API only sends this resource's paths here; anything else is not ours to serve.
-    if (operation.resource !== endpoint) throw ScimError.notFound('No SCIM endpoint at this path.');
+    if (operation.resource === 'discovery' || operation.resource !== endpoint)
+      throw ScimError.notFound('No SCIM endpoint at this path.');
     const { tenantId } = request;
     const context = (projection: ResourceContext['projection']): ResourceContext => ({
       baseUrl: request.baseUrl,
@@ -84,10 +82,7 @@ export function resourceRoute(
           projection,
         );
         if (!hasProjection(projection)) return noContent(patched);
-        // A group comes back from PATCH without members: read it again when the projection returns them.
-        const current =
-          endpoint === 'Groups' ? await service.get(tenantId, operation.id, projection) : patched;
-        return resourceResponse(200, current, context(projection));
+        return resourceResponse(200, patched, context(projection));
       }
       case 'delete':
         await service.remove(tenantId, operation.id, conditional(request));

@@ -7,11 +7,12 @@
  * §3.10 says nothing, Entra sends `/Users` and validators `/users`), a trailing slash is tolerated, an
  * unknown path is a SCIM 404 and a wrong method a 405 with `Allow`.
  */
-import type { HandOffTarget } from '../config';
 import { TENANT_SCIM_PATH } from '../paths';
 import { ScimError } from '../scim/errors';
+import type { ResourceEndpoint, ResourceFunctionName } from '../scim/schema/resource-types';
+import { resourceTypeAtEndpoint } from '../scim/schema/resource-types';
 
-export type ResourceEndpoint = 'Users' | 'Groups';
+export type { ResourceEndpoint } from '../scim/schema/resource-types';
 export type DiscoveryEndpoint = 'ServiceProviderConfig' | 'ResourceTypes' | 'Schemas';
 
 export type RoutePath =
@@ -28,11 +29,6 @@ export type Operation =
       readonly id: string;
     }
   | { readonly resource: 'discovery'; readonly endpoint: DiscoveryEndpoint; readonly id?: string };
-
-const RESOURCE_NAMES: ReadonlyMap<string, ResourceEndpoint> = new Map([
-  ['users', 'Users'],
-  ['groups', 'Groups'],
-]);
 
 const DISCOVERY_NAMES: ReadonlyMap<string, DiscoveryEndpoint> = new Map([
   ['serviceproviderconfig', 'ServiceProviderConfig'],
@@ -69,7 +65,7 @@ export function scimSegments(rawPath: string): string[] {
 export function matchPath(rawPath: string): RoutePath {
   const [first, second, ...more] = scimSegments(rawPath);
   if (first === undefined || more.length > 0) throw notFound();
-  const resource = RESOURCE_NAMES.get(first.toLowerCase());
+  const resource = resourceTypeAtEndpoint(first)?.endpoint;
   if (resource !== undefined) {
     if (second === undefined) return { kind: 'collection', resource };
     if (second.toLowerCase() === '.search') return { kind: 'search', resource };
@@ -138,10 +134,10 @@ export function route(method: string, rawPath: string): Operation {
   }
 }
 
-export type HandlerName = HandOffTarget | 'discovery';
+export type HandlerName = ResourceFunctionName | 'discovery';
 
 /**
- * Which Lambda answers a path: Users and Groups paths (any casing, trailing slash) their handlers,
+ * Which Lambda answers a path: a resource's paths (any casing, trailing slash) its handler,
  * everything else (discovery, unknown paths, paths outside a tenant) the discovery handler, which answers
  * 404 for them. The deployed catch-all Lambda hands resource paths on by this rule (lib/routes.ts), and
  * the local server dispatches with it, so both behave alike.
@@ -153,8 +149,5 @@ export function handlerForPath(rawPath: string): HandlerName {
   } catch {
     return 'discovery';
   }
-  const resource = first === undefined ? undefined : RESOURCE_NAMES.get(first.toLowerCase());
-  if (resource === 'Users') return 'users';
-  if (resource === 'Groups') return 'groups';
-  return 'discovery';
+  return (first === undefined ? undefined : resourceTypeAtEndpoint(first)?.functionName) ?? 'discovery';
 }

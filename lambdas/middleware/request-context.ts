@@ -8,13 +8,15 @@
  */
 import type { Logger } from '../logger';
 import { TENANT_SCIM_PATH } from '../paths';
+import { RESOURCE_TYPES } from '../scim/schema/resource-types';
 import { chainState } from './chain-state';
 import type { ScimEvent, ScimMiddleware, ScimResult } from './types';
 
 const KNOWN_ENDPOINTS = new Map(
-  ['Users', 'Groups', 'ServiceProviderConfig', 'ResourceTypes', 'Schemas', 'Bulk', 'Me', '.search'].map(
-    (name) => [name.toLowerCase(), name],
-  ),
+  [
+    ...RESOURCE_TYPES.map((type) => type.endpoint),
+    ...['ServiceProviderConfig', 'ResourceTypes', 'Schemas', 'Bulk', 'Me', '.search'],
+  ].map((name) => [name.toLowerCase(), name]),
 );
 
 /**

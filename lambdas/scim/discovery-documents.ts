@@ -7,7 +7,8 @@
  */
 import type { JsonObject } from './json';
 import { attributeDescription } from './schema/descriptions';
-import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from './schema/types';
+import type { ResourceTypeDescriptor } from './schema/resource-types';
+import type { AttributeDefinition, SchemaDefinition } from './schema/types';
 import { RESOURCE_TYPE_URN, SCHEMA_URN, SERVICE_PROVIDER_CONFIG_URN } from './schema/urns';
 
 /** `https://h/tenants/t/scim/v2/` -> `https://h/tenants/t/scim/v2` */
@@ -56,18 +57,18 @@ export function schemaDocument(schema: SchemaDefinition, baseUrl: string): JsonO
 }
 
 /** One resource of `/ResourceTypes` (RFC 7643 §6). */
-export function resourceTypeDocument(resourceType: ResourceTypeDefinition, baseUrl: string): JsonObject {
+export function resourceTypeDocument(resourceType: ResourceTypeDescriptor, baseUrl: string): JsonObject {
   return {
     schemas: [RESOURCE_TYPE_URN],
-    id: resourceType.id,
+    id: resourceType.name,
     name: resourceType.name,
-    endpoint: resourceType.endpoint,
+    endpoint: `/${resourceType.endpoint}`,
     description: resourceType.description,
     schema: resourceType.schema,
     schemaExtensions: resourceType.schemaExtensions.map(({ schema, required }) => ({ schema, required })),
     meta: {
       resourceType: 'ResourceType',
-      location: `${trimTrailingSlash(baseUrl)}/ResourceTypes/${resourceType.id}`,
+      location: `${trimTrailingSlash(baseUrl)}/ResourceTypes/${resourceType.name}`,
     },
   };
 }

@@ -60,11 +60,16 @@ export function createGroupService(repository: GroupRepository): ResourceService
       return repository.replaceGroup(tenantId, id, normaliseResource(body, GROUP_SCHEMA), options);
     },
 
-    async patch(tenantId, id, body, options) {
-      return repository.updateGroup(tenantId, id, (current) => planGroupPatch(current, body, GROUP_SCHEMA), {
-        ...options,
-        memberIdsHint: memberIdsToAdd(body),
-      });
+    async patch(tenantId, id, body, options, projection) {
+      const patched = await repository.updateGroup(
+        tenantId,
+        id,
+        (current) => planGroupPatch(current, body, GROUP_SCHEMA),
+        { ...options, memberIdsHint: memberIdsToAdd(body) },
+      );
+      // The store answers a PATCH without members: read them when the projection returns them.
+      if (projection === undefined || !projectionReturns(GROUP_SCHEMA, projection, 'members')) return patched;
+      return this.get(tenantId, id, projection);
     },
 
     async remove(tenantId, id, options) {

@@ -42,8 +42,8 @@ export interface ResourceService {
     projection?: Projection,
   ): Promise<ScimResource>;
   /**
-   * PATCH with a PatchOp body. Returns the resource as stored (Groups: without members); with a
-   * `projection` that returns User `groups`, the user carries them.
+   * PATCH with a PatchOp body. Returns the resource as stored; with a `projection` that returns the
+   * computed membership attribute (User `groups`, Group `members`), the resource carries it.
    */
   patch(
     tenantId: string,

@@ -10,7 +10,8 @@ import type {
 } from '@aws-sdk/lib-dynamodb';
 import type { ResourceTypeName } from '../scim/schema/types';
 import type { IndexValues, ResourceItem } from './items';
-import type { TableKey, UniqueAttribute } from './keys';
+import type { UniqueAttribute } from '../scim/schema/resource-types';
+import type { TableKey } from './keys';
 import {
   counterKey,
   emailKey,

@@ -9,6 +9,7 @@ import { compileFilter } from '../scim/filter/evaluate';
 import type { Filter } from '../scim/filter/ast';
 import type { ScimResource } from '../scim/resource';
 import type { ResourceSchema, ResourceTypeName } from '../scim/schema/types';
+import { resourceTypeNamed } from '../scim/schema/resource-types';
 import { partitionQuery } from './commands';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { Cursor } from './cursor';
@@ -375,24 +376,32 @@ async function lookupIds(
   }
 }
 
+/** The descriptor's lookup attributes as a filter names them: `userName or emails`. */
+const lookupNames = (type: ResourceTypeName): string => {
+  const { uniqueAttribute, lookups } = resourceTypeNamed(type);
+  const names = lookups.map(({ kind, attribute }) =>
+    kind === 'memberOf' ? `${attribute}[value eq]` : attribute,
+  );
+  return [uniqueAttribute, ...names].join(' or ');
+};
+
 /** The items a filter no lookup serves may read, all partitions together. */
 function filterScanBudget(store: DynamoDbStore, type: ResourceTypeName): Budget {
   const limit = store.maxFilterScanItems;
   return new Budget(limit, () =>
     ScimError.tooMany(
-      `This filter needs more than ${limit} items to be read; filter by id, externalId, ${
-        type === 'User' ? 'userName or emails' : 'displayName or members[value eq]'
-      } eq instead.`,
+      `This filter needs more than ${limit} items to be read; filter by id, externalId, ${lookupNames(type)} eq instead.`,
     ),
   );
 }
 
 /** Drops the membership attribute added only to evaluate a filter (listings return it only when asked). */
 const withoutComputed = (type: ResourceTypeName, resource: ScimResource): ScimResource => {
-  const { members, groups, ...rest } = resource;
-  return type === 'Group'
-    ? { ...rest, ...(groups === undefined ? {} : { groups }) }
-    : { ...rest, ...(members === undefined ? {} : { members }) };
+  const computed = resourceTypeNamed(type).membershipAttribute;
+  if (!(computed in resource)) return resource;
+  const rest = { ...resource };
+  delete rest[computed];
+  return rest;
 };
 
 const cursorsFor = (

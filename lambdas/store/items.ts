@@ -7,8 +7,9 @@ import { ScimError } from '../scim/errors';
 import { isJsonObject } from '../scim/json';
 import type { JsonObject, JsonValue } from '../scim/json';
 import type { Meta, ScimResource } from '../scim/resource';
-import type { ResourceTypeName } from '../scim/schema/types';
-import type { TableKey, UniqueAttribute } from './keys';
+import type { ResourceTypeName, UniqueAttribute } from '../scim/schema/resource-types';
+import { RESOURCE_TYPES, resourceTypeNamed } from '../scim/schema/resource-types';
+import type { TableKey } from './keys';
 import { resourceKey } from './keys';
 
 export interface ResourceItem extends TableKey {
@@ -20,11 +21,12 @@ export interface ResourceItem extends TableKey {
   readonly data: string;
 }
 
-/** Attributes the store owns or computes: never taken from a request body. */
-const STORE_OWNED: Readonly<Record<ResourceTypeName, readonly string[]>> = {
-  User: ['id', 'meta', 'groups'],
-  Group: ['id', 'meta', 'members'],
-};
+/** Attributes the store owns or computes (its membership attribute): never taken from a request body. */
+const storeOwned = (type: ResourceTypeName): readonly string[] => [
+  'id',
+  'meta',
+  resourceTypeNamed(type).membershipAttribute,
+];
 
 /** At most this many distinct email values per user are indexed; more is refused, not dropped. */
 export const MAX_INDEXED_EMAILS = 10;
@@ -36,7 +38,7 @@ const withoutKeys = (object: JsonObject, names: readonly string[]): JsonObject =
 
 /** The body to store: the input minus id, meta and computed attributes. */
 export const storableBody = (type: ResourceTypeName, resource: JsonObject): JsonObject =>
-  withoutKeys(resource, STORE_OWNED[type]);
+  withoutKeys(resource, storeOwned(type));
 
 export const formatVersion = (version: number): string => `W/"${version}"`;
 
@@ -57,7 +59,7 @@ export const toItem = (
 });
 
 const isResourceTypeName = (value: unknown): value is ResourceTypeName =>
-  value === 'User' || value === 'Group';
+  RESOURCE_TYPES.some((type) => type.name === value);
 
 /** Narrows a raw DynamoDB item; a malformed one is a backend fault (503), never a crash. */
 export const asResourceItem = (raw: Record<string, unknown>): ResourceItem => {
@@ -105,8 +107,9 @@ const stringMember = (object: JsonObject, name: string): string | undefined => {
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-const emailValues = (user: JsonObject): string[] => {
-  const key = Object.keys(user).find((candidate) => candidate.toLowerCase() === 'emails');
+const emailValues = (user: JsonObject, attribute: string): string[] => {
+  const lower = attribute.toLowerCase();
+  const key = Object.keys(user).find((candidate) => candidate.toLowerCase() === lower);
   const emails = key === undefined ? undefined : user[key];
   if (!Array.isArray(emails)) return [];
   const values = emails
@@ -119,11 +122,13 @@ const emailValues = (user: JsonObject): string[] => {
 
 /** What a resource is findable by in O(1): the lookups behind Entra's matching filters. */
 export const indexValues = (type: ResourceTypeName, resource: JsonObject): IndexValues => {
-  const uniqueAttribute: UniqueAttribute = type === 'User' ? 'userName' : 'displayName';
+  const descriptor = resourceTypeNamed(type);
+  const uniqueAttribute: UniqueAttribute = descriptor.uniqueAttribute;
   const uniqueValue = stringMember(resource, uniqueAttribute);
   const unique = uniqueValue === undefined ? [] : [{ attribute: uniqueAttribute, value: uniqueValue }];
   const externalId = stringMember(resource, 'externalId');
-  const emails = type === 'User' ? emailValues(resource) : [];
+  const emailLookup = descriptor.lookups.find((lookup) => lookup.kind === 'email');
+  const emails = emailLookup === undefined ? [] : emailValues(resource, emailLookup.attribute);
   if (emails.length > MAX_INDEXED_EMAILS) {
     throw ScimError.invalidValue(`A user may have at most ${MAX_INDEXED_EMAILS} distinct email addresses.`);
   }

@@ -3,7 +3,8 @@
  * starts with `T#<tenantId>#`, so no key of one tenant can equal a key of another.
  */
 import { ScimError } from '../scim/errors';
-import type { ResourceTypeName } from '../scim/schema/types';
+import type { ResourceTypeName, UniqueAttribute } from '../scim/schema/resource-types';
+import { RESOURCE_TYPES } from '../scim/schema/resource-types';
 
 export interface TableKey {
   readonly pk: string;
@@ -36,27 +37,27 @@ const checkedKey = (pk: string, sk: string, what: string): TableKey => {
   return { pk, sk };
 };
 
-const RESOURCE_LABEL: Readonly<Record<ResourceTypeName, string>> = { User: 'USER', Group: 'GROUP' };
+/** A resource type's label in keys: its name in capitals (`USER`), so the registry names every label. */
+const resourceLabel = (type: string): string => type.toUpperCase();
 
 /** The partition holding every resource of one type of a tenant, ordered by id. */
 export const resourcePartition = (tenantId: string, type: ResourceTypeName): string =>
-  `${tenantPrefix(tenantId)}#${RESOURCE_LABEL[type]}S`;
+  `${tenantPrefix(tenantId)}#${resourceLabel(type)}S`;
 
 export const resourceKey = (tenantId: string, type: ResourceTypeName, id: string): TableKey => ({
   pk: resourcePartition(tenantId, type),
-  sk: `${RESOURCE_LABEL[type]}#${id}`,
+  sk: `${resourceLabel(type)}#${id}`,
 });
 
 /** The id back from a resource item's sort key. */
 export const idFromResourceSortKey = (type: ResourceTypeName, sk: string): string =>
-  sk.slice(RESOURCE_LABEL[type].length + 1);
+  sk.slice(resourceLabel(type).length + 1);
 
 /**
- * Unique attributes: one lookup item per value, whose existence is the uniqueness constraint. userName and
- * group displayName are case-insensitive (RFC 7643 caseExact false), so their lookups are lower-cased.
+ * Unique attributes (each type's descriptor names one): one lookup item per value, whose existence is the
+ * uniqueness constraint. userName and group displayName are case-insensitive (RFC 7643 caseExact false),
+ * so their lookups are lower-cased.
  */
-export type UniqueAttribute = 'userName' | 'displayName';
-
 export const normaliseUniqueValue = (value: string): string => value.toLowerCase();
 
 export const uniqueKey = (
@@ -66,7 +67,7 @@ export const uniqueKey = (
   value: string,
 ): TableKey =>
   checkedKey(
-    `${tenantPrefix(tenantId)}#${RESOURCE_LABEL[type]}#${attribute.toUpperCase()}#${normaliseUniqueValue(value)}`,
+    `${tenantPrefix(tenantId)}#${resourceLabel(type)}#${attribute.toUpperCase()}#${normaliseUniqueValue(value)}`,
     'UNIQUE',
     attribute,
   );
@@ -77,7 +78,7 @@ export const uniqueKey = (
  * partition: O(matches). Case-exact (caseExact true), so the value is kept as given.
  */
 export const externalIdPartition = (tenantId: string, type: ResourceTypeName, externalId: string): string =>
-  `${tenantPrefix(tenantId)}#${RESOURCE_LABEL[type]}#EXTERNALID#${externalId}`;
+  `${tenantPrefix(tenantId)}#${resourceLabel(type)}#EXTERNALID#${externalId}`;
 
 export const externalIdKey = (
   tenantId: string,
@@ -120,7 +121,7 @@ export const COUNTER_SHARDS = 16;
 
 export const counterPartition = (tenantId: string): string => tenantPrefix(tenantId);
 
-export const counterSortKeyPrefix = (type: ResourceTypeName): string => `COUNT#${RESOURCE_LABEL[type]}#`;
+export const counterSortKeyPrefix = (type: ResourceTypeName): string => `COUNT#${resourceLabel(type)}#`;
 
 export const counterKey = (tenantId: string, type: ResourceTypeName, shard: number): TableKey => ({
   pk: counterPartition(tenantId),
@@ -134,7 +135,7 @@ export const counterKey = (tenantId: string, type: ResourceTypeName, shard: numb
  */
 export const pageMarkerKey = (tenantId: string, type: ResourceTypeName, startIndex: number): TableKey => ({
   pk: `${tenantPrefix(tenantId)}#PAGES`,
-  sk: `${RESOURCE_LABEL[type]}#${startIndex}`,
+  sk: `${resourceLabel(type)}#${startIndex}`,
 });
 
 /** What a changed item is, read back from its key (the table stream): only resources and memberships. */
@@ -147,9 +148,11 @@ export type ChangedItemKey =
     }
   | { readonly kind: 'member'; readonly tenantId: string; readonly groupId: string; readonly userId: string };
 
-const RESOURCE_ITEM_KEY = /^T#([A-Za-z0-9_-]{1,128})#(USER|GROUP)S$/;
+const RESOURCE_ITEM_KEY = /^T#([A-Za-z0-9_-]{1,128})#([A-Z]+)S$/;
 const MEMBER_ITEM_KEY = /^T#([A-Za-z0-9_-]{1,128})#GROUP#([^#]+)#MEMBERS$/;
-const TYPE_BY_LABEL: Readonly<Record<string, ResourceTypeName>> = { USER: 'User', GROUP: 'Group' };
+const TYPE_BY_LABEL: ReadonlyMap<string, ResourceTypeName> = new Map(
+  RESOURCE_TYPES.map((type) => [resourceLabel(type.name), type.name]),
+);
 
 /**
  * The inverse of resourceKey and memberKey; undefined for every other item (lookups, counters, page
@@ -159,7 +162,7 @@ export const parseChangedItemKey = (pk: string, sk: string): ChangedItemKey | un
   const resource = RESOURCE_ITEM_KEY.exec(pk);
   if (resource !== null) {
     const [, tenantId = '', label = ''] = resource;
-    const type = TYPE_BY_LABEL[label];
+    const type = TYPE_BY_LABEL.get(label);
     if (type === undefined || !sk.startsWith(`${label}#`)) return undefined;
     const id = idFromResourceSortKey(type, sk);
     return id === '' ? undefined : { kind: 'resource', tenantId, type, id };

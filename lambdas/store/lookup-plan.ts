@@ -6,9 +6,8 @@
  * so `and` with any other condition stays exact.
  */
 import type { AttributePath, Filter } from '../scim/filter/ast';
-import { CORE_GROUP_URN, CORE_USER_URN } from '../scim/schema/urns';
-import type { ResourceTypeName } from '../scim/schema/types';
-import type { UniqueAttribute } from './keys';
+import type { LookupDescriptor, ResourceTypeName, UniqueAttribute } from '../scim/schema/resource-types';
+import { resourceTypeNamed } from '../scim/schema/resource-types';
 
 export type LookupPlan =
   | { readonly kind: 'id'; readonly value: string }
@@ -19,8 +18,6 @@ export type LookupPlan =
   /** Groups that have this user as a member (member items, by the byMember index). */
   | { readonly kind: 'memberOf'; readonly userId: string };
 
-const CORE_URN: Readonly<Record<ResourceTypeName, string>> = { User: CORE_USER_URN, Group: CORE_GROUP_URN };
-
 const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 /** `name` with no URN or with the core URN, and no sub-attribute unless `subAttribute` says so. */
@@ -30,16 +27,15 @@ const isCorePath = (
   name: string,
   subAttribute?: string,
 ): boolean =>
-  (path.uri === undefined || same(path.uri, CORE_URN[type])) &&
+  (path.uri === undefined || same(path.uri, resourceTypeNamed(type).schema)) &&
   same(path.attribute, name) &&
   (subAttribute === undefined
     ? path.subAttribute === undefined
     : path.subAttribute !== undefined && same(path.subAttribute, subAttribute));
 
-const UNIQUE_BY_TYPE: Readonly<Record<ResourceTypeName, UniqueAttribute>> = {
-  User: 'userName',
-  Group: 'displayName',
-};
+/** The plan of a descriptor's lookup for `value`. */
+const lookupOf = (kind: LookupDescriptor['kind'], value: string): LookupPlan =>
+  kind === 'email' ? { kind, value } : { kind, userId: value };
 
 const compareLookup = (
   type: ResourceTypeName,
@@ -47,12 +43,14 @@ const compareLookup = (
   value: string,
 ): LookupPlan | undefined => {
   if (isCorePath(type, path, 'id')) return { kind: 'id', value };
-  const unique = UNIQUE_BY_TYPE[type];
+  const descriptor = resourceTypeNamed(type);
+  const unique: UniqueAttribute = descriptor.uniqueAttribute;
   if (isCorePath(type, path, unique)) return { kind: 'unique', attribute: unique, value };
   if (isCorePath(type, path, 'externalId')) return { kind: 'externalId', value };
-  if (type === 'User' && isCorePath(type, path, 'emails', 'value')) return { kind: 'email', value };
-  if (type === 'Group' && (isCorePath(type, path, 'members') || isCorePath(type, path, 'members', 'value'))) {
-    return { kind: 'memberOf', userId: value };
+  for (const { kind, attribute } of descriptor.lookups) {
+    // A member is its user id, so `members eq` names it; an email is more than its address.
+    const bare = kind === 'memberOf' && isCorePath(type, path, attribute);
+    if (bare || isCorePath(type, path, attribute, 'value')) return lookupOf(kind, value);
   }
   return undefined;
 };
@@ -78,10 +76,10 @@ export const lookupPlan = (type: ResourceTypeName, filter: Filter): LookupPlan |
     case 'valuePath': {
       const value = elementEquality(filter.filter, 'value');
       if (value === undefined) return undefined;
-      if (type === 'User' && isCorePath(type, filter.path, 'emails')) return { kind: 'email', value };
-      if (type === 'Group' && isCorePath(type, filter.path, 'members'))
-        return { kind: 'memberOf', userId: value };
-      return undefined;
+      const lookup = resourceTypeNamed(type).lookups.find(({ attribute }) =>
+        isCorePath(type, filter.path, attribute),
+      );
+      return lookup === undefined ? undefined : lookupOf(lookup.kind, value);
     }
     case 'and':
       return cheaper(lookupPlan(type, filter.left), lookupPlan(type, filter.right));
@@ -108,7 +106,7 @@ const cheaper = (left: LookupPlan | undefined, right: LookupPlan | undefined): L
 
 /** True when evaluating `filter` needs the computed membership attribute (Group.members, User.groups). */
 export const needsMemberships = (type: ResourceTypeName, filter: Filter): boolean => {
-  const name = type === 'Group' ? 'members' : 'groups';
+  const name = resourceTypeNamed(type).membershipAttribute;
   switch (filter.kind) {
     case 'compare':
     case 'present':

@@ -11,7 +11,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { TABLE_DEFINITION } from '../../lambdas/store/table-definition';
-import { HAND_OFF_FUNCTION_VARIABLES } from '../../lambdas/config';
+import { handOffVariable } from '../../lambdas/config';
 import { handlerForPath } from '../../lambdas/http/router';
 import { CATCH_ALL_FUNCTION, SCIM_FUNCTION_NAMES, type ScimFunctionName } from '../../lib/routes';
 import {
@@ -128,7 +128,7 @@ describe.each([
       if (target === 'discovery') return String(routed);
       const fn = resourcesOfType(template, 'AWS::Lambda::Function')[String(routed)];
       const variables = (fn?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-      return cfnText(variables[HAND_OFF_FUNCTION_VARIABLES[target]]).replace(/^<(.+)>$/, '$1');
+      return cfnText(variables[handOffVariable(target)]).replace(/^<(.+)>$/, '$1');
     }
 
     it.each<[string, ScimFunctionName]>([
@@ -277,8 +277,8 @@ describe.each([
       if (name === 'discovery') {
         expect(variables.TABLE_NAME).toBeUndefined();
         expect(variables).toMatchObject({
-          [HAND_OFF_FUNCTION_VARIABLES.users]: { Ref: functionLogicalId(stack, 'users') },
-          [HAND_OFF_FUNCTION_VARIABLES.groups]: { Ref: functionLogicalId(stack, 'groups') },
+          USERS_FUNCTION_NAME: { Ref: functionLogicalId(stack, 'users') },
+          GROUPS_FUNCTION_NAME: { Ref: functionLogicalId(stack, 'groups') },
         });
       } else {
         expect(variables.TABLE_NAME).toEqual({ Ref: tableId });

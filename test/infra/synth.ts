@@ -9,16 +9,14 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { isJsonObject } from '../../lambdas/scim/json';
 import { buildApp } from '../../lib/app';
-import type { ScimFunctionName } from '../../lib/routes';
+import { type ScimFunctionName, forEachFunction } from '../../lib/routes';
 import type { ScimStack } from '../../lib/scim-stack';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 export const FIXTURE_HANDLER = path.join(__dirname, 'fixtures/handler.ts');
-export const FIXTURE_ENTRIES: Readonly<Record<ScimFunctionName, string>> = {
-  users: FIXTURE_HANDLER,
-  groups: FIXTURE_HANDLER,
-  discovery: FIXTURE_HANDLER,
-};
+export const FIXTURE_ENTRIES: Readonly<Record<ScimFunctionName, string>> = forEachFunction(
+  () => FIXTURE_HANDLER,
+);
 
 /** The `context` object of the committed cdk.json. */
 export function cdkJsonContext(): Record<string, unknown> {

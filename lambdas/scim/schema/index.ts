@@ -8,10 +8,11 @@ import { ENTERPRISE_USER_SCHEMA } from './enterprise-user';
 import { GROUP_CORE_SCHEMA } from './group';
 import { PROFILE_USER_SCHEMA } from './profile';
 import type { ResourceSchema, SchemaDefinition } from './types';
-import { CORE_GROUP_URN, CORE_USER_URN, ENTERPRISE_USER_URN, PROFILE_USER_URN } from './urns';
+import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from './resource-types';
 import { USER_CORE_SCHEMA } from './user';
 
 export * from './urns';
+export * from './resource-types';
 export { COMMON_ATTRIBUTES, EXTERNAL_ID_ATTRIBUTE, ID_ATTRIBUTE, META_ATTRIBUTE } from './common';
 export { ENTERPRISE_USER_SCHEMA } from './enterprise-user';
 export { GROUP_CORE_SCHEMA } from './group';
@@ -19,30 +20,13 @@ export { PEOPLE_MANAGER_ATTRIBUTE, PROFILE_USER_SCHEMA } from './profile';
 export { USER_CORE_SCHEMA } from './user';
 
 export const USER_SCHEMA: ResourceSchema = {
-  resourceType: {
-    id: 'User',
-    name: 'User',
-    endpoint: '/Users',
-    description: 'User Account',
-    schema: CORE_USER_URN,
-    schemaExtensions: [
-      { schema: ENTERPRISE_USER_URN, required: false },
-      { schema: PROFILE_USER_URN, required: false },
-    ],
-  },
+  resourceType: USER_RESOURCE_TYPE,
   core: USER_CORE_SCHEMA,
   extensions: [ENTERPRISE_USER_SCHEMA, PROFILE_USER_SCHEMA],
 };
 
 export const GROUP_SCHEMA: ResourceSchema = {
-  resourceType: {
-    id: 'Group',
-    name: 'Group',
-    endpoint: '/Groups',
-    description: 'Group',
-    schema: CORE_GROUP_URN,
-    schemaExtensions: [],
-  },
+  resourceType: GROUP_RESOURCE_TYPE,
   core: GROUP_CORE_SCHEMA,
   extensions: [],
 };

@@ -1,3 +1,5 @@
+import type { ResourceTypeDescriptor } from './resource-types';
+
 /** RFC 7643 §2.2 and §7: the characteristics of an attribute, and schemas as data. */
 export type AttributeType =
   'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex' | 'binary';
@@ -30,20 +32,11 @@ export interface SchemaDefinition {
   readonly attributes: readonly AttributeDefinition[];
 }
 
-export type ResourceTypeName = 'User' | 'Group';
+export type { ResourceTypeName } from './resource-types';
 
-export interface ResourceTypeDefinition {
-  readonly id: ResourceTypeName;
-  readonly name: ResourceTypeName;
-  readonly endpoint: '/Users' | '/Groups';
-  readonly description: string;
-  readonly schema: string;
-  readonly schemaExtensions: readonly { readonly schema: string; readonly required: boolean }[];
-}
-
-/** Everything the core needs to know about one resource type: its core schema and its extensions. */
+/** Everything the core needs to know about one resource type: its descriptor, core schema and extensions. */
 export interface ResourceSchema {
-  readonly resourceType: ResourceTypeDefinition;
+  readonly resourceType: ResourceTypeDescriptor;
   readonly core: SchemaDefinition;
   readonly extensions: readonly SchemaDefinition[];
 }

@@ -4,6 +4,7 @@
  */
 import type { JsonObject } from '../../../../lambdas/scim/json';
 import { attribute as define } from '../../../../lambdas/scim/schema/define';
+import { resourceTypeNamed } from '../../../../lambdas/scim/schema/resource-types';
 import type { ResourceSchema } from '../../../../lambdas/scim/schema/types';
 
 export const CORE_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -21,9 +22,7 @@ export const EMAILS_ATTRIBUTE = define('emails', 'complex', {
 
 export const TEST_SCHEMA: ResourceSchema = {
   resourceType: {
-    id: 'User',
-    name: 'User',
-    endpoint: '/Users',
+    ...resourceTypeNamed('User'),
     description: 'Test user',
     schema: CORE_URN,
     schemaExtensions: [{ schema: EXTENSION_URN, required: false }],

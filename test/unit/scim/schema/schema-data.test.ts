@@ -98,7 +98,11 @@ describe('schema data: URNs', () => {
   });
 
   it('ties resource types to their schemas', () => {
-    expect(USER_SCHEMA.resourceType).toMatchObject({ id: 'User', endpoint: '/Users', schema: CORE_USER_URN });
+    expect(USER_SCHEMA.resourceType).toMatchObject({
+      name: 'User',
+      endpoint: 'Users',
+      schema: CORE_USER_URN,
+    });
     expect(USER_SCHEMA.core.id).toBe(CORE_USER_URN);
     expect(USER_SCHEMA.extensions.map((schema) => schema.id)).toEqual([
       ENTERPRISE_USER_URN,
@@ -109,8 +113,8 @@ describe('schema data: URNs', () => {
       { schema: PROFILE_USER_URN, required: false },
     ]);
     expect(GROUP_SCHEMA.resourceType).toMatchObject({
-      id: 'Group',
-      endpoint: '/Groups',
+      name: 'Group',
+      endpoint: 'Groups',
       schema: CORE_GROUP_URN,
     });
     expect(GROUP_SCHEMA.core.id).toBe(CORE_GROUP_URN);
