@@ -62,6 +62,50 @@ export default tseslint.config(
     },
   },
   {
+    // Layers point one way: http -> service -> store -> scim. The service layer takes parsed requests
+    // (ListQuery, Projection) and knows nothing of HTTP events or middleware.
+    files: ['lambdas/service/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/http', '**/http/*', '**/middleware', '**/middleware/*'],
+              message:
+                'The service layer must not import the HTTP layer (types it needs live in service/ or scim/).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The store is the lowest adapter: the service and HTTP layers call it, never the other way round.
+    files: ['lambdas/store/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/service',
+                '**/service/*',
+                '**/http',
+                '**/http/*',
+                '**/middleware',
+                '**/middleware/*',
+              ],
+              message:
+                'The store must not import the service or HTTP layers (types it needs live in store/ or scim/).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // CLIs and the local server talk to a terminal.
     files: ['bin/**/*.ts', 'test/bench/**/*.ts'],
     rules: { 'no-console': 'off' },

@@ -39,8 +39,8 @@ import { parseArgs } from 'node:util';
 import { FileTokenStore, tokenDirectory } from '../lambdas/auth/file-token-store';
 import { SecretsManagerTokenStore } from '../lambdas/auth/secrets-manager-token-store';
 import { createSecretsManagerClient } from '../lambdas/auth/token-store-factory';
-import { TenantExistsError } from '../lambdas/auth/token-store';
-import type { WritableTokenStore } from '../lambdas/auth/token-store';
+import { TenantExistsError, TokenRecordConflictError, UnknownTenantError } from '../lambdas/auth/token-store';
+import type { TokenRecordChange, WritableTokenStore } from '../lambdas/auth/token-store';
 import {
   UnknownTokenIdError,
   isTokenActive,
@@ -373,6 +373,21 @@ async function existingRecord(deps: CliDeps, tenantId: string): Promise<TenantTo
   return record;
 }
 
+/** The store's race-safe update, with the operator's errors for an unknown tenant or a lost race. */
+async function changeRecord(
+  deps: CliDeps,
+  tenantId: string,
+  change: TokenRecordChange,
+): Promise<TenantTokenRecord> {
+  try {
+    return await deps.tokenStore.updateTenantTokens(tenantId, change);
+  } catch (error) {
+    if (error instanceof UnknownTenantError) throw new CliError(`Tenant ${tenantId} does not exist.`);
+    if (error instanceof TokenRecordConflictError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
 export interface CreatedTenant {
   readonly tenantUrl: string;
   /** The setup link (absent with --print-token). */
@@ -526,15 +541,20 @@ export async function rotateTenant(
   graceHours: number,
 ): Promise<RotatedTenant> {
   const now = deps.now();
-  const rotated = rotateTokens(await existingRecord(deps, tenantId), now, graceHours);
-  await deps.tokenStore.putTenantTokens(rotated.record);
+  // The change may run more than once (compare-and-set): the token printed is the one of the stored run.
+  let rotated: ReturnType<typeof rotateTokens> | undefined;
+  const record = await changeRecord(deps, tenantId, (current) => {
+    rotated = rotateTokens(current, now, graceHours);
+    return rotated.record;
+  });
+  if (rotated === undefined) throw new Error('rotate stored a record without rotating it');
   deps.print(`New Secret Token for ${tenantId}: ${rotated.token}`);
   deps.print(`Token id: ${rotated.tokenId}`);
   deps.print(
     `Older tokens stop working at ${new Date(now.getTime() + graceHours * 3_600_000).toISOString()} ` +
       '(running Lambdas may accept a revoked token for up to SECRET_CACHE_TTL_SECONDS longer).',
   );
-  return { token: rotated.token, tokenId: rotated.tokenId, record: rotated.record };
+  return { token: rotated.token, tokenId: rotated.tokenId, record };
 }
 
 export async function revokeTenantTokens(
@@ -544,12 +564,13 @@ export async function revokeTenantTokens(
 ): Promise<TenantTokenRecord> {
   let record: TenantTokenRecord;
   try {
-    record = revokeTokens(await existingRecord(deps, tenantId), 'all' in which ? { all: true } : which);
+    record = await changeRecord(deps, tenantId, (current) =>
+      revokeTokens(current, 'all' in which ? { all: true } : which),
+    );
   } catch (error) {
     if (error instanceof UnknownTokenIdError) throw new CliError(error.message);
     throw error;
   }
-  await deps.tokenStore.putTenantTokens(record);
   const active = record.tokens.filter((entry) => isTokenActive(entry, deps.now())).length;
   deps.print(
     `Revoked ${'all' in which ? 'every token' : which.tokenId} of ${tenantId}; ${active} active token(s) left. ` +

@@ -9,6 +9,8 @@
  *   STAGE                     default "local"
  *   POWERTOOLS_SERVICE_NAME   default "serverless-scim"
  *   DYNAMODB_ENDPOINT         optional http(s) URL, e.g. DynamoDB Local
+ *   USERS_FUNCTION_NAME,      required by the catch-all (discovery) Lambda (loadCatchAllConfig): the
+ *   GROUPS_FUNCTION_NAME      Lambdas it hands other-cased or slashed resource paths to
  * An empty variable counts as unset.
  */
 import * as z from 'zod/mini';
@@ -124,6 +126,30 @@ export interface Config extends BaseConfig {
   readonly tableName: string;
 }
 
+/** The variables naming the Lambda each resource path is handed to by the catch-all Lambda. */
+export const HAND_OFF_FUNCTION_VARIABLES = {
+  users: 'USERS_FUNCTION_NAME',
+  groups: 'GROUPS_FUNCTION_NAME',
+} as const;
+export type HandOffTarget = keyof typeof HAND_OFF_FUNCTION_VARIABLES;
+
+/** A Lambda function name (or ARN), as Lambda's Invoke accepts it. */
+const functionName = variable(
+  z
+    .string({ error: 'is required' })
+    .check(matches(/^[A-Za-z0-9_:.-]{1,170}$/, 'is not a Lambda function name')),
+);
+
+const catchAllSchema = z.object({
+  ...baseShape,
+  [HAND_OFF_FUNCTION_VARIABLES.users]: functionName,
+  [HAND_OFF_FUNCTION_VARIABLES.groups]: functionName,
+});
+
+export interface CatchAllConfig extends BaseConfig {
+  readonly handOffFunctions: Readonly<Record<HandOffTarget, string>>;
+}
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -159,4 +185,17 @@ export function loadConfig(env: Env = process.env): Config {
   const parsed = withTableSchema.safeParse(env, ENGLISH_MESSAGES);
   if (!parsed.success) fail(parsed.error);
   return Object.freeze({ ...toBaseConfig(parsed.data), tableName: parsed.data.TABLE_NAME });
+}
+
+/** Configuration of the catch-all (discovery) Lambda: the functions it hands resource paths to. */
+export function loadCatchAllConfig(env: Env = process.env): CatchAllConfig {
+  const parsed = catchAllSchema.safeParse(env, ENGLISH_MESSAGES);
+  if (!parsed.success) fail(parsed.error);
+  return Object.freeze({
+    ...toBaseConfig(parsed.data),
+    handOffFunctions: Object.freeze({
+      users: parsed.data[HAND_OFF_FUNCTION_VARIABLES.users],
+      groups: parsed.data[HAND_OFF_FUNCTION_VARIABLES.groups],
+    }),
+  });
 }

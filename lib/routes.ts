@@ -1,18 +1,16 @@
 /**
- * Which HTTP API route reaches which Lambda. Pure data so the routing table can be tested on its own and
- * read in one place.
+ * Which HTTP API route reaches which Lambda, and the source ARN each route's invoke permission allows.
+ * Pure data so the routing table can be tested on its own and read in one place.
  *
- * HTTP API route matching is case-sensitive and a route key may not end in "/", while SCIM resource names
- * match case-insensitively (RFC 7644 §3: "Users", "users", "uSeRs" are one endpoint) and Entra may send
- * a trailing slash. So each resource registers, for EVERY casing of its name (2^letters: 32 for Users, 64
- * for Groups):
- *   - `/X`, the collection,
- *   - `/X/{proxy+}`, a greedy route for `/X/{id}`, `/X/.search`, `/X/` (a trailing slash) and deeper
- *     paths, which the handler tells apart itself (404 / 405), since it routes on event.rawPath.
- * 194 routes with the discovery ones: within HTTP API's default quota of 300 routes per API.
- * Everything else under the tenant base path, and anything outside it (`$default`), goes to the discovery
- * Lambda, which serves /ServiceProviderConfig, /ResourceTypes and /Schemas (in any casing too) and answers
- * SCIM 404 otherwise.
+ * Routing holds by construction, not by API Gateway matching rules we cannot test here:
+ *   - each resource registers only its canonical spelling: `ANY /X` (the collection) and `ANY /X/{proxy+}`
+ *     (items, `.search`, deeper paths, which the handler tells apart itself since it routes on rawPath);
+ *   - everything else (`$default`: other letter cases such as `/users`, a trailing slash `/Users/` if
+ *     API Gateway does not give it to `/X/{proxy+}`, discovery, unknown paths, paths outside a tenant)
+ *     goes to the catch-all Lambda (discovery). It answers discovery and 404 itself and hands any path
+ *     that names a resource, in whatever casing and with or without a trailing slash, to that resource's
+ *     Lambda with the same event (lambdas/http/hand-off.ts), using the same path rule as the local server.
+ * So a resource path reaches its Lambda whichever of the two API Gateway picks.
  */
 import { TENANT_SCIM_PATH } from '../lambdas/paths';
 
@@ -20,38 +18,49 @@ import { TENANT_SCIM_PATH } from '../lambdas/paths';
 export const SCIM_FUNCTION_NAMES = ['users', 'groups', 'discovery'] as const;
 export type ScimFunctionName = (typeof SCIM_FUNCTION_NAMES)[number];
 
+/** The Lambda behind `$default`: discovery, 404s, and the hand-off of non-canonical resource paths. */
+export const CATCH_ALL_FUNCTION = 'discovery' satisfies ScimFunctionName;
+/** The Lambdas that own a resource (and take the catch-all's hand-offs). */
+export type ResourceFunctionName = Exclude<ScimFunctionName, typeof CATCH_ALL_FUNCTION>;
+
 /** Entra's Tenant URL is `https://<host>/tenants/<tenantId>/scim/v2`; the template lives in lambdas/paths.ts. */
 export const TENANT_BASE_PATH = TENANT_SCIM_PATH.template;
 
+/** The route key of the catch-all route. */
+export const DEFAULT_ROUTE = '$default';
+
 export interface ScimRoute {
-  /** Always method ANY: the handler answers 405 for a method the resource does not support. */
+  /** A path (method ANY: the handler answers 405 for a method the resource does not support). */
   readonly path: string;
   readonly target: ScimFunctionName;
 }
 
-const RESOURCE_ENDPOINTS: readonly { readonly resourceName: string; readonly target: ScimFunctionName }[] = [
+/** The Lambdas that own a resource, by the resource's canonical name. */
+export const RESOURCE_ENDPOINTS: readonly {
+  readonly resourceName: string;
+  readonly target: ResourceFunctionName;
+}[] = [
   { resourceName: 'Users', target: 'users' },
   { resourceName: 'Groups', target: 'groups' },
 ];
 
-/** Every upper/lower-case spelling of `name` (characters without case stay as they are), without duplicates. */
-export function resourceNameCasings(name: string): string[] {
-  let casings = [''];
-  for (const character of name) {
-    const variants = new Set([character.toLowerCase(), character.toUpperCase()]);
-    casings = casings.flatMap((prefix) => [...variants].map((variant) => prefix + variant));
-  }
-  return casings;
-}
-
-/** Sub-paths registered under each casing of a resource: the collection and everything below it. */
+/** Sub-paths registered under each resource: the collection and everything below it. */
 export const RESOURCE_SUB_PATHS: readonly string[] = ['', '/{proxy+}'];
 
+/** The path routes; `$default` (DEFAULT_ROUTE) goes to CATCH_ALL_FUNCTION in addition. */
 export function scimRoutes(): ScimRoute[] {
-  const resourceRoutes = RESOURCE_ENDPOINTS.flatMap(({ resourceName, target }) =>
-    resourceNameCasings(resourceName).flatMap((casing) =>
-      RESOURCE_SUB_PATHS.map((subPath) => ({ path: `${TENANT_BASE_PATH}/${casing}${subPath}`, target })),
-    ),
+  return RESOURCE_ENDPOINTS.flatMap(({ resourceName, target }) =>
+    RESOURCE_SUB_PATHS.map((subPath) => ({ path: `${TENANT_BASE_PATH}/${resourceName}${subPath}`, target })),
   );
-  return [...resourceRoutes, { path: `${TENANT_BASE_PATH}/{proxy+}`, target: 'discovery' }];
+}
+
+/**
+ * The resource part (after `<api-id>/`) of the execute-api ARN that API Gateway invokes a route's Lambda
+ * with: `<stage>/<method>/<path>` for a path route, `<stage>/$default` for the `$default` route (one
+ * segment fewer, which `*\/*\/*` does not match). Path variables become `*`, which in an ARN pattern also
+ * matches the "/" inside a greedy `{proxy+}`.
+ */
+export function invokeSourceArnResource(path: string): string {
+  if (path === DEFAULT_ROUTE) return `*/${DEFAULT_ROUTE}`;
+  return `*/*${path.replace(/\{[^}]+\}/g, '*')}`;
 }

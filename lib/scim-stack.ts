@@ -23,7 +23,6 @@ import {
   LogGroupLogDestination,
   SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   Alarm,
@@ -47,8 +46,19 @@ import { FilterPattern, LogGroup, MetricFilter, type RetentionDays } from 'aws-c
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { HAND_OFF_FUNCTION_VARIABLES } from '../lambdas/config';
 import { TABLE_DEFINITION } from '../lambdas/store/table-definition';
-import { SCIM_FUNCTION_NAMES, type ScimFunctionName, TENANT_BASE_PATH, scimRoutes } from './routes';
+import { LambdaProxyIntegration } from './lambda-integration';
+import {
+  CATCH_ALL_FUNCTION,
+  DEFAULT_ROUTE,
+  SCIM_FUNCTION_NAMES,
+  type ScimFunctionName,
+  RESOURCE_ENDPOINTS,
+  TENANT_BASE_PATH,
+  invokeSourceArnResource,
+  scimRoutes,
+} from './routes';
 import { ScimFunction } from './scim-function';
 import type { StageConfig } from './stage-config';
 
@@ -217,6 +227,7 @@ export class ScimStack extends Stack {
       discovery: makeFunction('discovery', 'DiscoveryHandler'),
     };
     this.grantPermissions(config.tenantSecretPrefix);
+    this.wireHandOff();
 
     this.customDomain = this.createCustomDomain(config);
     const { api, throttledResponses } = this.createApi(config, logRetention, removalPolicy);
@@ -308,27 +319,38 @@ export class ScimStack extends Stack {
     }
   }
 
+  /**
+   * The catch-all hands resource paths the API did not route (other casings, trailing slashes) to the
+   * resource's Lambda: it learns each function's name from its environment and may invoke exactly those.
+   */
+  private wireHandOff(): void {
+    const catchAll = this.functions[CATCH_ALL_FUNCTION];
+    const targets = RESOURCE_ENDPOINTS.map(({ target }) => this.functions[target].function);
+    for (const { target } of RESOURCE_ENDPOINTS) {
+      catchAll.function.addEnvironment(
+        HAND_OFF_FUNCTION_VARIABLES[target],
+        this.functions[target].function.functionName,
+      );
+    }
+    catchAll.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'HandOffResourcePaths',
+        actions: ['lambda:InvokeFunction'],
+        resources: targets.map((fn) => fn.functionArn),
+      }),
+    );
+  }
+
   /** The API, and the access-log metric filter counting its 429 answers. */
   private createApi(
     config: StageConfig,
     logRetention: RetentionDays,
     removalPolicy: RemovalPolicy,
   ): { api: HttpApi; throttledResponses: MetricFilter } {
-    // One invoke permission per function for this API, not one per route: 128 Groups routes (every
-    // casing) would put 128 statements in the function's resource policy, over its 20 KB limit.
-    const integrationProps = { scopePermissionToRoute: false };
-    const integrations: Record<ScimFunctionName, HttpLambdaIntegration> = {
-      users: new HttpLambdaIntegration('UsersIntegration', this.functions.users.function, integrationProps),
-      groups: new HttpLambdaIntegration(
-        'GroupsIntegration',
-        this.functions.groups.function,
-        integrationProps,
-      ),
-      discovery: new HttpLambdaIntegration(
-        'DiscoveryIntegration',
-        this.functions.discovery.function,
-        integrationProps,
-      ),
+    const integrations: Record<ScimFunctionName, LambdaProxyIntegration> = {
+      users: new LambdaProxyIntegration('UsersIntegration', this.functions.users.function),
+      groups: new LambdaProxyIntegration('GroupsIntegration', this.functions.groups.function),
+      discovery: new LambdaProxyIntegration('DiscoveryIntegration', this.functions.discovery.function),
     };
     const customDomain = this.customDomain;
     // No corsPreflight: SCIM clients are servers, never browsers.
@@ -338,11 +360,31 @@ export class ScimStack extends Stack {
       createDefaultStage: false,
       // With a custom domain, the execute-api hostname is switched off so there is one way in.
       disableExecuteApiEndpoint: customDomain !== undefined,
-      // `$default`: everything no route matches goes to discovery, which answers a SCIM 404.
-      defaultIntegration: integrations.discovery,
+      // `$default`: every other path, casing and trailing slash goes to the catch-all (lib/routes.ts).
+      defaultIntegration: integrations[CATCH_ALL_FUNCTION],
     });
-    for (const route of scimRoutes()) {
+    const routes = scimRoutes();
+    for (const route of routes) {
       api.addRoutes({ path: route.path, methods: [HttpMethod.ANY], integration: integrations[route.target] });
+    }
+    // Exactly the source ARNs of each function's routes: nothing else on this API may invoke it.
+    const invokers: { path: string; target: ScimFunctionName }[] = [
+      ...routes,
+      { path: DEFAULT_ROUTE, target: CATCH_ALL_FUNCTION },
+    ];
+    for (const { path: routePath, target } of invokers) {
+      const id = `ApiInvoke${routePath
+        .replace(/[^A-Za-z0-9]+/g, ' ')
+        .trim()
+        .replace(/ /g, '-')}`;
+      this.functions[target].function.addPermission(id, {
+        principal: new ServicePrincipal('apigateway.amazonaws.com'),
+        sourceArn: this.formatArn({
+          service: 'execute-api',
+          resource: api.apiId,
+          resourceName: invokeSourceArnResource(routePath),
+        }),
+      });
     }
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });

@@ -59,8 +59,10 @@ async function register(
     await store.createTenantTokens({ tenantId, tokens: [entry] });
     return;
   }
-  const others = record.tokens.filter((existing) => existing.sha256 !== entry.sha256);
-  await store.putTenantTokens({ tenantId, tokens: [...others, entry] });
+  await store.updateTenantTokens(tenantId, (current) => ({
+    tenantId,
+    tokens: [...current.tokens.filter((existing) => existing.sha256 !== entry.sha256), entry],
+  }));
 }
 
 /**

@@ -1,17 +1,39 @@
 /**
  * Token records in AWS Secrets Manager, one secret per tenant named `${prefix}${tenantId}` whose
- * SecretString is the JSON document described in tokens.ts.
+ * SecretString is the JSON document described in tokens.ts; the record is the version labelled
+ * AWSCURRENT.
+ *
+ * Changes are compare-and-set on that label: the new document is stored as a version labelled
+ * SCIM_PENDING (AWSCURRENT stays put), then AWSCURRENT is moved to it with RemoveFromVersionId = the
+ * version the change was computed from. If another writer moved AWSCURRENT meanwhile, Secrets Manager
+ * refuses the move (InvalidParameterException) and the change is re-applied to the newer record; the
+ * refused version keeps no AWSCURRENT label and is never served.
  */
+import { randomUUID } from 'node:crypto';
+
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
   ListSecretsCommand,
   PutSecretValueCommand,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type {
+  GetSecretValueCommandInput,
+  PutSecretValueCommandInput,
+  SecretsManagerClient,
+  UpdateSecretVersionStageCommandInput,
+} from '@aws-sdk/client-secrets-manager';
 
-import { TenantExistsError, TokenStoreUnavailableError, UnknownTenantError } from './token-store';
-import type { WritableTokenStore } from './token-store';
+import {
+  TOKEN_UPDATE_ATTEMPTS,
+  TenantExistsError,
+  TokenRecordConflictError,
+  TokenStoreUnavailableError,
+  UnknownTenantError,
+  conflictBackoff,
+} from './token-store';
+import type { TokenRecordChange, WritableTokenStore } from './token-store';
 import { isValidTenantId, tenantTokenRecordSchema } from './tokens';
 import type { TenantTokenRecord } from './tokens';
 
@@ -36,6 +58,39 @@ export function parseSecretDocument(secretString: string | undefined, tenantId: 
   return parsed.data;
 }
 
+/** The label of a changed record waiting for its compare-and-set (see the module comment). */
+export const PENDING_STAGE = 'SCIM_PENDING';
+
+/** Reads the current record, naming the stage: the compare-and-set moves it explicitly. */
+export const readCurrentInput = (secretId: string): GetSecretValueCommandInput => ({
+  SecretId: secretId,
+  VersionStage: 'AWSCURRENT',
+});
+
+/** Stores a changed record as a new version that is not served yet. */
+export const stagePendingInput = (
+  secretId: string,
+  record: TenantTokenRecord,
+  versionId: string,
+): PutSecretValueCommandInput => ({
+  SecretId: secretId,
+  SecretString: JSON.stringify(record),
+  ClientRequestToken: versionId,
+  VersionStages: [PENDING_STAGE],
+});
+
+/** Serves `versionId` if and only if AWSCURRENT is still on `expectedVersionId`. */
+export const promoteInput = (
+  secretId: string,
+  versionId: string,
+  expectedVersionId: string,
+): UpdateSecretVersionStageCommandInput => ({
+  SecretId: secretId,
+  VersionStage: 'AWSCURRENT',
+  MoveToVersionId: versionId,
+  RemoveFromVersionId: expectedVersionId,
+});
+
 export class SecretsManagerTokenStore implements WritableTokenStore {
   readonly #client: SecretsManagerClient;
   readonly #secretPrefix: string;
@@ -50,13 +105,21 @@ export class SecretsManagerTokenStore implements WritableTokenStore {
   }
 
   async getTenantTokens(tenantId: string): Promise<TenantTokenRecord | undefined> {
+    return (await this.#readCurrent(tenantId))?.record;
+  }
+
+  async #readCurrent(
+    tenantId: string,
+  ): Promise<{ record: TenantTokenRecord; versionId: string | undefined } | undefined> {
     if (!isValidTenantId(tenantId)) return undefined;
     let secretString: string | undefined;
+    let versionId: string | undefined;
     try {
       const output = await this.#client.send(
-        new GetSecretValueCommand({ SecretId: this.secretName(tenantId) }),
+        new GetSecretValueCommand(readCurrentInput(this.secretName(tenantId))),
       );
       secretString = output.SecretString;
+      versionId = output.VersionId;
     } catch (error) {
       const name = errorName(error);
       // No such secret, or one scheduled for deletion (GetSecretValue's only InvalidRequestException):
@@ -66,7 +129,7 @@ export class SecretsManagerTokenStore implements WritableTokenStore {
         cause: error,
       });
     }
-    return parseSecretDocument(secretString, tenantId);
+    return { record: parseSecretDocument(secretString, tenantId), versionId };
   }
 
   async createTenantTokens(record: TenantTokenRecord): Promise<void> {
@@ -85,18 +148,31 @@ export class SecretsManagerTokenStore implements WritableTokenStore {
     }
   }
 
-  async putTenantTokens(record: TenantTokenRecord): Promise<void> {
-    try {
-      await this.#client.send(
-        new PutSecretValueCommand({
-          SecretId: this.secretName(record.tenantId),
-          SecretString: JSON.stringify(record),
-        }),
-      );
-    } catch (error) {
-      if (errorName(error) === 'ResourceNotFoundException') throw new UnknownTenantError(record.tenantId);
-      throw error;
+  async updateTenantTokens(tenantId: string, change: TokenRecordChange): Promise<TenantTokenRecord> {
+    const secretId = this.secretName(tenantId);
+    for (let attempt = 1; attempt <= TOKEN_UPDATE_ATTEMPTS; attempt += 1) {
+      const current = await this.#readCurrent(tenantId);
+      if (current === undefined) throw new UnknownTenantError(tenantId);
+      if (current.versionId === undefined) {
+        throw new TokenStoreUnavailableError(`Secrets Manager gave no version id for tenant ${tenantId}.`);
+      }
+      const next = change(current.record);
+      const versionId = randomUUID();
+      try {
+        await this.#client.send(new PutSecretValueCommand(stagePendingInput(secretId, next, versionId)));
+        await this.#client.send(
+          new UpdateSecretVersionStageCommand(promoteInput(secretId, versionId, current.versionId)),
+        );
+        return next;
+      } catch (error) {
+        const name = errorName(error);
+        if (name === 'ResourceNotFoundException') throw new UnknownTenantError(tenantId);
+        // AWSCURRENT is no longer on the version we read: someone else's change won; redo ours on theirs.
+        if (name !== 'InvalidParameterException') throw error;
+      }
+      await conflictBackoff(attempt);
     }
+    throw new TokenRecordConflictError(tenantId);
   }
 
   async listTenantIds(): Promise<string[]> {

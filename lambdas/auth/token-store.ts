@@ -19,11 +19,23 @@ export interface TokenStore {
   getTenantTokens(tenantId: string, options?: TokenLookupOptions): Promise<TenantTokenRecord | undefined>;
 }
 
+/**
+ * A change to a tenant's token record: the current record in, the record to store out. It may run more
+ * than once (once per compare-and-set attempt), so it must not have effects beyond its result.
+ */
+export type TokenRecordChange = (current: TenantTokenRecord) => TenantTokenRecord;
+
 export interface WritableTokenStore extends TokenStore {
   /** Creates the tenant's record; rejects with TenantExistsError if it already exists. */
   createTenantTokens(record: TenantTokenRecord): Promise<void>;
-  /** Replaces an existing tenant's record; rejects with UnknownTenantError if there is none. */
-  putTenantTokens(record: TenantTokenRecord): Promise<void>;
+  /**
+   * The only way to change an existing record: reads it, applies `change`, and stores the result only if
+   * nobody changed the record in between (compare-and-set; on a conflict it re-reads and applies `change`
+   * again), so concurrent rotate / revoke / reveal never lose each other's change. Resolves the record
+   * stored; rejects with UnknownTenantError if there is none, with TokenRecordConflictError if it keeps
+   * losing, and with whatever `change` throws.
+   */
+  updateTenantTokens(tenantId: string, change: TokenRecordChange): Promise<TenantTokenRecord>;
   /** Every tenant id, sorted. */
   listTenantIds(): Promise<string[]>;
 }
@@ -41,6 +53,21 @@ export class UnknownTenantError extends Error {
     super(`Tenant ${tenantId} does not exist.`);
   }
 }
+
+/** updateTenantTokens lost the compare-and-set on every attempt (or found the record locked too long). */
+export class TokenRecordConflictError extends Error {
+  override readonly name = 'TokenRecordConflictError';
+  constructor(readonly tenantId: string) {
+    super(`The token record of tenant ${tenantId} kept changing under us; try again.`);
+  }
+}
+
+/** How many compare-and-set attempts updateTenantTokens makes before giving up. */
+export const TOKEN_UPDATE_ATTEMPTS = 8;
+
+/** A short random pause between compare-and-set attempts, so racing writers fall out of step. */
+export const conflictBackoff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(attempt, 5)));
 
 /** The store could not answer: the caller must treat the tenant as temporarily unavailable. */
 export class TokenStoreUnavailableError extends Error {

@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+import { type ClientLimits, clientTimeLimits } from '../client-limits';
 import type { BaseConfig } from '../config';
 import type { ScimHandlerDeps, ScimLambdaHandler } from '../middleware';
 import { scimHandler } from '../middleware';
@@ -34,11 +35,11 @@ export const createGroupsHandler = (deps: ResourceHandlerDeps<GroupRepository>):
  * 500). lib/scim-function.ts sizes the Lambda timeout for a Secrets Manager read plus three such calls
  * (docs/deploy.md). Single-item DynamoDB calls take milliseconds; 1.5 s is far above a healthy table.
  */
-export const DYNAMODB_CLIENT_LIMITS = {
+export const DYNAMODB_CLIENT_LIMITS: ClientLimits = {
   maxAttempts: 2,
   connectionTimeoutMs: 1_000,
   requestTimeoutMs: 1_500,
-} as const;
+};
 
 /**
  * One DynamoDB document client per Lambda container, with DYNAMODB_CLIENT_LIMITS; empty strings and
@@ -49,11 +50,7 @@ export function createDocumentClient(
   overrides: DynamoDBClientConfig = {},
 ): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
-    maxAttempts: DYNAMODB_CLIENT_LIMITS.maxAttempts,
-    requestHandler: {
-      connectionTimeout: DYNAMODB_CLIENT_LIMITS.connectionTimeoutMs,
-      requestTimeout: DYNAMODB_CLIENT_LIMITS.requestTimeoutMs,
-    },
+    ...clientTimeLimits(DYNAMODB_CLIENT_LIMITS),
     ...(config.dynamoDbEndpoint !== undefined ? { endpoint: config.dynamoDbEndpoint } : {}),
     ...overrides,
   });

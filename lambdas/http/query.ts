@@ -12,20 +12,9 @@
  */
 import { ScimError } from '../scim/errors';
 import { isJsonObject } from '../scim/json';
+import type { Projection } from '../scim/projection';
 import { SEARCH_REQUEST_URN } from '../scim/schema/urns';
-
-export interface Projection {
-  readonly attributes: readonly string[];
-  readonly excludedAttributes: readonly string[];
-}
-
-export interface ListQuery extends Projection {
-  readonly filter?: string;
-  readonly startIndex: number;
-  readonly count: number;
-  /** Present (possibly '') when the client asked for cursor paging. */
-  readonly cursor?: string;
-}
+import type { ListQuery } from '../service/types';
 
 export interface PageLimits {
   readonly defaultCount: number;

@@ -7,10 +7,10 @@ import { isJsonObject } from '../scim/json';
 import type { JsonObject } from '../scim/json';
 import { listResponse } from '../scim/list-response';
 import { projectResource } from '../scim/projection';
+import type { Projection } from '../scim/projection';
 import type { ScimResource } from '../scim/resource';
 import type { ResourceSchema } from '../scim/schema/types';
 import type { FindResult } from '../store/repository';
-import type { Projection } from './query';
 import type { ResourceEndpoint } from './router';
 
 export const resourceUrl = (baseUrl: string, endpoint: ResourceEndpoint, id: string): string =>

@@ -7,6 +7,7 @@
  * §3.10 says nothing, Entra sends `/Users` and validators `/users`), a trailing slash is tolerated, an
  * unknown path is a SCIM 404 and a wrong method a 405 with `Allow`.
  */
+import type { HandOffTarget } from '../config';
 import { TENANT_SCIM_PATH } from '../paths';
 import { ScimError } from '../scim/errors';
 
@@ -137,12 +138,13 @@ export function route(method: string, rawPath: string): Operation {
   }
 }
 
-export type HandlerName = 'users' | 'groups' | 'discovery';
+export type HandlerName = HandOffTarget | 'discovery';
 
 /**
- * Which Lambda the deployed API sends a path to: Users and Groups paths to their handlers, everything else
- * (discovery, unknown paths, paths outside a tenant) to the discovery handler, which answers 404 for them.
- * The local server dispatches with this so that it behaves like API Gateway.
+ * Which Lambda answers a path: Users and Groups paths (any casing, trailing slash) their handlers,
+ * everything else (discovery, unknown paths, paths outside a tenant) the discovery handler, which answers
+ * 404 for them. The deployed catch-all Lambda hands resource paths on by this rule (lib/routes.ts), and
+ * the local server dispatches with it, so both behave alike.
  */
 export function handlerForPath(rawPath: string): HandlerName {
   let first: string | undefined;

@@ -24,6 +24,8 @@ const TRANSIENT_NAMES = new Set([
   'RequestTimeoutException',
   'AbortError',
   'TokenStoreUnavailableError',
+  // The catch-all's hand-off: the target Lambda threw, timed out or answered no result.
+  'HandOffFailedError',
 ]);
 
 const NETWORK_CODES = new Set([

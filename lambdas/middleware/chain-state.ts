@@ -10,6 +10,8 @@ export interface ChainState {
   /** Set by scim-body: the parsed JSON (null included), undefined when the request has no body. */
   body?: unknown;
   startedAtMs?: number;
+  /** Set when the deadline answered for the chain: its late end must not log a second access line. */
+  answeredAtDeadline?: boolean;
 }
 
 const states = new WeakMap<ScimEvent, ChainState>();

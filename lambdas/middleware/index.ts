@@ -6,13 +6,15 @@
  *   scim-errors      every error -> SCIM error response (so it runs before request-context's onError)
  *   tenant-auth      tenant id + bearer token (before the body is read: no parsing for strangers)
  *   scim-body        size limit, content type, JSON
- * then the route, whose ScimResponse is serialised by scim-response.
+ * then the route, whose ScimResponse is serialised by scim-response. answerByDeadline (deadline.ts) wraps
+ * the whole chain: whatever stage hangs, the request is answered 503 + Retry-After before the Lambda ends.
  */
 import middy from '@middy/core';
 
 import type { TokenStore } from '../auth/token-store';
 import type { Logger } from '../logger';
 import { chainState } from './chain-state';
+import { answerByDeadline } from './deadline';
 import { requestContext } from './request-context';
 import { scimBody } from './scim-body';
 import { scimErrors } from './scim-errors';
@@ -23,6 +25,7 @@ import type { ScimEvent, ScimLambdaHandler, ScimResult, ScimRoute } from './type
 
 export type { ScimRequest, ScimResponse, ScimRoute, ScimLambdaHandler, ScimEvent, ScimResult } from './types';
 export { DEFAULT_MAX_BODY_BYTES } from './scim-body';
+export { ANSWER_BEFORE_DEADLINE_MS } from './deadline';
 export { SCIM_CONTENT_TYPE, toApiGatewayResult } from './scim-response';
 
 export interface ScimHandlerDeps {
@@ -34,18 +37,14 @@ export interface ScimHandlerDeps {
   readonly now?: () => Date;
 }
 
-/**
- * Middy abandons a handler this long before the Lambda deadline with a TimeoutError, which scim-errors
- * answers as 503 + Retry-After. A Lambda that runs out of time instead ends as API Gateway's bare 500,
- * which counts toward quarantining the customer's Entra job. One second is ample to send the answer.
- */
-export const ANSWER_BEFORE_DEADLINE_MS = 1_000;
+/** Middy's own early timeout covers only the route; answerByDeadline covers the whole chain instead. */
+const NO_MIDDY_TIMEOUT = { timeoutEarlyInMillis: 0 } as const;
 
 export function scimHandler(route: ScimRoute, deps: ScimHandlerDeps): ScimLambdaHandler {
   const base = async (event: ScimEvent, context: { awsRequestId?: string }): Promise<ScimResult> =>
     toApiGatewayResult(await route(toScimRequest(event, chainState(event), context.awsRequestId)));
 
-  return middy<ScimEvent, ScimResult>({ timeoutEarlyInMillis: ANSWER_BEFORE_DEADLINE_MS })
+  const chain = middy<ScimEvent, ScimResult>(NO_MIDDY_TIMEOUT)
     .use([
       requestContext({ logger: deps.logger }),
       scimErrors({ logger: deps.logger }),
@@ -53,4 +52,19 @@ export function scimHandler(route: ScimRoute, deps: ScimHandlerDeps): ScimLambda
       scimBody({ maxBodyBytes: deps.maxBodyBytes }),
     ])
     .handler(base);
+  return answerByDeadline(chain, deps);
+}
+
+/**
+ * The catch-all's hand-off of a resource path to the resource's Lambda, which authenticates and answers
+ * itself: only the access line, the error mapping (a failed hand-off is a 503) and the deadline here.
+ */
+export function handOffHandler(
+  handOff: (event: ScimEvent) => Promise<ScimResult>,
+  deps: Pick<ScimHandlerDeps, 'logger'>,
+): ScimLambdaHandler {
+  const chain = middy<ScimEvent, ScimResult>(NO_MIDDY_TIMEOUT)
+    .use([requestContext({ logger: deps.logger }), scimErrors({ logger: deps.logger })])
+    .handler((event: ScimEvent) => handOff(event));
+  return answerByDeadline(chain, deps);
 }

@@ -41,16 +41,29 @@ export interface RequestContextDeps {
   readonly clock?: () => number;
 }
 
+const defaultClock = (): number => performance.now();
+
+/** The access line of one request (once: not again when the deadline has already answered for it). */
+export function logCompleted(
+  logger: Logger,
+  event: ScimEvent,
+  status: number | undefined,
+  clock: () => number = defaultClock,
+): void {
+  const startedAtMs = chainState(event).startedAtMs ?? clock();
+  logger.info('request completed', {
+    status: status ?? 500,
+    durationMs: Math.round((clock() - startedAtMs) * 10) / 10,
+  });
+}
+
 export function requestContext(deps: RequestContextDeps): ScimMiddleware {
-  const clock = deps.clock ?? (() => performance.now());
+  const clock = deps.clock ?? defaultClock;
   const { logger } = deps;
 
-  const logCompleted = (event: ScimEvent, response: ScimResult | null | undefined): void => {
-    const startedAtMs = chainState(event).startedAtMs ?? clock();
-    logger.info('request completed', {
-      status: response?.statusCode ?? 500,
-      durationMs: Math.round((clock() - startedAtMs) * 10) / 10,
-    });
+  const complete = (event: ScimEvent, response: ScimResult | null | undefined): void => {
+    if (chainState(event).answeredAtDeadline === true) return;
+    logCompleted(logger, event, response?.statusCode, clock);
   };
 
   return {
@@ -67,11 +80,11 @@ export function requestContext(deps: RequestContextDeps): ScimMiddleware {
       });
     },
     after: (request) => {
-      logCompleted(request.event, request.response);
+      complete(request.event, request.response);
     },
     onError: (request) => {
       // Outermost middleware: scim-errors has already turned the error into request.response.
-      logCompleted(request.event, request.response);
+      complete(request.event, request.response);
     },
   };
 }

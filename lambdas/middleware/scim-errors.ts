@@ -7,7 +7,7 @@ import type { Logger } from '../logger';
 import { ScimError, isScimError } from '../scim/errors';
 import { isTransientBackendError } from './backend-errors';
 import { toApiGatewayResult } from './scim-response';
-import type { ScimMiddleware } from './types';
+import type { ScimMiddleware, ScimResult } from './types';
 
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
 
@@ -40,15 +40,20 @@ export function toScimError(error: unknown, logger: Logger): ScimError {
   return ScimError.internal();
 }
 
+/** The API Gateway answer to any error. */
+export function errorResult(error: unknown, logger: Logger): ScimResult {
+  const scimError = toScimError(error, logger);
+  return toApiGatewayResult({
+    status: scimError.status,
+    headers: scimError.headers,
+    body: scimError.toBody(),
+  });
+}
+
 export function scimErrors(deps: { logger: Logger }): ScimMiddleware {
   return {
     onError: (request) => {
-      const error = toScimError(request.error, deps.logger);
-      request.response = toApiGatewayResult({
-        status: error.status,
-        headers: error.headers,
-        body: error.toBody(),
-      });
+      request.response = errorResult(request.error, deps.logger);
       // No return value: the request-context onError (outermost) must still see the response to log it.
     },
   };

@@ -12,6 +12,30 @@ import { findAttribute, sameName, splitSchemaUrn, withoutSchemaPrefix } from './
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './schema/types';
 import { attributeValidator, fastNormaliser, formatIssuePath, isEmptyValue, UNHANDLED } from './validate';
 
+/**
+ * Names of attributes a request gave that no schema defines, collected for the tenant's report (which
+ * mappings go nowhere). Names only, never values.
+ */
+export type IgnoredAttributes = Set<string>;
+
+/**
+ * Keys that are dropped on purpose and so are no lost mapping: `schemas` (rebuilt by the server) and
+ * `password` (Okta sends one when password sync is on; we never store passwords, and /Schemas does not
+ * list it).
+ */
+const DROPPED_ON_PURPOSE = new Set(['schemas', 'password']);
+
+/** Longest name kept in the report: names come from clients. */
+const MAX_IGNORED_NAME_LENGTH = 200;
+
+/** Records `name` as ignored, unless it is dropped on purpose. */
+export const recordIgnored = (ignored: IgnoredAttributes | undefined, name: string): void => {
+  if (!ignored) return;
+  const bare = name.slice(name.lastIndexOf(':') + 1);
+  if (DROPPED_ON_PURPOSE.has(bare.toLowerCase())) return;
+  ignored.add(name.slice(0, MAX_IGNORED_NAME_LENGTH));
+};
+
 /** At most this many problems are named in one error detail. */
 const MAX_REPORTED_ISSUES = 3;
 
@@ -236,12 +260,19 @@ class Collector {
   }
 }
 
-const collectExtensionBlock = (collector: Collector, schema: SchemaDefinition, block: unknown): void => {
+const collectExtensionBlock = (
+  collector: Collector,
+  schema: SchemaDefinition,
+  block: unknown,
+  ignored: IgnoredAttributes | undefined,
+): void => {
   if (block === null || block === undefined) return;
   if (!isJsonObject(block)) throw ScimError.invalidValue(`Extension "${schema.id}" must be a JSON object.`);
   for (const [key, value] of Object.entries(block)) {
-    const target = targetInSchema(schema, withoutSchemaPrefix(key, schema));
+    const name = withoutSchemaPrefix(key, schema);
+    const target = targetInSchema(schema, name);
     if (target.kind === 'attribute') collector.add(target, value);
+    else recordIgnored(ignored, `${schema.id}:${name}`);
   }
 };
 
@@ -255,21 +286,27 @@ const checkRequired = (schema: SchemaDefinition, values: JsonObject): void => {
 
 /**
  * Canonicalises a POST or PUT body (RFC 7644 §3.3, §3.5.1) against `resourceSchema`:
- * top-level names are case-insensitive; unknown attributes and unknown schema URNs are ignored;
+ * top-level names are case-insensitive; unknown attributes and unknown schema URNs are ignored (and
+ * their names added to `ignored`, when given);
  * extension blocks are accepted by URN (any case) whether or not `schemas` lists them, and so are
  * Entra's flat `urn:...:attribute` keys; readOnly attributes (id, meta, groups) are ignored; the
- * writeOnly password is checked and dropped (we do not store passwords); `schemas` is rebuilt from the
+ * password is dropped (we do not store passwords, nor define it); `schemas` is rebuilt from the
  * core URN and the extensions actually present. Returns the resource without id and meta.
  * @throws ScimError 400 invalidSyntax when the body is not an object; 400 invalidValue for a wrong
  *   type, a conflicting duplicate, or a missing required attribute (userName, Group displayName).
  */
-export function normaliseResource(body: unknown, resourceSchema: ResourceSchema): JsonObject {
+export function normaliseResource(
+  body: unknown,
+  resourceSchema: ResourceSchema,
+  ignored?: IgnoredAttributes,
+): JsonObject {
   if (!isJsonObject(body)) throw ScimError.invalidSyntax('The request body must be a JSON object.');
   const collector = new Collector(resourceSchema);
   for (const [key, value] of Object.entries(body)) {
     const target = targetOfKey(resourceSchema, key);
-    if (target.kind === 'extensionBlock') collectExtensionBlock(collector, target.schema, value);
+    if (target.kind === 'extensionBlock') collectExtensionBlock(collector, target.schema, value, ignored);
     else if (target.kind === 'attribute') collector.add(target, value);
+    else recordIgnored(ignored, key);
   }
 
   const core = collector.valuesOf(resourceSchema.core);

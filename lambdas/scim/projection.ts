@@ -12,18 +12,10 @@ import { isJsonObject } from './json';
 import { findAttribute, resolveAttribute, sameName, splitSchemaUrn } from './schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './schema/types';
 
-export interface ProjectionOptions {
-  readonly attributes?: readonly string[];
-  readonly excludedAttributes?: readonly string[];
-}
-
-/** `"userName, name.givenName,,"` -> `['userName', 'name.givenName']`. */
-export function parseAttributeList(raw: string | undefined): string[] {
-  if (raw === undefined) return [];
-  return raw
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name.length > 0);
+/** The `attributes` and `excludedAttributes` parameters of a request, as lists of names. */
+export interface Projection {
+  readonly attributes: readonly string[];
+  readonly excludedAttributes: readonly string[];
 }
 
 /** What a list of names selects: whole schemas, whole attributes, or some sub-attributes of one. */
@@ -154,7 +146,7 @@ const projectAttributes = (
 export function projectResource(
   resource: JsonObject,
   resourceSchema: ResourceSchema,
-  options: ProjectionOptions,
+  options: Partial<Projection>,
 ): JsonObject {
   const include = options.attributes ?? [];
   const mode: Mode =

@@ -2,11 +2,11 @@
 import { parseFilter } from '../scim/filter/parser';
 import type { Filter } from '../scim/filter/ast';
 import { validateFilter } from '../scim/filter/evaluate';
-import type { Projection } from '../http/query';
 import { projectResource } from '../scim/projection';
+import type { Projection } from '../scim/projection';
 import type { ResourceSchema } from '../scim/schema/types';
 import type { FindQuery } from '../store/repository';
-import type { ListQuery } from '../http/query';
+import type { ListQuery } from './types';
 
 /** Parses and checks a filter against the schema (400 invalidFilter) before the store sees it. */
 export function compileListFilter(raw: string | undefined, schema: ResourceSchema): Filter | undefined {

@@ -3,10 +3,19 @@
  * port. They take and return canonical SCIM resources; status codes, headers, meta.location and projection
  * are the HTTP layer's business.
  */
-import type { ListQuery, Projection } from '../http/query';
+import type { Projection } from '../scim/projection';
 import type { ResourceSchema } from '../scim/schema/types';
 import type { ScimResource } from '../scim/resource';
 import type { FindResult } from '../store/repository';
+
+/** The list parameters of a query string or a SearchRequest body (RFC 7644 §3.4.2, §3.4.3). */
+export interface ListQuery extends Projection {
+  readonly filter?: string;
+  readonly startIndex: number;
+  readonly count: number;
+  /** Present (possibly '') when the client asked for cursor paging. */
+  readonly cursor?: string;
+}
 
 export interface ConditionalOptions {
   /** The request's If-Match header (`W/"3"`, `"3"` or `*`). */

@@ -13,7 +13,7 @@ import type { JsonObject } from '../scim/json';
 import { isJsonObject } from '../scim/json';
 import { applyPatch } from '../scim/patch/apply';
 import { ENTERPRISE_USER_URN, USER_SCHEMA } from '../scim/schema';
-import type { Projection } from '../http/query';
+import type { Projection } from '../scim/projection';
 import type { ScimResource } from '../scim/resource';
 import type { UserRepository } from '../store/repository';
 import { projectionReturns, toFindQuery } from './common';

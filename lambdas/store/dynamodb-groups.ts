@@ -7,6 +7,7 @@ import { ScimError } from '../scim/errors';
 import type { Filter } from '../scim/filter/ast';
 import { isJsonObject } from '../scim/json';
 import type { JsonObject } from '../scim/json';
+import type { GroupPatchPlan, MemberChanges, MemberEntry } from '../scim/patch';
 import type { ScimResource } from '../scim/resource';
 import { GROUP_SCHEMA } from '../scim/schema';
 import type { WriteRequest } from './commands';
@@ -36,12 +37,9 @@ import { testedMemberIds } from './lookup-plan';
 import type {
   FindGroupsQuery,
   FindResult,
-  GroupPlan,
   GroupPlanner,
   GroupRepository,
   GroupUpdateOptions,
-  MemberChanges,
-  MemberEntry,
   UpdateOptions,
   WriteOptions,
 } from './repository';
@@ -219,7 +217,7 @@ export class DynamoDbGroupRepository implements GroupRepository {
       id,
       options,
       async (current) => {
-        const result: GroupPlan = plan(current);
+        const result: GroupPatchPlan = plan(current);
         const requests = await this.#membershipRequests(tenantId, id, result.members, known);
         return {
           resource: result.resource,

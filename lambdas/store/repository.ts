@@ -12,6 +12,7 @@
  */
 import type { Filter } from '../scim/filter/ast';
 import type { JsonObject } from '../scim/json';
+import type { GroupPatchPlan, PatchResult } from '../scim/patch';
 import type { ScimResource } from '../scim/resource';
 
 /** Optimistic concurrency: `ifMatch` is the request's If-Match header value (`W/"3"`, `"3"` or `*`). */
@@ -24,37 +25,10 @@ export interface UpdateOptions extends WriteOptions {
   readonly maxAttempts?: number;
 }
 
-/** The outcome of a pure PATCH on a resource (the shape `applyPatch` returns). */
-export interface MutationResult {
-  readonly resource: ScimResource;
-  /** False when the PATCH changed nothing: nothing is written and the version stays. */
-  readonly changed: boolean;
-}
-
-/** A group member as stored: the user id and the display the client sent for it, if any. */
-export interface MemberEntry {
-  readonly value: string;
-  readonly display?: string;
-}
-
-/** Member changes of a group PATCH (the shape `planGroupPatch` returns): first the removals, then `add`. */
-export interface MemberChanges {
-  /** Remove every current member first (`remove members` without a value, or a replace). */
-  readonly removeAll: boolean;
-  /**
-   * Members to add. One still there is updated: a display given replaces the stored one, none keeps it.
-   * An id also in `remove` (or added after removeAll) is added afresh, with exactly the display given.
-   */
-  readonly add: readonly MemberEntry[];
-  readonly remove: readonly string[];
-}
-
-export interface GroupPlan extends MutationResult {
-  readonly members: MemberChanges;
-}
-
-export type UserMutation = (current: ScimResource) => MutationResult;
-export type GroupPlanner = (current: ScimResource) => GroupPlan;
+/** A pure PATCH of a user (applyPatch): when it reports no change, nothing is written and the version stays. */
+export type UserMutation = (current: ScimResource) => PatchResult;
+/** A pure PATCH of a group without its members (planGroupPatch): new attributes plus member changes. */
+export type GroupPlanner = (current: ScimResource) => GroupPatchPlan;
 
 export interface GroupUpdateOptions extends UpdateOptions {
   /**

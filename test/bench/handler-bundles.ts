@@ -18,9 +18,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 export const clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new SecretsManagerClient({})];
 `;
-const SECRETS_ONLY = `
+const SECRETS_AND_LAMBDA = `
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-export const clients = [new SecretsManagerClient({})];
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+export const clients = [new SecretsManagerClient({}), new LambdaClient({}), InvokeCommand];
 `;
 
 export interface HandlerBundle {
@@ -33,7 +34,7 @@ export interface HandlerBundle {
 export const HANDLER_BUNDLES: readonly HandlerBundle[] = [
   { name: 'users', entry: 'lambdas/users.ts', sdkOnly: DYNAMODB_AND_SECRETS },
   { name: 'groups', entry: 'lambdas/groups.ts', sdkOnly: DYNAMODB_AND_SECRETS },
-  { name: 'discovery', entry: 'lambdas/discovery.ts', sdkOnly: SECRETS_ONLY },
+  { name: 'discovery', entry: 'lambdas/discovery.ts', sdkOnly: SECRETS_AND_LAMBDA },
 ];
 
 const ROOT = resolve(__dirname, '../..');

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 
 import { startLocalServer } from '../../bin/local/server';
 import { HANDLER_BUNDLES, MAX_ADDED_OVER_SDK, bundleBytes } from './handler-bundles';
+import type { BenchReporter } from './report';
 
 const DURATION_SECONDS = 5;
 const IMPORT_RUNS = 25;
@@ -53,18 +54,7 @@ async function runScenario(baseUrl: string, token: string, scenario: Scenario): 
   ];
 }
 
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
-}
-
-async function throughput(): Promise<void> {
+async function throughput(report: BenchReporter): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'scim-bench-'));
   const server = await startLocalServer({
     port: 0,
@@ -114,10 +104,13 @@ async function throughput(): Promise<void> {
     ];
     const rows: string[][] = [];
     for (const scenario of scenarios) rows.push(await runScenario(base, server.token, scenario));
-    console.log(
-      `Local server on DynamoDB Local (in memory), loopback, ${DURATION_SECONDS} s per scenario:\n`,
+    report.section('http-throughput', 'Local server: throughput and latency');
+    report.text(
+      'The same handlers as the Lambdas behind the local server, on DynamoDB Local in memory, under ' +
+        `autocannon on loopback, ${DURATION_SECONDS} s per scenario, in a tenant of 300 users. DynamoDB ` +
+        'Local is much slower than DynamoDB, so these figures bound our own overhead from above.',
     );
-    printTable(['scenario', 'connections', 'req/s', 'p50', 'p99', 'non-2xx'], rows);
+    report.table(['scenario', 'connections', 'req/s', 'p50', 'p99', 'non-2xx'], rows);
   } finally {
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -153,7 +146,7 @@ function interleavedImportMilliseconds(ours: string, sdkOnly: string): [number, 
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
 const added = (ours: number, sdk: number): string => `${(((ours - sdk) / sdk) * 100).toFixed(1)}%`;
 
-async function coldStart(): Promise<void> {
+async function coldStart(report: BenchReporter): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'scim-bundles-'));
   try {
     const rows: string[][] = [];
@@ -174,22 +167,28 @@ async function coldStart(): Promise<void> {
       ]);
     }
     await writeFile(join(dir, '.done'), '');
-    console.log(
-      `\nBundles (esbuild bundle + minify, node22, AWS SDK inside); import = median of ${IMPORT_RUNS} fresh processes each, alternating:\n`,
+    report.section('http-bundles', 'Cold-start cost per handler');
+    report.text(
+      'Each handler bundled as the stack bundles it (esbuild bundle + minify, node22, AWS SDK inside), next ' +
+        'to a bundle of only the AWS SDK clients it uses; import is the median of ' +
+        `${IMPORT_RUNS} fresh processes each, ours and SDK-only alternating. Target: under ` +
+        `${MAX_ADDED_OVER_SDK * 100}% added over the SDK clients alone (in bytes, also enforced by ` +
+        '`test/infra/bundling.test.ts`).',
     );
-    printTable(['handler', 'bundle', 'SDK-only bundle', 'added', 'import', 'SDK-only import', 'added'], rows);
-    console.log(`\nTarget: under ${MAX_ADDED_OVER_SDK * 100}% added over the SDK clients alone.`);
+    report.table(
+      ['handler', 'bundle', 'SDK-only bundle', 'added', 'import', 'SDK-only import', 'added'],
+      rows,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-export async function run(): Promise<void> {
+export async function run(report: BenchReporter): Promise<void> {
   const part = process.env.BENCH_HTTP_PART;
   if (part !== undefined && part !== 'bundles' && part !== 'throughput') {
     throw new Error(`BENCH_HTTP_PART must be "bundles" or "throughput", not "${part}".`);
   }
-  if (part !== 'throughput') await coldStart();
-  if (part === undefined) console.log('');
-  if (part !== 'bundles') await throughput();
+  if (part !== 'throughput') await coldStart(report);
+  if (part !== 'bundles') await throughput(report);
 }

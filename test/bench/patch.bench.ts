@@ -24,6 +24,7 @@ import {
   PATCH_OP_URN,
   USER_SCHEMA,
 } from '../../lambdas/scim/schema';
+import type { BenchReporter } from './report';
 
 const META = {
   resourceType: 'User',
@@ -173,15 +174,15 @@ const compare = (
 
 const format = (value: number): string => Math.round(value).toLocaleString('en-US');
 
-export async function run(): Promise<void> {
-  console.log(
-    'scim-patch gets its most favourable valid input (JSON booleans, one op per attribute, no $ref: null) and\n' +
-      'mutateDocument: false (it deep-copies the resource, as applyPatch never mutates its input); applyPatch\n' +
-      'gets the Entra request as sent and also validates and normalises it. Both start from the same resource\n' +
-      `and are warmed up; figures are medians of ${ROUNDS} interleaved rounds.\n`,
+export async function run(report: BenchReporter): Promise<void> {
+  report.section('patch', 'PATCH: applyPatch against scim-patch');
+  report.text(
+    'scim-patch gets its most favourable valid input (JSON booleans, one op per attribute, no `$ref: null`) and ' +
+      '`mutateDocument: false` (it deep-copies the resource, as applyPatch never mutates its input); applyPatch ' +
+      'gets the Entra request as sent and also validates and normalises it. Both start from the same resource ' +
+      `and are warmed up; figures are medians of ${ROUNDS} interleaved rounds.`,
   );
-  console.log('| scenario | applyPatch ops/s | scim-patch ops/s | ratio | same result |');
-  console.log('|---|---:|---:|---:|---|');
+  const rows: string[][] = [];
   for (const scenario of SCENARIOS) {
     const request = { schemas: [PATCH_OP_URN], Operations: [...scenario.ours] };
     const ours = () => applyPatch(scenario.resource, request, scenario.schema);
@@ -196,9 +197,14 @@ export async function run(): Promise<void> {
     );
     const result = compare(ours, theirs);
     if (JSON.stringify(scenario.resource) !== before) throw new Error(`${scenario.name}: the input changed`);
-    console.log(
-      `| ${scenario.name} | ${format(result.ours)} | ${format(result.theirs)} | ${result.ratio.toFixed(2)}x | ${same ? 'yes' : 'no'} |`,
-    );
+    rows.push([
+      scenario.name,
+      format(result.ours),
+      format(result.theirs),
+      `${result.ratio.toFixed(2)}x`,
+      same ? 'yes' : 'no',
+    ]);
   }
+  report.table(['scenario', 'applyPatch ops/s', 'scim-patch ops/s', 'ratio', 'same result'], rows);
   await Promise.resolve();
 }

@@ -1,66 +1,64 @@
 import { describe, expect, it } from '@jest/globals';
-import { TENANT_BASE_PATH, resourceNameCasings, scimRoutes } from '../../lib/routes';
-
-describe('resourceNameCasings', () => {
-  it.each([
-    ['ab', ['ab', 'aB', 'Ab', 'AB']],
-    ['a.b', ['a.b', 'a.B', 'A.b', 'A.B']],
-    ['', ['']],
-  ])('%s -> %p', (name, casings) => {
-    expect(new Set(resourceNameCasings(name))).toEqual(new Set(casings));
-    expect(resourceNameCasings(name)).toHaveLength(casings.length);
-  });
-
-  it.each([
-    ['Users', 32],
-    ['Groups', 64],
-  ])('gives every spelling of %s, once each (%d)', (name, count) => {
-    const casings = resourceNameCasings(name);
-    expect(casings).toHaveLength(count);
-    expect(new Set(casings).size).toBe(count);
-    for (const casing of casings) expect(casing.toLowerCase()).toBe(name.toLowerCase());
-    expect(casings).toEqual(expect.arrayContaining([name, name.toLowerCase(), name.toUpperCase()]));
-  });
-});
+import {
+  DEFAULT_ROUTE,
+  RESOURCE_ENDPOINTS,
+  TENANT_BASE_PATH,
+  invokeSourceArnResource,
+  scimRoutes,
+} from '../../lib/routes';
 
 describe('scimRoutes', () => {
   const routes = scimRoutes();
 
-  it('has no duplicate path', () => {
-    expect(new Set(routes.map((route) => route.path)).size).toBe(routes.length);
-  });
-
-  it("stays within HTTP API's default quota of 300 routes, $default included", () => {
-    expect(routes.length + 1).toBeLessThanOrEqual(300);
-  });
-
-  it.each([
-    ['Users', 'users'],
-    ['Groups', 'groups'],
-  ] as const)(
-    'sends the collection and everything below it, in every casing of %s, to the %s Lambda',
-    (name, target) => {
-      for (const casing of resourceNameCasings(name)) {
-        for (const subPath of ['', '/{proxy+}']) {
-          expect(routes).toContainEqual({ path: `${TENANT_BASE_PATH}/${casing}${subPath}`, target });
-        }
-      }
-      expect(routes.filter((route) => route.target === target)).toHaveLength(
-        2 * resourceNameCasings(name).length,
-      );
-    },
-  );
-
-  it('sends the rest of the tenant base path to discovery', () => {
-    expect(routes).toContainEqual({ path: `${TENANT_BASE_PATH}/{proxy+}`, target: 'discovery' });
-    expect(routes.filter((route) => route.target === 'discovery')).toHaveLength(1);
+  it('registers each resource under its canonical name only: the collection and everything below it', () => {
+    expect(routes).toEqual([
+      { path: `${TENANT_BASE_PATH}/Users`, target: 'users' },
+      { path: `${TENANT_BASE_PATH}/Users/{proxy+}`, target: 'users' },
+      { path: `${TENANT_BASE_PATH}/Groups`, target: 'groups' },
+      { path: `${TENANT_BASE_PATH}/Groups/{proxy+}`, target: 'groups' },
+    ]);
+    expect(RESOURCE_ENDPOINTS.map(({ target }) => target)).toEqual(['users', 'groups']);
   });
 
   it('uses only route keys HTTP API accepts (leading "/", no trailing "/", greedy variable last)', () => {
     for (const { path } of routes) {
       expect(path).toMatch(/^\/[^\s]*[^/]$/);
-      expect(path.indexOf('+}')).toBeLessThanOrEqual(path.length - 2);
       if (path.includes('{proxy+}')) expect(path.endsWith('{proxy+}')).toBe(true);
     }
+  });
+});
+
+describe('invokeSourceArnResource', () => {
+  it.each([
+    [DEFAULT_ROUTE, '*/$default'],
+    [`${TENANT_BASE_PATH}/Users`, '*/*/tenants/*/scim/v2/Users'],
+    [`${TENANT_BASE_PATH}/Groups/{proxy+}`, '*/*/tenants/*/scim/v2/Groups/*'],
+  ])('%s -> %s', (path, resource) => {
+    expect(invokeSourceArnResource(path)).toBe(resource);
+  });
+
+  /** IAM's ArnLike: `*` is any run of characters ("/" included), `?` one character. */
+  const arnLike = (pattern: string, arn: string): boolean =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    ).test(arn);
+
+  it.each([
+    // What API Gateway sends for the $default route: `<stage>/$default`, one segment fewer than a route.
+    [DEFAULT_ROUTE, '$default/$default', true],
+    [DEFAULT_ROUTE, '$default/GET/tenants/t1/scim/v2/Users', false],
+    [`${TENANT_BASE_PATH}/Users`, '$default/GET/tenants/t1/scim/v2/Users', true],
+    [`${TENANT_BASE_PATH}/Users`, '$default/GET/tenants/t1/scim/v2/Groups', false],
+    [`${TENANT_BASE_PATH}/Users/{proxy+}`, '$default/PATCH/tenants/t1/scim/v2/Users/a/b', true],
+    [`${TENANT_BASE_PATH}/Users/{proxy+}`, '$default/PATCH/tenants/{tenantId}/scim/v2/Users/{proxy+}', true],
+  ])('the pattern for %s matches %s: %p', (path, invokedAs, matches) => {
+    expect(arnLike(`api/${invokeSourceArnResource(path)}`, `api/${invokedAs}`)).toBe(matches);
+  });
+
+  it("shows why the API-wide `*/*/*` failed: it does not match the $default route's ARN", () => {
+    expect(arnLike('api/*/*/*', 'api/$default/$default')).toBe(false);
   });
 });

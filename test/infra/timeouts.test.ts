@@ -5,24 +5,12 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { SECRETS_MANAGER_CLIENT_LIMITS } from '../../lambdas/auth/token-store-factory';
+import { worstCaseMs } from '../../lambdas/client-limits';
 import { DYNAMODB_CLIENT_LIMITS } from '../../lambdas/http/handlers';
 import { DYNAMODB_CALLS_BUDGETED, HTTP_API_INTEGRATION_LIMIT, LAMBDA_TIMEOUT } from '../../lib/scim-function';
 
-/** Upper bound of the SDK's jittered back-off before its one retry (throttling base 500 ms, doubled). */
-const RETRY_BACKOFF_MS = 1_000;
 /** Time the handler needs after the last failing call to build and return its 503. */
 const RESPONSE_MARGIN_MS = 1_000;
-
-interface ClientLimits {
-  readonly maxAttempts: number;
-  readonly connectionTimeoutMs: number;
-  readonly requestTimeoutMs: number;
-}
-
-function worstCaseMs(limits: ClientLimits): number {
-  const attempts = limits.maxAttempts * (limits.connectionTimeoutMs + limits.requestTimeoutMs);
-  return attempts + (limits.maxAttempts - 1) * RETRY_BACKOFF_MS;
-}
 
 describe('timeout budget', () => {
   it('gives each SDK call a worst case of a few seconds (7 s Secrets Manager, 6 s DynamoDB)', () => {

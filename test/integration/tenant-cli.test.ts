@@ -9,6 +9,7 @@ import {
   PutSecretValueCommand,
   ResourceNotFoundException,
   SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
@@ -421,8 +422,11 @@ describe('stage target: Secrets Manager', () => {
     const fileStore = deps.tokenStore;
     await createWithToken(deps, tenantId);
     const existing = await fileStore.getTenantTokens(tenantId);
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(existing) });
+    secretsManager
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: JSON.stringify(existing), VersionId: 'v1' });
     secretsManager.on(PutSecretValueCommand).resolves({});
+    secretsManager.on(UpdateSecretVersionStageCommand).resolves({});
     const stageDeps: CliDeps = {
       ...deps,
       tokenStore: new SecretsManagerTokenStore(new SecretsManagerClient({}), 'scim/prod/tenants/'),

@@ -7,10 +7,11 @@
  * - Attribute names are matched case-insensitively, in the schema and in the resource. A path with the core
  *   schema URN reads the top level; an extension attribute (with or without its URN) reads under the
  *   extension's URN key.
- * - Strings compare per the attribute's caseExact; attributes the schema does not define are still read
- *   from the resource and compared case-insensitively by their JSON type. Canonical resources hold only
- *   defined attributes, so in practice an unknown attribute is absent: it matches nothing (`ne` and
- *   `not (...)` on it are true). This is deliberate: no error, as for an attribute no resource has set.
+ * - Strings compare per the attribute's caseExact.
+ * - An attribute or sub-attribute no schema defines is invalidFilter naming it: stored resources hold only
+ *   defined attributes, so it could match nothing, and a matching attribute an admin mistyped would make
+ *   Entra find no user and create a duplicate. `schemas` is the one undefined name that every resource
+ *   has, and is read as it is.
  * - A multi-valued attribute matches when ANY value matches. `ne` is the negation of `eq` (true when NO
  *   value equals; true when absent), so `members ne "id"` means "id is not a member".
  * - Comparing a complex attribute without a sub-attribute compares its `value` sub-attribute
@@ -25,8 +26,8 @@
  *   for every operator, `eq` included (`title gt 5`, `meta.created gt 2011`, `externalId eq 123`): it could
  *   never match, and silently matching nothing would hide the client's missing quotes. Other wrong JSON
  *   types (`active eq "true"`) still match nothing, as before.
- * - An attribute that is never returned or is writeOnly (`password`) cannot be filtered on: invalidFilter.
- *   Matching it would reveal its value one prefix at a time (`password sw "a"`).
+ * - An attribute that is never returned or is writeOnly cannot be filtered on: invalidFilter. Matching it
+ *   would reveal its value one prefix at a time (`secret sw "a"`).
  * - `attr[filter]` tests each element of attr separately: all of the inner filter must hold for one element.
  */
 import { ScimError } from '../errors';
@@ -104,7 +105,10 @@ const isPresent = (value: JsonValue): boolean => {
   return true;
 };
 
-/** Rejects a path to an attribute whose value must never leak through a filter (`password`). */
+const undefinedAttribute = (pathText: string): ScimError =>
+  ScimError.invalidFilter(`Invalid filter: no schema of this resource type defines '${pathText}'.`);
+
+/** Rejects a path to an attribute whose value must never leak through a filter (a writeOnly one). */
 const assertFilterable = (definition: AttributeDefinition | undefined, pathText: string): void => {
   if (definition && (definition.returned === 'never' || definition.mutability === 'writeOnly')) {
     throw ScimError.invalidFilter(
@@ -113,18 +117,18 @@ const assertFilterable = (definition: AttributeDefinition | undefined, pathText:
   }
 };
 
+/** `schemas`: defined by no schema, yet every resource has it (RFC 7643 §3). */
+const isSchemasPath = (schema: ResourceSchema, { uri, attribute, subAttribute }: AttributePath): boolean =>
+  sameName(attribute, 'schemas') &&
+  subAttribute === undefined &&
+  (uri === undefined || sameName(uri, schema.core.id));
+
 const compileTopLevelPath = (schema: ResourceSchema, attributePath: AttributePath): CompiledPath => {
   const resolved = resolveAttribute(schema, attributePath);
-  const { uri, attribute, subAttribute } = attributePath;
-  // Unknown attributes are still read: from the top level, or under an unknown extension URN key.
-  const containerKey = resolved
-    ? resolved.isExtension
-      ? resolved.schema.id
-      : undefined
-    : uri !== undefined && !sameName(uri, schema.core.id)
-      ? uri
-      : undefined;
+  const { attribute, subAttribute } = attributePath;
   const text = formatAttributePath(attributePath);
+  if (!resolved && !isSchemasPath(schema, attributePath)) throw undefinedAttribute(text);
+  const containerKey = resolved?.isExtension ? resolved.schema.id : undefined;
   assertFilterable(resolved?.attribute, text);
   assertFilterable(resolved?.subAttribute, text);
   return {
@@ -150,6 +154,13 @@ const compileElementPath = (
   const { attribute, subAttribute } = attributePath;
   const definition = findAttribute(subAttributes, attribute);
   const text = formatAttributePath(attributePath);
+  // Elements of a multi-valued simple attribute have one implicit sub-attribute, `value`.
+  const known =
+    subAttributes === undefined
+      ? sameName(attribute, 'value') && subAttribute === undefined
+      : definition !== undefined &&
+        (subAttribute === undefined || findAttribute(definition.subAttributes, subAttribute) !== undefined);
+  if (!known) throw undefinedAttribute(text);
   assertFilterable(definition, text);
   assertFilterable(findAttribute(definition?.subAttributes, subAttribute ?? ''), text);
   return {

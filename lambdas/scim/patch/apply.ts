@@ -32,6 +32,7 @@ import { ScimError } from '../errors';
 import type { Filter } from '../filter/ast';
 import type { JsonObject, JsonValue } from '../json';
 import { isJsonObject } from '../json';
+import type { IgnoredAttributes } from '../normalise';
 import { normaliseValue } from '../normalise';
 import type { ScimResource } from '../resource';
 import { findAttribute } from '../schema/resolve';
@@ -56,10 +57,15 @@ export interface PatchResult {
 
 /**
  * Applies a PatchOp request to `resource`. Never mutates its arguments. Throws ScimError (see
- * compilePatchRequest for request errors; noTarget and mutability can also arise while applying).
+ * compilePatchRequest for request errors; noTarget and mutability can also arise while applying). Names
+ * of paths no schema defines are added to `ignored`, when given.
  */
-export const applyPatch = (resource: ScimResource, request: unknown, schema: ResourceSchema): PatchResult =>
-  applyOperations(resource, compilePatchRequest(request, schema));
+export const applyPatch = (
+  resource: ScimResource,
+  request: unknown,
+  schema: ResourceSchema,
+  ignored?: IgnoredAttributes,
+): PatchResult => applyOperations(resource, compilePatchRequest(request, schema, ignored));
 
 /**
  * Applies already compiled operations in order to a copy of `resource`. Copy-on-write: the resource

@@ -41,8 +41,8 @@ export interface MemberEntry {
  */
 export interface MemberChanges {
   readonly removeAll: boolean;
-  readonly add: MemberEntry[];
-  readonly remove: string[];
+  readonly add: readonly MemberEntry[];
+  readonly remove: readonly string[];
 }
 
 export interface GroupPatchPlan {

@@ -15,19 +15,21 @@
  *   `name.givenName`, `urn:...:enterprise:2.0:User:employeeNumber`, even `emails[type eq "work"].value`);
  *   a key naming a schema URN holds an object of that schema's attributes, whose keys may repeat the URN
  *   (`urn:...:enterprise:2.0:User:department`, as POST accepts). A `schemas` key is accepted and
- *   ignored: the server derives `schemas` from the extension attributes present. A readOnly attribute in
+ *   ignored, at the top and inside such an object (a client serialising the extension as a model sends
+ *   one): the server derives `schemas` from the extension attributes present. A readOnly attribute in
  *   that object (`id`, `meta`) may restate its current value, which changes nothing; any other value is
  *   mutability, as a readOnly path always is.
  * - A path naming a whole extension (`urn:...:enterprise:2.0:User`): add/replace take an object of its
  *   attributes, as that URN's key in a no-path value does; remove removes all its attributes.
- * - A path under a schema URN this resource type does not know (Entra's custom extensions,
- *   `urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:costCode`, as a path or as a key of a
- *   no-path value) is ignored, as POST and PUT ignore unknown schema URNs: otherwise a user created with
- *   such an attribute would fail every later sync PATCH. An unknown attribute of a KNOWN schema (core or
- *   one of our extensions) stays invalidPath.
- * - A writeOnly attribute (`password`) is accepted, its value checked for type, and then dropped, as POST and
- *   PUT drop it: we never store a password (it would also make a filter on it an oracle). Such an
- *   operation changes nothing, so a request made only of it reports changed=false.
+ * - A path naming an attribute no schema defines is ignored, as POST and PUT ignore unknown attributes:
+ *   otherwise a user created fine by a mapping would fail every later sync PATCH from the same mapping.
+ *   That covers a path under a schema URN this resource type does not know (Entra's custom extensions,
+ *   `urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:costCode`), a misspelt attribute
+ *   of a known schema (`nickname2`) or sub-attribute (`name.givenNme`), as a path or as a key of a no-path
+ *   value. Their names are reported to the caller (compilePatchRequest's `ignored`), never their values.
+ *   `password` is one of them (Okta sends it when password sync is on; we never store passwords), and it
+ *   is not reported: it is dropped on purpose. Such an operation changes nothing, so a request made only of
+ *   it reports changed=false.
  * - A sub-attribute of a multi-valued attribute needs a value filter (`emails[type eq "work"].value`, not
  *   `emails.value`): which element is meant would be a guess.
  */
@@ -39,7 +41,8 @@ import { compileElementFilter } from '../filter/evaluate';
 import { parsePath } from '../filter/parser';
 import type { JsonObject, JsonValue } from '../json';
 import { isJsonObject } from '../json';
-import { normaliseValue } from '../normalise';
+import type { IgnoredAttributes } from '../normalise';
+import { normaliseValue, recordIgnored } from '../normalise';
 import { findAttribute, findSchema, resolveAttribute, withoutSchemaPrefix } from '../schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from '../schema/types';
 import { PATCH_OP_URN } from '../schema/urns';
@@ -215,15 +218,18 @@ const checkFilterPaths = (filter: Filter, attribute: AttributeDefinition, text: 
   }
 };
 
-/** Resolves a parsed path against the schemas and rejects targets no client may write. */
+/**
+ * Resolves a parsed path against the schemas and rejects targets no client may write. Undefined when no
+ * schema defines the attribute (ignored, see above).
+ */
 const resolveTarget = (
   path: PatchPath,
   schema: ResourceSchema,
   text: string,
   { allowReadOnlyEcho = false }: { readonly allowReadOnlyEcho?: boolean } = {},
-): PatchTarget => {
+): PatchTarget | undefined => {
   const resolved = resolveAttribute(schema, path);
-  if (!resolved) throw ScimError.invalidPath(`Unknown attribute path "${text}".`);
+  if (!resolved) return undefined;
   const { attribute, subAttribute } = resolved;
   if (path.filter) {
     // A single-valued complex attribute (manager) is filtered as a list of zero or one element.
@@ -322,19 +328,17 @@ const MAX_CACHED_TARGETS = 512;
 const MAX_CACHED_PATH_LENGTH = 256;
 const targetCaches = new WeakMap<ResourceSchema, TargetCache>();
 
-/** Whether `path` lives under a schema URN that `schema` does not know (e.g. an Entra custom extension). */
-const namesUnknownSchema = (path: PatchPath, schema: ResourceSchema): boolean =>
-  path.uri !== undefined &&
-  findSchema(schema, path.uri) === undefined &&
-  // `urn:...:enterprise:2.0:User` alone parses as uri `urn:...:enterprise:2.0` and attribute `User`.
-  findSchema(schema, `${path.uri}:${path.attribute}`) === undefined;
+/** A path no schema defines, by its described text (filter values elided): ignored, see above. */
+interface IgnoredPath {
+  readonly ignored: string;
+}
 
-/** The target of `path`, or undefined when it lies under an unknown schema URN (ignored, see above). */
+/** The target of `path`, or the path ignored because no schema defines it. */
 const targetFor = (
   path: string,
   schema: ResourceSchema,
   allowReadOnlyEcho: boolean,
-): PatchTarget | undefined => {
+): PatchTarget | IgnoredPath => {
   let caches = targetCaches.get(schema);
   if (!caches) {
     caches = { strict: new Map(), echo: new Map() };
@@ -344,8 +348,9 @@ const targetFor = (
   const cached = cache.get(path);
   if (cached) return cached;
   const parsed = parsePath(path);
-  if (namesUnknownSchema(parsed, schema)) return undefined;
-  const target = resolveTarget(parsed, schema, describePath(parsed), { allowReadOnlyEcho });
+  const text = describePath(parsed);
+  const target = resolveTarget(parsed, schema, text, { allowReadOnlyEcho });
+  if (!target) return { ignored: text };
   if (path.length <= MAX_CACHED_PATH_LENGTH) {
     if (cache.size >= MAX_CACHED_TARGETS) {
       const oldest = cache.keys().next();
@@ -356,15 +361,18 @@ const targetFor = (
   return target;
 };
 
+/** A compiled operation, or a path that no schema defines (reported, then dropped). */
+type Compiled = PatchOperation | IgnoredPath;
+
 const compileTargeted = (
   op: PatchOpName,
   path: string,
   value: unknown,
   schema: ResourceSchema,
   options: { readonly allowReadOnlyEcho?: boolean } = {},
-): PatchOperation[] => {
+): Compiled[] => {
   const target = targetFor(path, schema, options.allowReadOnlyEcho === true);
-  if (!target) return [];
+  if ('ignored' in target) return [target];
   const hasValue = value !== undefined;
   return [{ op, target, value: hasValue ? normaliseForTarget(value, target) : undefined, hasValue }];
 };
@@ -375,12 +383,6 @@ const schemaNamedBy = (key: string, schema: ResourceSchema): SchemaDefinition | 
 
 const ECHO = { allowReadOnlyEcho: true } as const;
 
-/** The extension a path names as a whole (`urn:...:enterprise:2.0:User`), if it is one. */
-const extensionNamedBy = (path: string, schema: ResourceSchema): SchemaDefinition | undefined => {
-  const named = schemaNamedBy(path.trim(), schema);
-  return named === schema.core ? undefined : named;
-};
-
 /**
  * An operation on a whole extension block: add/replace act as a no-path value `{"urn:...": value}` does;
  * remove removes every attribute of the extension (a value, if given, is not needed to say which).
@@ -390,7 +392,7 @@ const compileOnExtension = (
   extension: SchemaDefinition,
   value: unknown,
   schema: ResourceSchema,
-): PatchOperation[] => {
+): Compiled[] => {
   if (op !== 'remove') return compileWithoutPath(op, { [extension.id]: value as JsonValue }, schema);
   return compileOnEachAttribute('remove', extension, undefined, schema);
 };
@@ -401,21 +403,16 @@ const compileOnEachAttribute = (
   named: SchemaDefinition,
   value: unknown,
   schema: ResourceSchema,
-): PatchOperation[] =>
+): Compiled[] =>
   named.attributes.flatMap((attribute) =>
     compileTargeted(op, `${named.id}:${attribute.name}`, value, schema, ECHO),
   );
 
 /** Expands a no-path add/replace into one targeted operation per attribute in its value object. */
-const compileWithoutPath = (
-  op: 'add' | 'replace',
-  value: JsonObject,
-  schema: ResourceSchema,
-): PatchOperation[] => {
-  const operations: PatchOperation[] = [];
+const compileWithoutPath = (op: 'add' | 'replace', value: JsonObject, schema: ResourceSchema): Compiled[] => {
+  const operations: Compiled[] = [];
   for (const [key, item] of Object.entries(value)) {
-    if (item === undefined) continue;
-    if (key.toLowerCase() === 'schemas') continue;
+    if (item === undefined || isSchemasKey(key)) continue;
     const namedSchema = schemaNamedBy(key, schema);
     if (namedSchema) {
       if (item === null) {
@@ -427,7 +424,7 @@ const compileWithoutPath = (
         throw ScimError.invalidValue(`"${key}" must hold an object of that schema's attributes.`);
       }
       for (const [attributeKey, attributeValue] of Object.entries(item)) {
-        if (attributeValue === undefined) continue;
+        if (attributeValue === undefined || isSchemasKey(attributeKey)) continue;
         const name = withoutSchemaPrefix(attributeKey, namedSchema);
         operations.push(...compileTargeted(op, `${namedSchema.id}:${name}`, attributeValue, schema, ECHO));
       }
@@ -438,14 +435,22 @@ const compileWithoutPath = (
   return operations;
 };
 
-const compileOperation = (raw: RawOperation, index: number, schema: ResourceSchema): PatchOperation[] => {
+/** `schemas`, which the server derives; a client may send it at the top or inside an extension's object. */
+const isSchemasKey = (key: string): boolean => key.toLowerCase() === 'schemas';
+
+const compileOperation = (raw: RawOperation, index: number, schema: ResourceSchema): Compiled[] => {
   const path = raw.path?.trim() === '' ? undefined : raw.path;
   if (path !== undefined) {
     if (raw.op !== 'remove' && raw.value === undefined) {
       throw ScimError.invalidSyntax(`Operations[${index}] (${raw.op} with a path) has no "value".`);
     }
-    const extension = extensionNamedBy(path, schema);
-    if (extension) return compileOnExtension(raw.op, extension, raw.value, schema);
+    const named = schemaNamedBy(path.trim(), schema);
+    if (named === schema.core) {
+      throw ScimError.invalidPath(
+        `Operations[${index}] names the core schema as its path: name the attribute, or give no path.`,
+      );
+    }
+    if (named) return compileOnExtension(raw.op, named, raw.value, schema);
     return compileTargeted(raw.op, path, raw.value, schema);
   }
   if (raw.op === 'remove') {
@@ -460,15 +465,26 @@ const compileOperation = (raw: RawOperation, index: number, schema: ResourceSche
 };
 
 /**
- * Validates the whole PatchOp request and resolves every operation against `schema`. Throws ScimError:
- * invalidSyntax (envelope), invalidPath (unknown or malformed path), invalidFilter, invalidValue (wrong
- * type), mutability (readOnly target), noTarget (remove without path), 413 (too many operations).
+ * Validates the whole PatchOp request and resolves every operation against `schema`. Paths no schema
+ * defines are dropped and, when `ignored` is given, their names added to it. Throws ScimError:
+ * invalidSyntax (envelope), invalidPath (malformed path), invalidFilter, invalidValue (wrong type),
+ * mutability (readOnly target), noTarget (remove without path), 413 (too many operations).
  */
-export const compilePatchRequest = (request: unknown, schema: ResourceSchema): PatchOperation[] =>
-  parseEnvelope(request)
-    .flatMap((raw, index) => compileOperation(raw, index, schema))
-    .filter((operation) => !isWriteOnly(operation.target));
+export const compilePatchRequest = (
+  request: unknown,
+  schema: ResourceSchema,
+  ignored?: IgnoredAttributes,
+): PatchOperation[] => {
+  const operations: PatchOperation[] = [];
+  parseEnvelope(request).forEach((raw, index) => {
+    for (const compiled of compileOperation(raw, index, schema)) {
+      if ('ignored' in compiled) recordIgnored(ignored, compiled.ignored);
+      else if (!isWriteOnly(compiled.target)) operations.push(compiled);
+    }
+  });
+  return operations;
+};
 
-/** A writeOnly target (`password`), validated above and then dropped: it is never stored. */
+/** A writeOnly target, validated above and then dropped: such a value is never stored. */
 const isWriteOnly = (target: PatchTarget): boolean =>
   target.attribute.mutability === 'writeOnly' || target.subAttribute?.mutability === 'writeOnly';

@@ -57,7 +57,6 @@ export const ATTRIBUTE_DESCRIPTIONS: Readonly<Record<string, Descriptions>> = {
     locale: "Used to indicate the User's default location for localizing items (e.g. 'en-US').",
     timezone: "The User's time zone in the 'Olson' time zone database format.",
     active: "A Boolean value indicating the User's administrative status.",
-    password: "The User's cleartext password.",
     ...multiValuedWithTypeDescriptions(
       'emails',
       'Email addresses for the user.',

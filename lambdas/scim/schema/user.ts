@@ -60,8 +60,9 @@ export const USER_CORE_SCHEMA: SchemaDefinition = {
     stringAttribute('locale'),
     stringAttribute('timezone'),
     attribute('active', 'boolean'),
-    // writeOnly and never returned. We accept it on input and do not store it (see normalise.ts).
-    stringAttribute('password', { mutability: 'writeOnly', returned: 'never' }),
+    // No password (RFC 7643 lists one): we never store passwords and the IPSIE profile forbids offering
+    // one, so /Schemas does not list it. One that arrives (Okta's password sync) is dropped as an undefined
+    // attribute, and not reported as a lost mapping (normalise.ts DROPPED_ON_PURPOSE).
     multiValuedWithType('emails', { typeCanonicalValues: ['work', 'home', 'other'] }),
     multiValuedWithType('phoneNumbers', {
       typeCanonicalValues: ['work', 'home', 'mobile', 'fax', 'pager', 'other'],

@@ -50,12 +50,18 @@ describe('bad input', () => {
     expectScimError(await e2e.client.get('/Users?filter=active+gt+true'), 400, 'invalidFilter');
   });
 
-  it('an unknown PATCH path is 400 invalidPath', async () => {
+  it('a malformed PATCH path is 400 invalidPath', async () => {
     expectScimError(
-      await e2e.client.patch(`/Users/${userId}`, [{ op: 'replace', path: 'shoeSize', value: '42' }]),
+      await e2e.client.patch(`/Users/${userId}`, [{ op: 'replace', path: 'emails[type eq', value: '42' }]),
       400,
       'invalidPath',
     );
+  });
+
+  it('a filter on an attribute no schema defines is 400 invalidFilter naming it', async () => {
+    const result = await e2e.client.get('/Users?filter=userNmae+eq+%22a%22');
+    expectScimError(result, 400, 'invalidFilter');
+    expect(result.body?.detail).toContain("'userNmae'");
   });
 
   it('a readOnly PATCH target is 400 mutability', async () => {

@@ -5,7 +5,7 @@ import type { JsonObject } from '../../../lambdas/scim/json';
 import { CORE_GROUP_URN, CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
 import type { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-repository';
 import { mapLimit } from '../../../lambdas/store/dynamodb-store';
-import type { GroupPlan, MemberEntry } from '../../../lambdas/store/repository';
+import type { GroupPatchPlan, MemberEntry } from '../../../lambdas/scim/patch';
 import { memberIndexPartition, memberPartition, resourceKey } from '../../../lambdas/store/keys';
 import { MEMBER_INDEX } from '../../../lambdas/store/table-definition';
 import { scimErrorOf } from '../../unit/scim-errors';
@@ -24,7 +24,7 @@ const group = (displayName: string, extra: JsonObject = {}): JsonObject => ({
 /** A plan that changes only members, as planGroupPatch returns for Entra's member PATCHes. */
 const memberPlan =
   (add: readonly (string | MemberEntry)[], remove: readonly string[] = [], removeAll = false) =>
-  (current: JsonObject & { id: string; schemas: string[] }): GroupPlan => ({
+  (current: JsonObject & { id: string; schemas: string[] }): GroupPatchPlan => ({
     resource: current,
     changed: false,
     members: {

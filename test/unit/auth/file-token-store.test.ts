@@ -1,19 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { FileTokenStore } from '../../../lambdas/auth/file-token-store';
+import { FileTokenStore, STALE_LOCK_MS } from '../../../lambdas/auth/file-token-store';
 import {
   TenantExistsError,
   TokenStoreUnavailableError,
   UnknownTenantError,
 } from '../../../lambdas/auth/token-store';
-import { newTenantRecord, revokeTokens } from '../../../lambdas/auth/tokens';
+import { issueToken, newTenantRecord, revokeTokens } from '../../../lambdas/auth/tokens';
 
 let directory: string;
 let store: FileTokenStore;
-const acme = newTenantRecord('acme', new Date('2026-01-01T00:00:00.000Z')).record;
+const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+const acme = newTenantRecord('acme', new Date(T0)).record;
 
 beforeEach(async () => {
   directory = await mkdtemp(join(tmpdir(), 'scim-tokens-'));
@@ -30,7 +31,9 @@ describe('FileTokenStore', () => {
     await store.createTenantTokens({ tenantId: 'globex', tokens: [] });
     expect(await store.getTenantTokens('acme')).toEqual(acme);
     const revoked = revokeTokens(acme, { all: true });
-    await store.putTenantTokens(revoked);
+    expect(await store.updateTenantTokens('acme', (current) => revokeTokens(current, { all: true }))).toEqual(
+      revoked,
+    );
     expect(await store.getTenantTokens('acme')).toEqual(revoked);
     expect(await store.listTenantIds()).toEqual(['acme', 'globex']);
     expect((await readdir(join(directory, 'tenants'))).sort()).toEqual(['acme.json', 'globex.json']);
@@ -48,7 +51,7 @@ describe('FileTokenStore', () => {
   it('a malformed tenant id never becomes a path', async () => {
     await writeFile(join(directory, 'secret.json'), JSON.stringify(acme));
     expect(await store.getTenantTokens('../secret')).toBeUndefined();
-    await expect(store.putTenantTokens({ ...acme, tenantId: '../secret' })).rejects.toBeInstanceOf(
+    await expect(store.updateTenantTokens('../secret', (current) => current)).rejects.toBeInstanceOf(
       UnknownTenantError,
     );
   });
@@ -61,8 +64,63 @@ describe('FileTokenStore', () => {
     expect(await store.getTenantTokens('acme')).toEqual(acme);
   });
 
-  it('putting an unknown tenant -> UnknownTenantError', async () => {
-    await expect(store.putTenantTokens(acme)).rejects.toBeInstanceOf(UnknownTenantError);
+  it('updating an unknown tenant -> UnknownTenantError, and no lock file is left', async () => {
+    await store.createTenantTokens(acme);
+    await expect(store.updateTenantTokens('globex', (current) => current)).rejects.toBeInstanceOf(
+      UnknownTenantError,
+    );
+    expect(await readdir(join(directory, 'tenants'))).toEqual(['acme.json']);
+  });
+
+  it('concurrent updates run one after the other on the latest record: none is lost', async () => {
+    await store.createTenantTokens({ tenantId: 'acme', tokens: [] });
+    const issued = Array.from({ length: 12 }, (_, index) => issueToken(new Date(T0 + index)).entry);
+    await Promise.all(
+      issued.map((entry) =>
+        store.updateTenantTokens('acme', (current) => ({ ...current, tokens: [...current.tokens, entry] })),
+      ),
+    );
+    const ids = (await store.getTenantTokens('acme'))?.tokens.map((entry) => entry.id).sort();
+    expect(ids).toEqual(issued.map((entry) => entry.id).sort());
+    expect(await readdir(join(directory, 'tenants'))).toEqual(['acme.json']);
+  });
+
+  it('a change that throws stores nothing and releases the lock', async () => {
+    await store.createTenantTokens(acme);
+    await expect(
+      store.updateTenantTokens('acme', () => {
+        throw new Error('no such token');
+      }),
+    ).rejects.toThrow('no such token');
+    expect(await store.getTenantTokens('acme')).toEqual(acme);
+    expect(await store.updateTenantTokens('acme', (current) => revokeTokens(current, { all: true }))).toEqual(
+      {
+        tenantId: 'acme',
+        tokens: [],
+      },
+    );
+  });
+
+  it('breaks a lock left by a writer that died, but waits for a live one', async () => {
+    await store.createTenantTokens(acme);
+    const lockFile = join(directory, 'tenants', 'acme.json.lock');
+    await writeFile(lockFile, '1\n');
+    const old = new Date(Date.now() - STALE_LOCK_MS - 1_000);
+    await utimes(lockFile, old, old);
+    await store.updateTenantTokens('acme', (current) => revokeTokens(current, { all: true }));
+    expect((await store.getTenantTokens('acme'))?.tokens).toEqual([]);
+
+    await writeFile(lockFile, '1\n');
+    let changed = false;
+    const update = store.updateTenantTokens('acme', (current) => {
+      changed = true;
+      return current;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(changed).toBe(false);
+    await rm(lockFile);
+    await update;
+    expect(changed).toBe(true);
   });
 
   it('a corrupt file -> TokenStoreUnavailableError', async () => {

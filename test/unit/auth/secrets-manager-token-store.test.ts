@@ -2,21 +2,25 @@ import {
   CreateSecretCommand,
   GetSecretValueCommand,
   ListSecretsCommand,
+  InvalidParameterException,
   PutSecretValueCommand,
   ResourceExistsException,
   ResourceNotFoundException,
   SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 
-import { SecretsManagerTokenStore } from '../../../lambdas/auth/secrets-manager-token-store';
+import { PENDING_STAGE, SecretsManagerTokenStore } from '../../../lambdas/auth/secrets-manager-token-store';
 import {
+  TOKEN_UPDATE_ATTEMPTS,
   TenantExistsError,
+  TokenRecordConflictError,
   TokenStoreUnavailableError,
   UnknownTenantError,
 } from '../../../lambdas/auth/token-store';
-import { newTenantRecord } from '../../../lambdas/auth/tokens';
+import { newTenantRecord, revokeTokens } from '../../../lambdas/auth/tokens';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const store = new SecretsManagerTokenStore(new SecretsManagerClient({}), 'scim/tenants/');
@@ -33,6 +37,7 @@ describe('SecretsManagerTokenStore.getTenantTokens', () => {
     expect(await store.getTenantTokens('acme')).toEqual(acme);
     expect(secretsManager.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({
       SecretId: 'scim/tenants/acme',
+      VersionStage: 'AWSCURRENT',
     });
   });
 
@@ -83,17 +88,70 @@ describe('SecretsManagerTokenStore writes', () => {
     await expect(store.createTenantTokens(acme)).rejects.toBeInstanceOf(TenantExistsError);
   });
 
-  it('puts a new secret version', async () => {
+  it('an update stages the changed record, then moves AWSCURRENT from the version it read', async () => {
+    secretsManager
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: JSON.stringify(acme), VersionId: 'v-read' });
     secretsManager.on(PutSecretValueCommand).resolves({});
-    await store.putTenantTokens(acme);
-    const input = secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input;
-    expect(input?.SecretId).toBe('scim/tenants/acme');
-    expect(JSON.parse(input?.SecretString ?? '')).toEqual(acme);
+    secretsManager.on(UpdateSecretVersionStageCommand).resolves({});
+    const stored = await store.updateTenantTokens('acme', (current) => revokeTokens(current, { all: true }));
+    expect(stored).toEqual({ tenantId: 'acme', tokens: [] });
+    const put = secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input;
+    expect(put).toEqual({
+      SecretId: 'scim/tenants/acme',
+      SecretString: JSON.stringify(stored),
+      ClientRequestToken: expect.any(String),
+      VersionStages: [PENDING_STAGE],
+    });
+    expect(secretsManager.commandCalls(UpdateSecretVersionStageCommand)[0]?.args[0].input).toEqual({
+      SecretId: 'scim/tenants/acme',
+      VersionStage: 'AWSCURRENT',
+      MoveToVersionId: put?.ClientRequestToken,
+      RemoveFromVersionId: 'v-read',
+    });
   });
 
-  it('putting an unknown tenant -> UnknownTenantError', async () => {
-    secretsManager.on(PutSecretValueCommand).rejects(notFound());
-    await expect(store.putTenantTokens(acme)).rejects.toBeInstanceOf(UnknownTenantError);
+  it('a refused move (someone else changed the record) re-applies the change to the newer record', async () => {
+    const rotatedMeanwhile = { tenantId: 'acme', tokens: [...acme.tokens, ...acme.tokens] };
+    secretsManager
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: JSON.stringify(acme), VersionId: 'v1' })
+      .resolves({ SecretString: JSON.stringify(rotatedMeanwhile), VersionId: 'v2' });
+    secretsManager.on(PutSecretValueCommand).resolves({});
+    secretsManager
+      .on(UpdateSecretVersionStageCommand)
+      .rejectsOnce(new InvalidParameterException({ message: 'not on v1', $metadata: {} }))
+      .resolves({});
+    const seen: number[] = [];
+    await store.updateTenantTokens('acme', (current) => {
+      seen.push(current.tokens.length);
+      return current;
+    });
+    expect(seen).toEqual([1, 2]);
+    const moves = secretsManager.commandCalls(UpdateSecretVersionStageCommand);
+    expect(moves.map((call) => call.args[0].input.RemoveFromVersionId)).toEqual(['v1', 'v2']);
+  });
+
+  it('losing every attempt -> TokenRecordConflictError', async () => {
+    secretsManager
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: JSON.stringify(acme), VersionId: 'v1' });
+    secretsManager.on(PutSecretValueCommand).resolves({});
+    secretsManager
+      .on(UpdateSecretVersionStageCommand)
+      .rejects(new InvalidParameterException({ message: 'not on v1', $metadata: {} }));
+    await expect(store.updateTenantTokens('acme', (current) => current)).rejects.toBeInstanceOf(
+      TokenRecordConflictError,
+    );
+    expect(secretsManager.commandCalls(UpdateSecretVersionStageCommand)).toHaveLength(TOKEN_UPDATE_ATTEMPTS);
+  });
+
+  it('updating an unknown tenant -> UnknownTenantError, nothing written', async () => {
+    secretsManager.on(GetSecretValueCommand).rejects(notFound());
+    await expect(store.updateTenantTokens('acme', (current) => current)).rejects.toBeInstanceOf(
+      UnknownTenantError,
+    );
+    expect(secretsManager.commandCalls(PutSecretValueCommand)).toHaveLength(0);
   });
 
   it('lists tenant ids across pages, by prefix, skipping deleted and foreign names', async () => {

@@ -9,6 +9,7 @@ import {
 } from '../../../lambdas/http/query';
 import { ScimError } from '../../../lambdas/scim/errors';
 import type { ScimType } from '../../../lambdas/scim/errors';
+import { ENTERPRISE_USER_URN } from '../../../lambdas/scim/schema';
 import { expectScimError } from '../scim-errors';
 
 const LIMITS = { defaultCount: 100, maxCount: 200 };
@@ -116,6 +117,33 @@ describe('parseProjection', () => {
   it('splitAttributeList drops empty names', () => {
     expect(splitAttributeList(' a, ,b,')).toEqual(['a', 'b']);
     expect(splitAttributeList(undefined)).toEqual([]);
+  });
+
+  it.each<[string | undefined, string[]]>([
+    [undefined, []],
+    ['', []],
+    ['userName', ['userName']],
+    [' userName , name.givenName ,,', ['userName', 'name.givenName']],
+    [`${ENTERPRISE_USER_URN}:manager,emails.value`, [`${ENTERPRISE_USER_URN}:manager`, 'emails.value']],
+  ])('splitAttributeList %p -> %p', (raw, expected) => {
+    expect(splitAttributeList(raw)).toEqual(expected);
+  });
+
+  it('splitAttributeList yields trimmed, non-empty, comma-free names taken from a list without filters', () => {
+    fc.assert(
+      fc.property(
+        fc.string().filter((raw) => !/[[\]]/.test(raw)),
+        (raw) => {
+          const names = splitAttributeList(raw);
+          for (const name of names) {
+            expect(name).toBe(name.trim());
+            expect(name).not.toBe('');
+            expect(name).not.toContain(',');
+            expect(raw).toContain(name);
+          }
+        },
+      ),
+    );
   });
 });
 

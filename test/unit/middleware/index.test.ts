@@ -166,24 +166,34 @@ describe('scimHandler: responses', () => {
   });
 });
 
-describe('scimHandler: the Lambda deadline', () => {
-  it('answers 503 with Retry-After before the deadline when the route hangs, never a Lambda timeout', async () => {
-    const handler = scimHandler(() => new Promise<ScimResponse>(() => undefined), {
-      tokenStore,
-      logger: testLogger(),
-    });
-    const event = makeEvent({
-      method: 'get',
-      rawPath: '/tenants/acme/scim/v2/Users',
-      headers: { authorization: `Bearer ${acme.token}` },
-    });
-    const deadline = Date.now() + ANSWER_BEFORE_DEADLINE_MS + 150;
-    const context = { ...makeContext(), getRemainingTimeInMillis: () => deadline - Date.now() };
-    const result = parseResult(await handler(event, context));
-    // Answered with most of the margin to spare (Middy's own default leaves 5 ms).
-    expect(deadline - Date.now()).toBeGreaterThan(ANSWER_BEFORE_DEADLINE_MS / 2);
-    expect(result.status).toBe(503);
-    expect(result.headers['retry-after']).toBeDefined();
-    expect(result.body).toMatchObject({ status: '503' });
-  });
+describe('scimHandler: the deadline covers the whole chain, before middlewares included', () => {
+  const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+  it.each([
+    ['the route', tokenStore, never<ScimResponse>],
+    ['the token lookup (a before middleware)', { getTenantTokens: never } satisfies TokenStore, undefined],
+  ])(
+    'answers 503 with Retry-After before the deadline when %s hangs, and logs one access line',
+    async (_stage, store, route) => {
+      const handler = scimHandler(route ?? (() => Promise.resolve({ status: 200 })), {
+        tokenStore: store,
+        logger: testLogger(),
+      });
+      const event = makeEvent({
+        method: 'get',
+        rawPath: '/tenants/acme/scim/v2/Users',
+        headers: { authorization: `Bearer ${acme.token}` },
+      });
+      const deadline = Date.now() + ANSWER_BEFORE_DEADLINE_MS + 150;
+      const context = { ...makeContext(), getRemainingTimeInMillis: () => deadline - Date.now() };
+      const result = parseResult(await handler(event, context));
+      // Answered with most of the margin to spare (Middy's own default leaves 5 ms).
+      expect(deadline - Date.now()).toBeGreaterThan(ANSWER_BEFORE_DEADLINE_MS / 2);
+      expect(result.status).toBe(503);
+      expect(result.headers['retry-after']).toBe('30');
+      expect(result.body).toMatchObject({ status: '503' });
+      expect(logs.records().filter((line) => line.message === 'request completed')).toEqual([
+        expect.objectContaining({ status: 503, tenantId: 'acme' }),
+      ]);
+    },
+  );
 });

@@ -99,10 +99,8 @@ describe('schemaDocument (RFC 7643 §7)', () => {
       referenceTypes: ['external'],
     });
     expect(attributes.find((attribute) => attribute.name === 'userName')).not.toHaveProperty('subAttributes');
-    expect(attributes.find((attribute) => attribute.name === 'password')).toMatchObject({
-      mutability: 'writeOnly',
-      returned: 'never',
-    });
+    // We never store passwords, and the IPSIE profile forbids offering one: /Schemas lists none.
+    expect(attributes.find((attribute) => attribute.name === 'password')).toBeUndefined();
   });
 });
 

@@ -293,11 +293,39 @@ describe('normaliseResource: Entra request shapes', () => {
     });
   });
 
-  it('accepts and drops the writeOnly password (we never store it)', () => {
-    expect(normaliseResource({ userName: 'a', password: 'secret' }, USER_SCHEMA)).toEqual({
+  it('drops a password of any type (Okta password sync; we never store it) and does not report it', () => {
+    const ignored = new Set<string>();
+    for (const password of ['secret', { p: 1 }]) {
+      expect(normaliseResource({ userName: 'a', password }, USER_SCHEMA, ignored)).toEqual({
+        schemas: [CORE_USER_URN],
+        userName: 'a',
+      });
+    }
+    expect([...ignored]).toEqual([]);
+  });
+
+  it('reports the names it ignored (undefined attributes and schemas), never their values', () => {
+    const ignored = new Set<string>();
+    const body = {
       schemas: [CORE_USER_URN],
       userName: 'a',
+      nickname2: 'Babs',
+      'name.givenNme': 'B',
+      [ENTERPRISE_USER_URN]: { schemas: [ENTERPRISE_USER_URN], department: 'D', costCentre: 'C1' },
+      'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:costCode': 'X1',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:password': 'p',
+    };
+    expect(normaliseResource(body, USER_SCHEMA, ignored)).toEqual({
+      schemas: [CORE_USER_URN, ENTERPRISE_USER_URN],
+      userName: 'a',
+      [ENTERPRISE_USER_URN]: { department: 'D' },
     });
+    expect([...ignored].sort()).toEqual([
+      'name.givenNme',
+      'nickname2',
+      'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:costCode',
+      `${ENTERPRISE_USER_URN}:costCentre`,
+    ]);
   });
 
   it('accepts an identical value given twice', () => {
@@ -423,7 +451,6 @@ describe('normaliseResource: errors', () => {
       { userName: 'a', 'emails.value': 'a@example.com' },
       'emails.value',
     ],
-    ['a password that is not a string', { userName: 'a', password: { p: 1 } }, '"password"'],
   ])('%s is invalidValue', (_label, body, fragment) => {
     expectScimError(() => normaliseResource(body, USER_SCHEMA), 400, 'invalidValue', fragment);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 
 import { ScimError } from '../../../lambdas/scim/errors';
 import { createGroupService, memberIdsToAdd } from '../../../lambdas/service/groups';
-import type { GroupPlan } from '../../../lambdas/store/repository';
+import type { GroupPatchPlan } from '../../../lambdas/scim/patch';
 import { scimErrorOf } from '../scim-errors';
 import { mockRepository, storedGroup } from './fake-repository';
 
@@ -66,7 +66,7 @@ describe('group service', () => {
 
   it('patch plans member changes without the member list and hints the ids to add', async () => {
     const repository = mockRepository();
-    let plan: GroupPlan | undefined;
+    let plan: GroupPatchPlan | undefined;
     repository.updateGroup.mockImplementation((_tenant, _id, planner) => {
       plan = planner(storedGroup('g1'));
       return Promise.resolve(plan.resource);

@@ -16,7 +16,7 @@ import { DynamoDbScimRepository } from '../../../lambdas/store/dynamodb-reposito
 import { ifMatchAccepts } from '../../../lambdas/store/dynamodb-store';
 import { toItem } from '../../../lambdas/store/items';
 import { MAX_PAGE_SIZE } from '../../../lambdas/store/repository';
-import type { MemberEntry } from '../../../lambdas/store/repository';
+import type { MemberEntry } from '../../../lambdas/scim/patch';
 import { scimErrorOf } from '../scim-errors';
 
 const TABLE = 'scim';

@@ -11,7 +11,12 @@ export const EXTENSION_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:
 
 export const EMAILS_ATTRIBUTE = define('emails', 'complex', {
   multiValued: true,
-  subAttributes: [define('value', 'string'), define('type', 'string'), define('primary', 'boolean')],
+  subAttributes: [
+    define('value', 'string'),
+    define('display', 'string'),
+    define('type', 'string'),
+    define('primary', 'boolean'),
+  ],
 });
 
 export const TEST_SCHEMA: ResourceSchema = {
@@ -32,6 +37,7 @@ export const TEST_SCHEMA: ResourceSchema = {
       define('externalId', 'string', { caseExact: true }),
       define('userName', 'string'),
       define('displayName', 'string'),
+      define('title', 'string'),
       define('name', 'complex', {
         subAttributes: [define('givenName', 'string'), define('familyName', 'string')],
       }),
