@@ -14,9 +14,8 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
-import type { TokenStore } from '../auth/token-store';
+import type { WritableTokenStore } from '../auth/token-store';
 import { issueToken } from '../auth/tokens';
-import type { TenantTokenRecord } from '../auth/tokens';
 import type { Logger } from '../logger';
 import { SETUP_PATH, TENANT_SCIM_PATH } from '../paths';
 import { buildProfileReport } from '../scim/profile';
@@ -38,8 +37,8 @@ export type SetupResult = APIGatewayProxyStructuredResultV2;
 
 export interface SetupHandlerDeps {
   readonly links: Pick<DynamoDbSetupLinks, 'find' | 'countRevealAttempt' | 'claimReveal' | 'releaseReveal'>;
-  /** The tenant's token record: read, and replaced with the revealed token added. */
-  readonly tokens: TokenStore & { putTenantTokens(record: TenantTokenRecord): Promise<void> };
+  /** The tenant's token record, to which the revealed token is added (compare-and-set). */
+  readonly tokens: Pick<WritableTokenStore, 'updateTenantTokens'>;
   readonly tenants: { getTenant(tenantId: string): Promise<{ readonly displayName?: string } | undefined> };
   readonly activity: { read(tenantId: string): Promise<TenantActivity> };
   readonly logger: Logger;
@@ -186,9 +185,10 @@ export function createSetupHandler(deps: SetupHandlerDeps): (event: SetupEvent) 
       return refusedRevealed((await deps.links.find(link.codeSha256))?.revealedAt);
     }
     try {
-      const record = await deps.tokens.getTenantTokens(link.tenantId);
-      if (record === undefined) throw new Error('The tenant has no token record.');
-      await deps.tokens.putTenantTokens({ ...record, tokens: [...record.tokens, issued.entry] });
+      await deps.tokens.updateTenantTokens(link.tenantId, (record) => ({
+        ...record,
+        tokens: [...record.tokens, issued.entry],
+      }));
     } catch (error) {
       // Give the link back, so that a retry of this reveal can complete it.
       await deps.links.releaseReveal(link.codeSha256, issued.entry.id).catch(() => undefined);

@@ -268,10 +268,7 @@ describe('POST /setup/reveal', () => {
 
   it('a token store failure answers 503 and gives the link back, so the retry completes; attempts are capped', async () => {
     const { tenantId, code } = await tenantWithLink();
-    const failing = {
-      getTenantTokens: (id: string) => tokens.getTenantTokens(id),
-      putTenantTokens: jest.fn(() => Promise.reject(new Error('down'))),
-    };
+    const failing = { updateTenantTokens: jest.fn(() => Promise.reject(new Error('down'))) };
     const broken = handler({ tokens: failing });
     const result = await broken(post('/setup/reveal', code));
     expect(result.statusCode).toBe(503);
