@@ -4,7 +4,7 @@
  * (Users, Groups, everything else -> discovery). Storage is DynamoDB Local (embedded, or an existing
  * endpoint); tokens live in the file token store under the data directory.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,6 +43,7 @@ import { createSetupHandler } from '../../lambdas/setup/handler';
 import { newSetupLink, setupLinkUrl } from '../../lambdas/setup/links';
 import { DynamoDbSetupLinks } from '../../lambdas/store/setup-links';
 import { DynamoDbTenantActivity } from '../../lambdas/store/tenant-status-reader';
+import { PRIVATE_FILE_MODE, makeDataDirPrivate } from './data-dir';
 import { ensureLocalTenant } from './tenant-token';
 import type { LocalTokenSource } from './tenant-token';
 
@@ -109,10 +110,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
   const logger = createLogger({ serviceName: 'serverless-scim-local', logLevel: options.logLevel ?? 'INFO' });
 
+  await makeDataDirPrivate(options.dataDir);
   const dynamoDir = join(options.dataDir, 'dynamodb');
-  // DynamoDB Local exits at once when its database directory does not exist.
-  if (options.dynamoDbEndpoint === undefined && !options.inMemory)
-    await mkdir(dynamoDir, { recursive: true });
   const dynamo =
     options.dynamoDbEndpoint === undefined
       ? await startDynamoDbLocal(options.inMemory ? {} : { dataDir: dynamoDir })
@@ -180,10 +179,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     // The tenant CLI (`npm run tenant -- create x`) finds the running server's table and port through
     // this file; a clean stop removes it, so a stale one means the server died.
     const endpointFile = join(options.dataDir, 'endpoint.json');
-    await mkdir(options.dataDir, { recursive: true });
     await writeFile(
       endpointFile,
       `${JSON.stringify({ endpoint: dynamo.endpoint, tableName, port }, null, 2)}\n`,
+      { mode: PRIVATE_FILE_MODE },
     );
 
     // A fresh setup link of the dev tenant on every start, so a newcomer can open the page at once.

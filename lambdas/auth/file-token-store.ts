@@ -57,7 +57,8 @@ export class FileTokenStore implements WritableTokenStore {
   }
 
   async createTenantTokens(record: TenantTokenRecord): Promise<void> {
-    await mkdir(this.directory, { recursive: true });
+    // Private: the tenants' token hashes (the local server's data directory is private too).
+    await mkdir(this.directory, { recursive: true, mode: 0o700 });
     try {
       await writeFile(this.fileOf(record.tenantId), serialise(record), { flag: 'wx', mode: 0o600 });
     } catch (error) {

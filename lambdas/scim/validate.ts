@@ -180,10 +180,14 @@ const complexValidator = (attribute: AttributeDefinition): ValueValidator => {
   );
 };
 
-/** Labels alone (type, primary, display) do not make a value of a multi-valued attribute. */
+/**
+ * Labels alone (type, primary, display) do not make a value of a multi-valued attribute: validation drops
+ * such an element and PATCH refuses to create one. A key whose value is undefined is no data either.
+ */
 const LABELS = new Set(['type', 'primary', 'display']);
-const carriesData = (element: JsonValue): boolean =>
-  !isJsonObject(element) || Object.keys(element).some((key) => !LABELS.has(key));
+export const carriesData = (element: JsonValue): boolean =>
+  !isJsonObject(element) ||
+  Object.keys(element).some((key) => !LABELS.has(key) && element[key] !== undefined);
 
 const checkElements = (elements: JsonValue[], payload: ParsePayload): void => {
   const primaries = elements.filter((element) => isJsonObject(element) && element.primary === true);

