@@ -9,6 +9,7 @@
  *   STAGE                     default "local"
  *   POWERTOOLS_SERVICE_NAME   default "serverless-scim"
  *   DYNAMODB_ENDPOINT         optional http(s) URL, e.g. DynamoDB Local
+ *   EVENT_BUS_NAME            required by the events handler (loadEventsConfig): the bus it puts to
  *   USERS_FUNCTION_NAME,      required by the catch-all (discovery) Lambda (loadCatchAllConfig): the
  *   GROUPS_FUNCTION_NAME      Lambdas it hands other-cased or slashed resource paths to
  * An empty variable counts as unset.
@@ -113,6 +114,15 @@ const withTableSchema = z.object({
   ),
 });
 
+const withEventBusSchema = z.object({
+  ...baseShape,
+  EVENT_BUS_NAME: variable(
+    z
+      .string({ error: 'is required' })
+      .check(matches(/^[A-Za-z0-9._-]{1,256}$/, 'is not an EventBridge bus name')),
+  ),
+});
+
 export interface BaseConfig {
   readonly tenantSecretPrefix: string;
   readonly secretCacheTtlSeconds: number;
@@ -185,6 +195,17 @@ export function loadConfig(env: Env = process.env): Config {
   const parsed = withTableSchema.safeParse(env, ENGLISH_MESSAGES);
   if (!parsed.success) fail(parsed.error);
   return Object.freeze({ ...toBaseConfig(parsed.data), tableName: parsed.data.TABLE_NAME });
+}
+
+export interface EventsConfig extends BaseConfig {
+  readonly eventBusName: string;
+}
+
+/** Configuration of the events handler: EVENT_BUS_NAME is required. */
+export function loadEventsConfig(env: Env = process.env): EventsConfig {
+  const parsed = withEventBusSchema.safeParse(env, ENGLISH_MESSAGES);
+  if (!parsed.success) fail(parsed.error);
+  return Object.freeze({ ...toBaseConfig(parsed.data), eventBusName: parsed.data.EVENT_BUS_NAME });
 }
 
 /** Configuration of the catch-all (discovery) Lambda: the functions it hands resource paths to. */

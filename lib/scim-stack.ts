@@ -48,6 +48,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { HAND_OFF_FUNCTION_VARIABLES } from '../lambdas/config';
 import { TABLE_DEFINITION } from '../lambdas/store/table-definition';
+import { ChangeEvents } from './events';
 import { LambdaProxyIntegration } from './lambda-integration';
 import {
   CATCH_ALL_FUNCTION,
@@ -64,6 +65,9 @@ import type { StageConfig } from './stage-config';
 
 /** The repository root: esbuild resolves node_modules and tsconfig from here. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/** The events Lambda (lib/events.ts): the table stream to the event bus. */
+export const DEFAULT_EVENTS_ENTRY = path.join(PROJECT_ROOT, 'lambdas/events.ts');
 
 export const DEFAULT_HANDLER_ENTRIES: Readonly<Record<ScimFunctionName, string>> = {
   users: path.join(PROJECT_ROOT, 'lambdas/users.ts'),
@@ -130,6 +134,7 @@ interface TableShape {
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
   readonly timeToLiveAttribute?: string;
+  readonly stream?: 'NEW_AND_OLD_IMAGES';
   readonly globalSecondaryIndexes?: readonly {
     readonly indexName: string;
     readonly partitionKey: KeyAttribute;
@@ -179,6 +184,8 @@ export interface ScimStackProps extends StackProps {
   readonly config: StageConfig;
   /** Override handler entry files (tests only); defaults to lambdas/{users,groups,discovery}.ts. */
   readonly handlerEntries?: Readonly<Record<ScimFunctionName, string>>;
+  /** Override the events Lambda's entry file (tests only); defaults to lambdas/events.ts. */
+  readonly eventsEntry?: string;
 }
 
 export class ScimStack extends Stack {
@@ -187,6 +194,7 @@ export class ScimStack extends Stack {
   readonly functions: Readonly<Record<ScimFunctionName, ScimFunction>>;
   readonly alarmTopic: Topic;
   readonly customDomain: DomainName | undefined;
+  readonly events: ChangeEvents;
 
   constructor(scope: Construct, id: string, props: ScimStackProps) {
     super(scope, id, {
@@ -218,6 +226,7 @@ export class ScimStack extends Stack {
           ? { ...commonEnvironment, TABLE_NAME: this.table.tableName }
           : commonEnvironment,
         logLevel: config.logLevel,
+        reservedConcurrency: config.reservedConcurrency[name],
         logRetention,
         logRemovalPolicy: removalPolicy,
       });
@@ -240,6 +249,16 @@ export class ScimStack extends Stack {
     this.alarmTopic.addToResourcePolicy(this.cloudWatchAlarmsMayPublish());
     this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
     this.createAlarms(throttledResponses);
+    this.events = new ChangeEvents(this, 'Events', {
+      config,
+      table: this.table,
+      entry: props.eventsEntry ?? DEFAULT_EVENTS_ENTRY,
+      projectRoot: PROJECT_ROOT,
+      environment: commonEnvironment,
+      logRetention,
+      removalPolicy,
+      alarm: (alarmId, metric, threshold, description) => this.alarm(alarmId, metric, threshold, description),
+    });
     this.acknowledgeNagFindings(config);
     this.createOutputs(config);
   }
@@ -254,8 +273,8 @@ export class ScimStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // The aws/dynamodb KMS key: encryption visible in CloudTrail, no per-key monthly fee.
       encryption: TableEncryption.AWS_MANAGED,
-      // For change events later (e.g. notifying the matching platform).
-      stream: StreamViewType.NEW_AND_OLD_IMAGES,
+      // Change events (lib/events.ts) need the item before and after each write.
+      stream: definition.stream === 'NEW_AND_OLD_IMAGES' ? StreamViewType.NEW_AND_OLD_IMAGES : undefined,
       deletionProtection: retain,
       removalPolicy,
     });

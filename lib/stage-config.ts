@@ -46,6 +46,15 @@ const stageSettingsSchema = z.strictObject({
     rateLimit: z.number().positive(),
     burstLimit: z.number().int().positive(),
   }),
+  /**
+   * Concurrent executions reserved for each function: a backend brown-out (every request waiting for its
+   * time limit) cannot take the account's whole concurrency, and one function cannot starve another.
+   */
+  reservedConcurrency: z.strictObject({
+    users: z.number().int().min(1),
+    groups: z.number().int().min(1),
+    discovery: z.number().int().min(1),
+  }),
   logRetentionDays: z.number().refine((days) => VALID_RETENTION_DAYS.includes(days), {
     message: `must be one of CloudWatch Logs' retention periods: ${VALID_RETENTION_DAYS.join(', ')}`,
   }),
@@ -65,14 +74,26 @@ const stageSettingsSchema = z.strictObject({
     })
     .optional(),
   customDomain: customDomainSchema.optional(),
+  /** How long the bus's archive keeps change events to replay (docs/events.md); 0 keeps them forever. */
+  eventArchiveRetentionDays: z.number().int().min(0).max(3650).optional(),
+  /** One rule delivering every change event to an SQS queue for the platform (default on). */
+  platformEventQueue: z.boolean().optional(),
 });
 
 export type StageSettings = z.infer<typeof stageSettingsSchema>;
 
-export interface StageConfig extends Omit<StageSettings, 'tenantSecretPrefix'> {
+export interface StageConfig extends Omit<
+  StageSettings,
+  'tenantSecretPrefix' | 'eventArchiveRetentionDays' | 'platformEventQueue'
+> {
   readonly stageName: string;
   readonly tenantSecretPrefix: string;
+  readonly eventArchiveRetentionDays: number;
+  readonly platformEventQueue: boolean;
 }
+
+/** When cdk.json does not say: a month of events to replay. */
+export const DEFAULT_EVENT_ARCHIVE_RETENTION_DAYS = 30;
 
 export class StageConfigError extends Error {
   override readonly name = 'StageConfigError';
@@ -136,5 +157,8 @@ export function resolveStageConfig(context: StageContext): StageConfig {
     ...settings.data,
     stageName: name,
     tenantSecretPrefix: settings.data.tenantSecretPrefix ?? `scim/${name}/tenants/`,
+    eventArchiveRetentionDays:
+      settings.data.eventArchiveRetentionDays ?? DEFAULT_EVENT_ARCHIVE_RETENTION_DAYS,
+    platformEventQueue: settings.data.platformEventQueue ?? true,
   };
 }

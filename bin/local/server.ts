@@ -37,6 +37,7 @@ import {
   localClient,
   startDynamoDbLocal,
 } from '../../lambdas/store/dynamodb-local';
+import type { DynamoDbLocal } from '../../lambdas/store/dynamodb-local';
 import { DynamoDbScimRepository } from '../../lambdas/store/dynamodb-repository';
 import { SETUP_PATH } from '../../lambdas/paths';
 import { createSetupHandler } from '../../lambdas/setup/handler';
@@ -44,6 +45,7 @@ import { newSetupLink, setupLinkUrl } from '../../lambdas/setup/links';
 import { DynamoDbSetupLinks } from '../../lambdas/store/setup-links';
 import { DynamoDbTenantActivity } from '../../lambdas/store/tenant-status-reader';
 import { PRIVATE_FILE_MODE, makeDataDirPrivate } from './data-dir';
+import { lockDataDir } from './lock';
 import { ensureLocalTenant } from './tenant-token';
 import type { LocalTokenSource } from './tenant-token';
 
@@ -111,11 +113,19 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const logger = createLogger({ serviceName: 'serverless-scim-local', logLevel: options.logLevel ?? 'INFO' });
 
   await makeDataDirPrivate(options.dataDir);
+  const lock = await lockDataDir(options.dataDir);
   const dynamoDir = join(options.dataDir, 'dynamodb');
-  const dynamo =
-    options.dynamoDbEndpoint === undefined
-      ? await startDynamoDbLocal(options.inMemory ? {} : { dataDir: dynamoDir })
-      : { endpoint: options.dynamoDbEndpoint, stop: () => Promise.resolve() };
+  let dynamo: DynamoDbLocal;
+  try {
+    dynamo =
+      options.dynamoDbEndpoint === undefined
+        ? await startDynamoDbLocal(options.inMemory ? {} : { dataDir: dynamoDir })
+        : { endpoint: options.dynamoDbEndpoint, stop: () => Promise.resolve() };
+    if (dynamo.pid !== undefined) await lock.recordDynamoDbLocal(dynamo.pid);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   let server: Server | undefined;
   try {
     const admin = localClient(dynamo.endpoint);
@@ -202,6 +212,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         client.destroy();
         await rm(endpointFile, { force: true });
         await dynamo.stop();
+        await lock.release();
       })();
       return stopping;
     };
@@ -221,6 +232,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   } catch (error) {
     server?.close();
     await dynamo.stop();
+    await lock.release();
     throw error;
   }
 }

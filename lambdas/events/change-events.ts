@@ -304,11 +304,20 @@ const memberChange = (
   };
 };
 
+/**
+ * JSON as sent: the profile's absent values (undefined) are null on the wire, so every field of the
+ * contract is always present.
+ */
+export const wireJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, nested: unknown) => (nested === undefined ? null : nested));
+
+export const detailJson = (detail: ChangeEventDetail): string => wireJson(detail);
+
 /** The bytes EventBridge counts for an entry: Source, DetailType, Detail, Time (as 14). */
 export const entryBytes = (detailType: string, detail: ChangeEventDetail): number =>
   Buffer.byteLength(EVENT_SOURCE) +
   Buffer.byteLength(detailType) +
-  Buffer.byteLength(JSON.stringify(detail)) +
+  Buffer.byteLength(detailJson(detail)) +
   TIME_BYTES;
 
 const memberEvent = (run: readonly MemberChange[]): ChangeEvent => {

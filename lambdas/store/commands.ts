@@ -189,9 +189,10 @@ export const counterAction = (
     Update: {
       TableName: tableName,
       Key: counterKey(tenantId, type, shard),
-      UpdateExpression: 'ADD #count :delta',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':delta': delta },
+      // `changes` only grows: its sum over the shards is the type's list version (page markers).
+      UpdateExpression: 'ADD #count :delta, #changes :one',
+      ExpressionAttributeNames: { '#count': 'count', '#changes': 'changes' },
+      ExpressionAttributeValues: { ':delta': delta, ':one': 1 },
     },
   },
 });

@@ -4,7 +4,7 @@
  * differs per resource (its schema, how the membership attribute a filter tests is read) comes in a
  * ListingSpec, so that the user repository carries no group code and the other way round.
  */
-import { ScimError } from '../scim/errors';
+import { isScimError, ScimError } from '../scim/errors';
 import { compileFilter } from '../scim/filter/evaluate';
 import type { Filter } from '../scim/filter/ast';
 import type { ScimResource } from '../scim/resource';
@@ -67,15 +67,31 @@ export async function findResources(
     : listFiltered(store, tenantId, spec, query.filter, count, startIndex, cursor);
 }
 
-async function totalOf(store: DynamoDbStore, tenantId: string, type: ResourceTypeName): Promise<number> {
+/**
+ * The type's count, and its list version: the number of creates and deletes ever made (the only writes
+ * that move positions), so a page marker written at another version is not used.
+ */
+interface TypeCount {
+  readonly total: number;
+  readonly version: number;
+}
+
+async function countOf(store: DynamoDbStore, tenantId: string, type: ResourceTypeName): Promise<TypeCount> {
   const page = await store.queryPage(
     partitionQuery(store.tableName, counterPartition(tenantId), {
       sortKeyPrefix: counterSortKeyPrefix(type),
     }),
   );
-  const total = page.items.reduce((sum, item) => sum + (typeof item.count === 'number' ? item.count : 0), 0);
-  return Math.max(0, total);
+  const sum = (attribute: string): number =>
+    page.items.reduce((total, item) => {
+      const value = item[attribute];
+      return total + (typeof value === 'number' ? value : 0);
+    }, 0);
+  return { total: Math.max(0, sum('count')), version: sum('changes') };
 }
+
+const totalOf = async (store: DynamoDbStore, tenantId: string, type: ResourceTypeName): Promise<number> =>
+  (await countOf(store, tenantId, type)).total;
 
 const resourcesOf = (items: readonly Record<string, unknown>[]): ScimResource[] =>
   items.map((raw) => fromItem(asResourceItem(raw)));
@@ -97,10 +113,10 @@ async function listAll(
     ]);
     return { totalResults, startIndex: 1, ...page };
   }
-  const total = totalOf(store, tenantId, type);
-  const [totalResults, start] = await Promise.all([
-    total,
-    indexStart(store, tenantId, type, startIndex, total),
+  const counted = countOf(store, tenantId, type);
+  const [{ total: totalResults, version }, start] = await Promise.all([
+    counted,
+    indexStart(store, tenantId, type, startIndex, counted),
   ]);
   if (count === 0 || startIndex > totalResults) return { resources: [], totalResults, startIndex };
   const page = await store.queryPage(
@@ -109,35 +125,40 @@ async function listAll(
   const resources = resourcesOf(page.items);
   const last = resources.at(-1);
   if (last !== undefined && resources.length === count) {
-    await rememberPageEnd(store, tenantId, type, startIndex + count, last.id);
+    await rememberPageEnd(store, tenantId, type, startIndex + count, last.id, version);
   }
   return { resources, totalResults, startIndex };
 }
 
 /**
- * Where the page at `startIndex` begins: a remembered page end, else by reading past startIndex - 1 keys,
- * unless `total` (read in the same round as the marker) says there is nothing at startIndex.
+ * Where the page at `startIndex` begins: a remembered page end written at the current list version
+ * (so no create or delete has moved positions since), else by reading past startIndex - 1 keys, unless
+ * the count (read in the same round as the marker) says there is nothing at startIndex.
  */
 async function indexStart(
   store: DynamoDbStore,
   tenantId: string,
   type: ResourceTypeName,
   startIndex: number,
-  total: Promise<number>,
+  counted: Promise<TypeCount>,
 ): Promise<TableKey | undefined> {
   if (startIndex === 1) return undefined;
-  const marker = await store.getItem(pageMarkerKey(tenantId, type, startIndex));
+  const [marker, { total, version }] = await Promise.all([
+    store.getItem(pageMarkerKey(tenantId, type, startIndex)),
+    counted,
+  ]);
   const nowSeconds = Math.floor(store.now().getTime() / 1000);
   if (
     marker &&
     typeof marker.lastId === 'string' &&
     typeof marker.ttl === 'number' &&
-    marker.ttl > nowSeconds
+    marker.ttl > nowSeconds &&
+    marker.version === version
   ) {
     return resourceKey(tenantId, type, marker.lastId);
   }
   // Past the end: nothing to skip to (the caller answers an empty page).
-  if (startIndex > (await total)) return undefined;
+  if (startIndex > total) return undefined;
   // A jump to an arbitrary index: skip startIndex - 1 keys (O(startIndex), documented).
   let remaining = startIndex - 1;
   let after: TableKey | undefined;
@@ -165,10 +186,12 @@ async function rememberPageEnd(
   type: ResourceTypeName,
   nextStartIndex: number,
   lastId: string,
+  version: number,
 ): Promise<void> {
   await store.putItem({
     ...pageMarkerKey(tenantId, type, nextStartIndex),
     lastId,
+    version,
     ttl: Math.floor(store.now().getTime() / 1000) + PAGE_MARKER_TTL_SECONDS,
   });
 }
@@ -293,6 +316,21 @@ async function lookup(
   return resourcesOf(await store.batchGet(valid.map((id) => resourceKey(tenantId, type, id))));
 }
 
+/**
+ * A lookup key for a filter value. A value too long for any key (keys.ts) can be held by no stored
+ * resource: the filter is what is wrong, not something to store.
+ */
+const filterLookupKey = (attribute: string, build: () => TableKey): TableKey => {
+  try {
+    return build();
+  } catch (error) {
+    if (!isScimError(error) || error.scimType !== 'invalidValue') throw error;
+    throw ScimError.invalidFilter(
+      `The filter compares ${attribute} with a value longer than any stored ${attribute} can be.`,
+    );
+  }
+};
+
 async function lookupIds(
   store: DynamoDbStore,
   tenantId: string,
@@ -304,7 +342,9 @@ async function lookupIds(
     case 'id':
       return [plan.value];
     case 'unique': {
-      const item = await store.getItem(uniqueKey(tenantId, type, plan.attribute, plan.value));
+      const item = await store.getItem(
+        filterLookupKey(plan.attribute, () => uniqueKey(tenantId, type, plan.attribute, plan.value)),
+      );
       return typeof item?.id === 'string' ? [item.id] : [];
     }
     case 'externalId': {

@@ -130,6 +130,7 @@ export const counterKey = (tenantId: string, type: ResourceTypeName, shard: numb
 /**
  * Where an index page ended: the marker for `startIndex` holds the id of the resource at position
  * startIndex - 1, so the next page is one Query from there instead of skipping startIndex - 1 items.
+ * It also holds the list version it was computed at, and is used only at that version.
  */
 export const pageMarkerKey = (tenantId: string, type: ResourceTypeName, startIndex: number): TableKey => ({
   pk: `${tenantPrefix(tenantId)}#PAGES`,

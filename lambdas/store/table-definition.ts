@@ -7,6 +7,8 @@ export const TABLE_DEFINITION = {
   sortKey: { name: 'sk', type: 'S' },
   /** Items with this epoch-seconds attribute expire (used for short-lived pagination cursors). */
   timeToLiveAttribute: 'ttl',
+  /** The change stream: every write with the item before and after, read by the change events publisher. */
+  stream: 'NEW_AND_OLD_IMAGES',
   /**
    * `byMember`: the member items by user (gsi1pk = the user's tenant-prefixed key, gsi1sk = the group id),
    * serving User.groups and DELETE user's member clean-up. Eventually consistent, so never used for

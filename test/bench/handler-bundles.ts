@@ -37,6 +37,17 @@ export const HANDLER_BUNDLES: readonly HandlerBundle[] = [
   { name: 'discovery', entry: 'lambdas/discovery.ts', sdkOnly: SECRETS_AND_LAMBDA },
 ];
 
+/** The events Lambda (lib/events.ts): EventBridge, and the SDK's codec for stream images. */
+export const EVENTS_BUNDLE = {
+  name: 'events',
+  entry: 'lambdas/events.ts',
+  sdkOnly: `
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+export const clients = [new EventBridgeClient({}), unmarshall];
+`,
+} as const;
+
 const ROOT = resolve(__dirname, '../..');
 
 /** Bundles `source` as the stack does (minified CommonJS for node22, AWS SDK inside); returns its bytes. */

@@ -120,7 +120,15 @@ async function throughput(report: BenchReporter): Promise<void> {
 /** Milliseconds to require `file` in a fresh Node process (the cold-start import cost). */
 function importMilliseconds(file: string): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
-  const env = { ...process.env, TABLE_NAME: 'bench-table', AWS_REGION: 'eu-west-1', LOG_LEVEL: 'SILENT' };
+  // The environment each handler's config requires at import (discovery names the functions it hands off to).
+  const env = {
+    ...process.env,
+    TABLE_NAME: 'bench-table',
+    AWS_REGION: 'eu-west-1',
+    LOG_LEVEL: 'SILENT',
+    USERS_FUNCTION_NAME: 'bench-users',
+    GROUPS_FUNCTION_NAME: 'bench-groups',
+  };
   return Number(
     execFileSync(process.execPath, ['-e', script], { env, stdio: ['ignore', 'pipe', 'ignore'] }).toString(),
   );

@@ -4,14 +4,23 @@
  * process given exactly the environment the template sets (which also checks the env var contract
  * against the handlers' own start-up validation).
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SECRETS_MANAGER_CLIENT_LIMITS } from '../../lambdas/auth/token-store-factory';
+import { newTenantRecord } from '../../lambdas/auth/tokens';
+import { worstCaseMs } from '../../lambdas/client-limits';
+import { DYNAMODB_CLIENT_LIMITS } from '../../lambdas/http/handlers';
 import { SCIM_FUNCTION_NAMES, type ScimFunctionName } from '../../lib/routes';
 import { DEFAULT_HANDLER_ENTRIES } from '../../lib/scim-stack';
-import { HANDLER_BUNDLES, MAX_ADDED_OVER_SDK, bundleBytes } from '../bench/handler-bundles';
+import { EVENTS_BUNDLE, HANDLER_BUNDLES, MAX_ADDED_OVER_SDK, bundleBytes } from '../bench/handler-bundles';
+import { startBlackHole } from '../unit/handlers/black-hole';
+import { makeEvent } from '../unit/middleware/helpers';
 import { type Synthesised, logicalIdOf, resourcesOfType, synthStage } from './synth';
 
 let outdir: string;
@@ -126,6 +135,176 @@ describe.each(SCIM_FUNCTION_NAMES)('%s bundle', (name) => {
       {
         cwd: assetDirectory(name),
         env: { PATH: process.env.PATH ?? '', ...runtimeEnvironment(name) },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    expect(output).toBe('function');
+  });
+});
+
+/**
+ * Time limits that fire as deployed: the synthesized users bundle, run by Node with the template's
+ * environment, against a black-hole endpoint on loopback (accepts, never answers) in place of Secrets
+ * Manager or of DynamoDB (Secrets Manager then answered by a stand-in that knows the tenant). The time to
+ * the 503 is measured from the handler call, as a Lambda would run it.
+ */
+describe('users bundle against a backend that accepts and never answers', () => {
+  const tenant = newTenantRecord('acme', new Date('2026-01-01T00:00:00.000Z'));
+
+  /** Runs the bundle's handler once in a fresh Node process; its answer and the time it took. */
+  function runBundle(
+    endpoints: Record<string, string>,
+    rawPath: string,
+  ): Promise<{ status: number; retryAfter: string; elapsedMs: number }> {
+    const event = makeEvent({ rawPath, headers: { authorization: `Bearer ${tenant.token}` } });
+    const script = `
+      const { handler } = require('./index.js');
+      const started = performance.now();
+      const deadline = Date.now() + 27000;
+      const context = { awsRequestId: 'r-1', functionName: 'users', getRemainingTimeInMillis: () => deadline - Date.now() };
+      handler(JSON.parse(process.env.TEST_EVENT), context).then((result) => {
+        const retryAfter = Object.entries(result.headers).find(([name]) => name.toLowerCase() === 'retry-after');
+        process.stdout.write('RESULT ' + JSON.stringify({ status: result.statusCode, retryAfter: retryAfter && retryAfter[1], elapsedMs: performance.now() - started }));
+        process.exit(0);
+      });`;
+    return new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['-e', script],
+        {
+          cwd: assetDirectory('users'),
+          env: {
+            PATH: process.env.PATH ?? '',
+            ...runtimeEnvironment('users'),
+            AWS_REGION: 'eu-west-1',
+            AWS_ACCESS_KEY_ID: 'test',
+            AWS_SECRET_ACCESS_KEY: 'test',
+            TEST_EVENT: JSON.stringify(event),
+            ...endpoints,
+          },
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+        (error, stdout) => {
+          if (error) reject(new Error(`The bundle run failed: ${error.message}`));
+          else {
+            // The handler's own log lines share stdout.
+            const line = stdout.split('\n').find((candidate) => candidate.startsWith('RESULT '));
+            resolve(
+              JSON.parse(line?.slice('RESULT '.length) ?? 'null') as Awaited<ReturnType<typeof runBundle>>,
+            );
+          }
+        },
+      );
+    });
+  }
+
+  /** Answers every GetSecretValue with the tenant's token record. */
+  async function secretsStandIn(): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end(
+          JSON.stringify({
+            ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:scim/dev/tenants/acme-AbCdEf',
+            Name: 'scim/dev/tenants/acme',
+            SecretString: JSON.stringify(tenant.record),
+            VersionId: 'v1',
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${address.port}`,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    };
+  }
+
+  it('answers 503 + Retry-After within each client budget, whichever backend hangs', async () => {
+    const [secretsHole, tableHole, secrets] = await Promise.all([
+      startBlackHole(),
+      startBlackHole(),
+      secretsStandIn(),
+    ]);
+    try {
+      // Both at once: the wall time of the test is one budget, not two.
+      const [secretsHung, tableHung] = await Promise.all([
+        runBundle({ AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsHole.url }, '/tenants/acme/scim/v2/Users'),
+        runBundle(
+          { AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url, AWS_ENDPOINT_URL_DYNAMODB: tableHole.url },
+          `/tenants/acme/scim/v2/Users/${randomUUID()}`,
+        ),
+      ]);
+      expect([secretsHung.status, secretsHung.retryAfter]).toEqual([503, '30']);
+      expect(secretsHole.connections()).toBe(SECRETS_MANAGER_CLIENT_LIMITS.maxAttempts);
+      expect(secretsHung.elapsedMs).toBeLessThan(worstCaseMs(SECRETS_MANAGER_CLIENT_LIMITS));
+      expect([tableHung.status, tableHung.retryAfter]).toEqual([503, '30']);
+      expect(tableHole.connections()).toBe(DYNAMODB_CLIENT_LIMITS.maxAttempts);
+      expect(tableHung.elapsedMs).toBeLessThan(worstCaseMs(DYNAMODB_CLIENT_LIMITS));
+    } finally {
+      await Promise.all([secretsHole.close(), tableHole.close(), secrets.close()]);
+    }
+  }, 30_000);
+});
+
+describe('events bundle', () => {
+  const properties = (): Record<string, unknown> => {
+    const { stack, template } = synthesised;
+    const id = logicalIdOf(stack, stack.events.publisher.function);
+    const found = resourcesOfType(template, 'AWS::Lambda::Function')[id]?.Properties;
+    if (found === undefined) throw new Error(`no function ${id}`);
+    return found;
+  };
+  const directory = (): string =>
+    path.join(outdir, `asset.${(properties().Code as { S3Key: string }).S3Key.replace(/\.zip$/, '')}`);
+
+  it('carries the publisher and the profile normalisation, and no SCIM request path or Secrets Manager', () => {
+    const sourceMap = JSON.parse(fs.readFileSync(path.join(directory(), 'index.js.map'), 'utf8')) as {
+      sources: string[];
+    };
+    const carries = (module: string): boolean => sourceMap.sources.some((source) => source.endsWith(module));
+    expect(
+      ['lambdas/events.ts', 'lambdas/events/change-events.ts', 'lambdas/scim/profile.ts'].map(carries),
+    ).toEqual([true, true, true]);
+    expect(
+      ['lambdas/http/router.ts', 'lambdas/store/dynamodb-store.ts', 'lambdas/auth/tokens.ts'].map(carries),
+    ).toEqual([false, false, false]);
+    expect(fs.readFileSync(path.join(directory(), 'index.js'), 'utf8').includes('SecretsManagerClient')).toBe(
+      false,
+    );
+  });
+
+  it('adds under 20% to a bundle of only the EventBridge client and the SDK codec', async () => {
+    const floorBytes = await bundleBytes(path.join(outdir, 'events-sdk-only.js'), {
+      contents: EVENTS_BUNDLE.sdkOnly,
+    });
+    const deployed = fs.readFileSync(path.join(directory(), 'index.js'), 'utf8');
+    const deployedBytes = Buffer.byteLength(deployed.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+    expect(deployedBytes / floorBytes - 1).toBeLessThan(MAX_ADDED_OVER_SDK);
+  }, 30_000);
+
+  it('loads and exports handler given the environment the template sets', () => {
+    const variables = (properties().Environment as { Variables: Record<string, unknown> }).Variables;
+    const env = Object.fromEntries(
+      Object.entries(variables).map(([key, value]) => [
+        key,
+        typeof value === 'string' ? value : key === 'EVENT_BUS_NAME' ? 'serverless-scim-dev' : 'unresolved',
+      ]),
+    );
+    const output = execFileSync(
+      process.execPath,
+      ['-e', "process.stdout.write(typeof require('./index.js').handler)"],
+      {
+        cwd: directory(),
+        env: { PATH: process.env.PATH ?? '', ...env },
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -249,6 +249,16 @@ describe.each([
       );
     });
 
+    it.each(SCIM_FUNCTION_NAMES)('%s: reserves the concurrency cdk.json gives it for the stage', (name) => {
+      const { stack, template } = synthesised();
+      const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId(stack, name)];
+      const settings = cdkJsonStages()[stageName] as {
+        reservedConcurrency: Record<ScimFunctionName, number>;
+      };
+      expect(settings.reservedConcurrency[name]).toBeGreaterThan(0);
+      expect(fn?.Properties?.ReservedConcurrentExecutions).toBe(settings.reservedConcurrency[name]);
+    });
+
     it.each(SCIM_FUNCTION_NAMES)('%s: configured through the env var contract', (name) => {
       const { stack, template } = synthesised();
       const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId(stack, name)];
@@ -260,8 +270,9 @@ describe.each([
         LOG_LEVEL: settings.logLevel,
         STAGE: stageName,
         POWERTOOLS_SERVICE_NAME: 'serverless-scim',
-        NODE_OPTIONS: '--enable-source-maps',
       });
+      // Source maps are not read at run time (every cold start would parse the map): see symbolicate.
+      expect(variables.NODE_OPTIONS).toBeUndefined();
       const tableId = logicalIdOf(stack, stack.table);
       if (name === 'discovery') {
         expect(variables.TABLE_NAME).toBeUndefined();
@@ -302,9 +313,11 @@ describe.each([
       // can only be named by prefix: `...:secret:scim/<stage>/tenants/*`. That exact form is allowed.
       const allowed = `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:scim/${stageName}/tenants/*`;
       const { template } = synthesised();
-      const resources = statementsOf(template).flatMap((statement) =>
-        asArray(statement.Resource).map(cfnText),
-      );
+      // dynamodb:ListStreams (the events Lambda's stream source) has no resource-level permissions: it is
+      // the one action allowed on "*" (test/infra/events.test.ts checks the events role as a whole).
+      const resources = statementsOf(template)
+        .filter((statement) => asArray(statement.Action).join() !== 'dynamodb:ListStreams')
+        .flatMap((statement) => asArray(statement.Resource).map(cfnText));
       const wildcards = resources.filter((resource) => resource.includes('*'));
       expect(wildcards.length).toBeGreaterThan(0);
       expect(new Set(wildcards)).toEqual(new Set([allowed]));
@@ -458,7 +471,8 @@ describe.each([
           ]),
         },
       });
-      expect(alarms(template)).toHaveLength(10);
+      // 10 for the API, the SCIM functions and the table; 3 for change events (test/infra/events.test.ts).
+      expect(alarms(template)).toHaveLength(13);
       for (const alarm of alarms(template)) {
         expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: topicId }]);
         expect(alarm.Properties?.OKActions).toEqual([{ Ref: topicId }]);
@@ -587,6 +601,11 @@ describe.each([
       [
         'AwsSolutions-APIG4',
         ...SCIM_FUNCTION_NAMES.map(() => 'AwsSolutions-L1'),
+        // Change events (lib/events.ts): the publisher's runtime, ListStreams on "*", the two DLQs.
+        'AwsSolutions-L1',
+        'AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions-SQS3',
+        'AwsSolutions-SQS3',
         ...SCIM_FUNCTION_NAMES.map(
           () =>
             `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:scim/${stageName}/tenants/*]`,

@@ -1,9 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { PRODUCTION_STAGE, StageConfigError, resolveStageConfig } from '../../lib/stage-config';
+import {
+  DEFAULT_EVENT_ARCHIVE_RETENTION_DAYS,
+  PRODUCTION_STAGE,
+  StageConfigError,
+  resolveStageConfig,
+} from '../../lib/stage-config';
 import { cdkJsonStages } from './synth';
 
 const validSettings = {
   throttle: { rateLimit: 50, burstLimit: 100 },
+  reservedConcurrency: { users: 10, groups: 10, discovery: 5 },
   logRetentionDays: 14,
   removalPolicy: 'destroy',
   alarmEmail: 'ops@example.com',
@@ -43,7 +49,20 @@ describe('resolveStageConfig', () => {
       ...validSettings,
       stageName: 'staging',
       tenantSecretPrefix: 'scim/staging/tenants/',
+      eventArchiveRetentionDays: DEFAULT_EVENT_ARCHIVE_RETENTION_DAYS,
+      platformEventQueue: true,
     });
+  });
+
+  it('takes the event archive retention and the platform queue switch from the stage', () => {
+    const config = resolveWith(
+      { ...validSettings, eventArchiveRetentionDays: 90, platformEventQueue: false },
+      'staging',
+    );
+    expect([config.eventArchiveRetentionDays, config.platformEventQueue]).toEqual([90, false]);
+    expect(() => resolveWith({ ...validSettings, eventArchiveRetentionDays: -1 }, 'staging')).toThrow(
+      /eventArchiveRetentionDays/,
+    );
   });
 
   it('keeps an explicit secret prefix and custom domain', () => {
@@ -101,6 +120,17 @@ describe('resolveStageConfig', () => {
     ['a missing throttle', { throttle: undefined }, 'throttle'],
     ['a negative rate', { throttle: { rateLimit: -1, burstLimit: 10 } }, 'throttle.rateLimit'],
     ['a fractional burst', { throttle: { rateLimit: 1, burstLimit: 1.5 } }, 'throttle.burstLimit'],
+    ['no reserved concurrency', { reservedConcurrency: undefined }, 'reservedConcurrency'],
+    [
+      'a function without reserved concurrency',
+      { reservedConcurrency: { users: 10, groups: 10 } },
+      'reservedConcurrency.discovery',
+    ],
+    [
+      'a reserved concurrency of 0 (the function could never run)',
+      { reservedConcurrency: { users: 0, groups: 10, discovery: 5 } },
+      'reservedConcurrency.users',
+    ],
     ['a retention CloudWatch does not offer', { logRetentionDays: 10 }, 'logRetentionDays'],
     ['an unknown removal policy', { removalPolicy: 'snapshot' }, 'removalPolicy'],
     ['a malformed alarm e-mail', { alarmEmail: 'ops' }, 'alarmEmail'],

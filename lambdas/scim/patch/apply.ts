@@ -20,7 +20,9 @@
  *   (two work emails, as Microsoft's reference client sends; see validate.ts), so adding a new value of an
  *   existing type appends it (RFC 7644 §3.5.2.1) and replacing the whole attribute keeps exactly the list
  *   given. Value-path operations (`emails[type eq "work"].value`) act on every element the filter matches.
- * - replace on a complex single-valued attribute (name, manager) merges sub-attributes (RFC §3.5.2.3).
+ * - replace on a complex single-valued attribute (name, manager) merges sub-attributes (RFC §3.5.2.3), so
+ *   replace with `{}` changes nothing (null clears it); replace of value-filtered elements merges the given
+ *   sub-attributes into each matched element.
  * - Setting `primary: true` on an element clears it on the others (RFC 7644 §3.5.2).
  * - Removing or clearing a required attribute (userName) -> mutability (RFC 7644 §3.5.2.2); changing an
  *   immutable attribute that has a value -> mutability (RFC 7644 §3.5.2).
@@ -342,10 +344,13 @@ const updateMatched = (element: JsonObject, operation: PatchOperation): JsonObje
   }
   if (op === 'remove' || (op === 'replace' && value === undefined)) return undefined;
   if (!isJsonObject(value)) return element;
+  // replace: the matched values are replaced by the sub-attributes given, the others kept (RFC 7644
+  // §3.5.2.3: `emails[value eq "a@x"]` with {"value": "b@x"} changes the address and keeps primary).
+  if (op === 'replace') return { ...element, ...value };
   const selected = target.filter
     ? elementFromFilter(target.filter, target.attribute, target.text)
     : undefined;
-  return op === 'add' ? { ...element, ...value, ...selected } : { ...value, ...selected };
+  return { ...element, ...value, ...selected };
 };
 
 /** `attribute[filter]` or `attribute[filter].subAttribute`. */

@@ -361,6 +361,14 @@ const targetFor = (
   return target;
 };
 
+const isEmptyComplexValue = (value: unknown, target: PatchTarget): boolean =>
+  isJsonObject(value) &&
+  Object.keys(value).length === 0 &&
+  target.attribute.type === 'complex' &&
+  !target.attribute.multiValued &&
+  target.filter === undefined &&
+  target.subAttribute === undefined;
+
 /** A compiled operation, or a path that no schema defines (reported, then dropped). */
 type Compiled = PatchOperation | IgnoredPath;
 
@@ -373,6 +381,9 @@ const compileTargeted = (
 ): Compiled[] => {
   const target = targetFor(path, schema, options.allowReadOnlyEcho === true);
   if ('ignored' in target) return [target];
+  // An empty object for a complex single value names no sub-attribute to change (RFC 7644 §3.5.2.3 keeps
+  // those not given): nothing to do, where a no-value null would clear it.
+  if (isEmptyComplexValue(value, target)) return [];
   const hasValue = value !== undefined;
   return [{ op, target, value: hasValue ? normaliseForTarget(value, target) : undefined, hasValue }];
 };

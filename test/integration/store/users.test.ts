@@ -149,6 +149,14 @@ describe('users on DynamoDB Local', () => {
     expect(none).toEqual({ resources: [], totalResults: 0, startIndex: 1 });
   });
 
+  it('says what is wrong with a filter whose userName is longer than any stored one can be', async () => {
+    const error = await scimErrorOf(
+      repository.findUsers(TENANT, { filter: parseFilter(`userName eq "${'a'.repeat(2_100)}"`) }),
+    );
+    expect([error.status, error.scimType]).toEqual([400, 'invalidFilter']);
+    expect(error.detail).toContain('longer than any stored userName');
+  });
+
   it('lets users share an externalId (not unique): all created, all found by one lookup, never a scan', async () => {
     const tenant = 'tenant-shared-ext';
     const shared = '22fbc523-6032-4c5f-939d-5d4850cf3e52';

@@ -90,8 +90,10 @@ describe('users handler on mocked AWS clients', () => {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
       status: '503',
     });
+    // The current version: a token change is staged under another label until its compare-and-set.
     expect(secrets.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({
       SecretId: `${SECRET_PREFIX}${TENANT}`,
+      VersionStage: 'AWSCURRENT',
     });
     expect(dynamo.calls()).toHaveLength(0);
   });

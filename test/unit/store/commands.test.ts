@@ -153,9 +153,9 @@ describe('command builders', () => {
     expect(counterAction('t', 'acme', 'Group', 5, -1).action.Update).toEqual({
       TableName: 't',
       Key: { pk: 'T#acme', sk: 'COUNT#GROUP#05' },
-      UpdateExpression: 'ADD #count :delta',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':delta': -1 },
+      UpdateExpression: 'ADD #count :delta, #changes :one',
+      ExpressionAttributeNames: { '#count': 'count', '#changes': 'changes' },
+      ExpressionAttributeValues: { ':delta': -1, ':one': 1 },
     });
   });
 

@@ -28,6 +28,7 @@ import {
   SAME_TYPE_FIXTURES,
   UNKNOWN_SCHEMA_FIXTURES,
   VALUE_REMOVAL_FIXTURES,
+  PEER_SUITE_FIXTURES,
   UNDEFINED_ATTRIBUTE_FIXTURES,
 } from './fixtures';
 
@@ -65,6 +66,7 @@ describe('applyPatch', () => {
     ['whole extension blocks', EXTENSION_BLOCK_FIXTURES],
     ['attributes no schema defines (password, misspellings)', UNDEFINED_ATTRIBUTE_FIXTURES],
     ['errors', ERROR_FIXTURES],
+    ["scim-patch's test suite (peer library)", PEER_SUITE_FIXTURES],
   ])('%s', (_title, fixtures) => {
     it.each(fixtures.map((fixture) => [fixture.name, fixture] as const))('%s', (_name, fixture) => {
       runFixture(fixture);
@@ -169,13 +171,13 @@ describe('applyPatch', () => {
     expect(result.resource.phoneNumbers).toEqual([{ type: 'mobile', primary: true, value: '555' }]);
   });
 
-  it('replaces a filtered element keeping what the filter selected on', () => {
+  it('replaces the given sub-attributes of a filtered element, keeping the others (no silent loss)', () => {
     const result = applyPatch(
       USER,
       patchRequest([{ op: 'replace', path: 'emails[type eq "work"]', value: { value: 'new@example.com' } }]),
       USER_SCHEMA,
     );
-    expect(result.resource.emails).toEqual([{ type: 'work', value: 'new@example.com' }]);
+    expect(result.resource.emails).toEqual([{ value: 'new@example.com', type: 'work', primary: true }]);
   });
 
   it('adds into a filtered element by merging', () => {

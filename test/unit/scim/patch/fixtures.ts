@@ -1124,7 +1124,57 @@ export const ERROR_FIXTURES: readonly PatchFixture[] = [
   },
 ];
 
+/**
+ * Found by running thomaspoignant/scim-patch's own tests through our applyPatch: replace keeps the
+ * sub-attributes it does not name (RFC 7644 §3.5.2.3), and replaces the values its filter matches.
+ */
+export const PEER_SUITE_FIXTURES: readonly PatchFixture[] = [
+  {
+    name: 'replace name with {} by path keeps name (no sub-attribute given, none changed)',
+    source: USER,
+    ops: [{ op: 'replace', path: 'name', value: {} }],
+    target: USER,
+  },
+  {
+    name: 'no-path replace {"name": {}} keeps name',
+    source: USER,
+    ops: [{ op: 'replace', value: { name: {} } }],
+    target: USER,
+  },
+  {
+    name: 'replace name with null still clears it',
+    source: USER,
+    ops: [{ op: 'replace', path: 'name', value: null }],
+    target: user({ name: undefined }),
+  },
+  {
+    name: 'replace emails[value eq "a@x"] with {"value": "b@x"} replaces the address and keeps primary',
+    source: user({
+      emails: [
+        { value: 'alex@example.com', type: 'work', primary: true },
+        { value: 'alex@home.example', type: 'home' },
+      ],
+    }),
+    ops: [
+      { op: 'replace', path: 'emails[value eq "alex@example.com"]', value: { value: 'new@example.com' } },
+    ],
+    target: user({
+      emails: [
+        { value: 'new@example.com', type: 'work', primary: true },
+        { value: 'alex@home.example', type: 'home' },
+      ],
+    }),
+  },
+  {
+    name: 'Entra\'s value-path create still works: emails[type eq "work"].value with no work email',
+    source: user({ emails: undefined }),
+    ops: [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'w@example.com' }],
+    target: user({ emails: [{ value: 'w@example.com', type: 'work' }] }),
+  },
+];
+
 export const ALL_FIXTURES: readonly PatchFixture[] = [
+  ...PEER_SUITE_FIXTURES,
   ...RFC_FIXTURES,
   ...ENTRA_LEGACY_FIXTURES,
   ...ENTRA_FLAG_FIXTURES,
