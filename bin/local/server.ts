@@ -39,6 +39,11 @@ import {
 } from '../../lambdas/store/dynamodb-local';
 import type { DynamoDbLocal } from '../../lambdas/store/dynamodb-local';
 import { DynamoDbScimRepository } from '../../lambdas/store/dynamodb-repository';
+import { SETUP_PATH } from '../../lambdas/paths';
+import { createSetupHandler } from '../../lambdas/setup/handler';
+import { newSetupLink, setupLinkUrl } from '../../lambdas/setup/links';
+import { DynamoDbSetupLinks } from '../../lambdas/store/setup-links';
+import { DynamoDbTenantActivity } from '../../lambdas/store/tenant-status-reader';
 import { PRIVATE_FILE_MODE, makeDataDirPrivate } from './data-dir';
 import { lockDataDir } from './lock';
 import { ensureLocalTenant } from './tenant-token';
@@ -74,6 +79,8 @@ export interface LocalServerOptions {
   readonly logLevel?: LogLevel;
   /** Keep DynamoDB Local's data in memory instead of `<dataDir>/dynamodb`. */
   readonly inMemory?: boolean;
+  /** The setup page's status refresh interval (SCIM_SETUP_REFRESH_SECONDS; default 30). */
+  readonly setupRefreshSeconds?: number;
 }
 
 export interface LocalServer {
@@ -82,6 +89,8 @@ export interface LocalServer {
   readonly port: number;
   /** `${url}/tenants/<tenantId>/scim/v2` */
   readonly tenantUrl: string;
+  /** A setup link of the dev tenant, issued on every start (the older ones end). */
+  readonly setupLink: string;
   readonly token: string;
   /** Where `token` came from; `replaced` means the kept one was revoked or expired. */
   readonly tokenSource: LocalTokenSource;
@@ -168,6 +177,15 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const tokenStore = new CachedTokenStore(fileStore, { ttlMs: 0 });
 
     const repository = new DynamoDbScimRepository({ client, tableName });
+    const setupLinks = new DynamoDbSetupLinks({ client, tableName });
+    const setupHandler = createSetupHandler({
+      links: setupLinks,
+      tokens: fileStore,
+      tenants: repository,
+      activity: new DynamoDbTenantActivity(client, tableName),
+      logger,
+      ...(options.setupRefreshSeconds !== undefined ? { refreshSeconds: options.setupRefreshSeconds } : {}),
+    });
     const handlers: Record<HandlerName, LambdaHandler> = {
       users: createUsersHandler({ repository, tokenStore, logger }),
       groups: createGroupsHandler({ repository, tokenStore, logger }),
@@ -186,6 +204,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       });
       try {
         const event = toApiGatewayEvent(request, await readBody(request));
+        if (SETUP_PATH.parse(event.rawPath) !== undefined) {
+          writeResult(response, await setupHandler(event));
+          return;
+        }
         const name = handlerForPath(event.rawPath);
         const result = await handlers[name](event, localContext(name, event.requestContext.requestId));
         // While stopping, no connection is kept alive for another request.
@@ -221,6 +243,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       { mode: PRIVATE_FILE_MODE },
     );
 
+    // A fresh setup link of the dev tenant on every start, so a newcomer can open the page at once.
+    const { link, code } = newSetupLink(options.tenantId, new Date());
+    await setupLinks.issue(link);
+    if ((await repository.getTenant(options.tenantId)) === undefined) {
+      await repository.putTenant({ tenantId: options.tenantId, createdAt: link.createdAt });
+    }
+
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
@@ -251,6 +280,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       url,
       port,
       tenantUrl: TENANT_SCIM_PATH.build({ tenantId: options.tenantId }, url),
+      setupLink: setupLinkUrl(url, code),
       token: devToken.token,
       tokenSource: devToken.source,
       tokenStore: fileStore,
