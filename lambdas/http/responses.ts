@@ -16,15 +16,13 @@ import type { ResourceEndpoint } from './router';
 export const resourceUrl = (baseUrl: string, endpoint: ResourceEndpoint, id: string): string =>
   `${baseUrl}/${endpoint}/${encodeURIComponent(id)}`;
 
-const MEMBER_ENDPOINTS: Readonly<Record<string, ResourceEndpoint>> = { User: 'Users', Group: 'Groups' };
-
 /** A member value with `$ref`, its member's location (RFC 7643 §4.2), when its `type` names one. */
-const withRef = (member: JsonValue, baseUrl: string): JsonValue => {
-  if (!isJsonObject(member) || typeof member.value !== 'string' || typeof member.type !== 'string')
-    return member;
-  const endpoint = MEMBER_ENDPOINTS[member.type];
-  return endpoint === undefined ? member : { ...member, $ref: resourceUrl(baseUrl, endpoint, member.value) };
-};
+const withRef = (member: JsonValue, baseUrl: string): JsonValue =>
+  isJsonObject(member) &&
+  (member.type === 'User' || member.type === 'Group') &&
+  typeof member.value === 'string'
+    ? { ...member, $ref: resourceUrl(baseUrl, `${member.type}s` as const, member.value) }
+    : member;
 
 /** A copy of the resource whose meta carries its absolute location, and its members their `$ref`. */
 export function withLocation(

@@ -32,33 +32,25 @@ export function routeTemplate(rawPath: string | undefined): string {
   return parts.join('/');
 }
 
-const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-const decoded = (segment: string | undefined): string | undefined => {
-  if (segment === undefined || segment === '') return undefined;
+/**
+ * The id of the resource a successful write changed: a POST's from its Location (`.search` has none), the
+ * others' from the path. Only on success, when it is an id this service issued: a failed request's path
+ * segment is whatever the client typed.
+ */
+export function changedResourceId(
+  event: ScimEvent,
+  result: ScimResult | null | undefined,
+): string | undefined {
+  const status = result?.statusCode ?? 0;
+  const method = event.requestContext?.http?.method?.toUpperCase() ?? '';
+  if (status < 200 || status > 299 || !/^(POST|PUT|PATCH|DELETE)$/.test(method)) return undefined;
+  const where = method === 'POST' ? result?.headers?.Location : event.rawPath;
+  const id = /\/(?:users|groups)\/([^/]+)\/?$/i.exec(String(where))?.[1];
   try {
-    return decodeURIComponent(segment);
+    return id === undefined ? undefined : decodeURIComponent(id);
   } catch {
     return undefined;
   }
-};
-
-/**
- * The id of the resource a successful write changed: a POST's from its Location (`.search` has none), the
- * others' from the path. Only on success, when the id is one this service issued: a failed request's path
- * segment is whatever the client typed.
- */
-export function changedResourceId(event: ScimEvent, result: ScimResult | null | undefined): string | undefined {
-  const status = result?.statusCode ?? 500;
-  const method = (event.requestContext?.http?.method ?? '').toUpperCase();
-  if (status < 200 || status > 299 || !WRITE_METHODS.has(method)) return undefined;
-  if (method === 'POST') {
-    const location = result?.headers?.Location ?? result?.headers?.location;
-    if (typeof location !== 'string') return undefined;
-    return decoded(location.slice(location.lastIndexOf('/') + 1));
-  }
-  const match = TENANT_SCIM_PATH.parse(event.rawPath ?? '');
-  return decoded(match?.rest.split('/').filter((segment) => segment !== '')[1]);
 }
 
 export function requestIdOf(event: ScimEvent, awsRequestId: string | undefined): string {
