@@ -103,25 +103,29 @@ const baseShape = {
   DYNAMODB_ENDPOINT: optionalVariable(httpUrl),
 };
 
-const baseSchema = z.object(baseShape);
+// Each Lambda's schema is built when its loader runs: built at module level, every bundle would carry every
+// Lambda's schema (zod calls are not side-effect free to esbuild), bytes against the cold-start budget.
+const baseSchema = () => z.object(baseShape);
 
-const withTableSchema = z.object({
-  ...baseShape,
-  TABLE_NAME: variable(
-    z
-      .string({ error: 'is required' })
-      .check(matches(/^[A-Za-z0-9_.-]{3,255}$/, 'is not a DynamoDB table name')),
-  ),
-});
+const withTableSchema = () =>
+  z.object({
+    ...baseShape,
+    TABLE_NAME: variable(
+      z
+        .string({ error: 'is required' })
+        .check(matches(/^[A-Za-z0-9_.-]{3,255}$/, 'is not a DynamoDB table name')),
+    ),
+  });
 
-const withEventBusSchema = z.object({
-  ...baseShape,
-  EVENT_BUS_NAME: variable(
-    z
-      .string({ error: 'is required' })
-      .check(matches(/^[A-Za-z0-9._-]{1,256}$/, 'is not an EventBridge bus name')),
-  ),
-});
+const withEventBusSchema = () =>
+  z.object({
+    ...baseShape,
+    EVENT_BUS_NAME: variable(
+      z
+        .string({ error: 'is required' })
+        .check(matches(/^[A-Za-z0-9._-]{1,256}$/, 'is not an EventBridge bus name')),
+    ),
+  });
 
 export interface BaseConfig {
   readonly tenantSecretPrefix: string;
@@ -144,17 +148,19 @@ export const HAND_OFF_FUNCTION_VARIABLES = {
 export type HandOffTarget = keyof typeof HAND_OFF_FUNCTION_VARIABLES;
 
 /** A Lambda function name (or ARN), as Lambda's Invoke accepts it. */
-const functionName = variable(
-  z
-    .string({ error: 'is required' })
-    .check(matches(/^[A-Za-z0-9_:.-]{1,170}$/, 'is not a Lambda function name')),
-);
+const functionName = () =>
+  variable(
+    z
+      .string({ error: 'is required' })
+      .check(matches(/^[A-Za-z0-9_:.-]{1,170}$/, 'is not a Lambda function name')),
+  );
 
-const catchAllSchema = z.object({
-  ...baseShape,
-  [HAND_OFF_FUNCTION_VARIABLES.users]: functionName,
-  [HAND_OFF_FUNCTION_VARIABLES.groups]: functionName,
-});
+const catchAllSchema = () =>
+  z.object({
+    ...baseShape,
+    [HAND_OFF_FUNCTION_VARIABLES.users]: functionName(),
+    [HAND_OFF_FUNCTION_VARIABLES.groups]: functionName(),
+  });
 
 export interface CatchAllConfig extends BaseConfig {
   readonly handOffFunctions: Readonly<Record<HandOffTarget, string>>;
@@ -172,7 +178,7 @@ function fail(error: z.core.$ZodError): never {
   throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
 }
 
-function toBaseConfig(env: z.infer<typeof baseSchema>): BaseConfig {
+function toBaseConfig(env: z.infer<ReturnType<typeof baseSchema>>): BaseConfig {
   return {
     tenantSecretPrefix: env.TENANT_SECRET_PREFIX ?? 'scim/tenants/',
     secretCacheTtlSeconds: env.SECRET_CACHE_TTL_SECONDS ?? 60,
@@ -185,14 +191,14 @@ function toBaseConfig(env: z.infer<typeof baseSchema>): BaseConfig {
 
 /** Configuration of a handler that needs no table (discovery). */
 export function loadBaseConfig(env: Env = process.env): BaseConfig {
-  const parsed = baseSchema.safeParse(env, ENGLISH_MESSAGES);
+  const parsed = baseSchema().safeParse(env, ENGLISH_MESSAGES);
   if (!parsed.success) fail(parsed.error);
   return Object.freeze(toBaseConfig(parsed.data));
 }
 
 /** Configuration of the Users and Groups handlers: TABLE_NAME is required. */
 export function loadConfig(env: Env = process.env): Config {
-  const parsed = withTableSchema.safeParse(env, ENGLISH_MESSAGES);
+  const parsed = withTableSchema().safeParse(env, ENGLISH_MESSAGES);
   if (!parsed.success) fail(parsed.error);
   return Object.freeze({ ...toBaseConfig(parsed.data), tableName: parsed.data.TABLE_NAME });
 }
@@ -203,14 +209,14 @@ export interface EventsConfig extends BaseConfig {
 
 /** Configuration of the events handler: EVENT_BUS_NAME is required. */
 export function loadEventsConfig(env: Env = process.env): EventsConfig {
-  const parsed = withEventBusSchema.safeParse(env, ENGLISH_MESSAGES);
+  const parsed = withEventBusSchema().safeParse(env, ENGLISH_MESSAGES);
   if (!parsed.success) fail(parsed.error);
   return Object.freeze({ ...toBaseConfig(parsed.data), eventBusName: parsed.data.EVENT_BUS_NAME });
 }
 
 /** Configuration of the catch-all (discovery) Lambda: the functions it hands resource paths to. */
 export function loadCatchAllConfig(env: Env = process.env): CatchAllConfig {
-  const parsed = catchAllSchema.safeParse(env, ENGLISH_MESSAGES);
+  const parsed = catchAllSchema().safeParse(env, ENGLISH_MESSAGES);
   if (!parsed.success) fail(parsed.error);
   return Object.freeze({
     ...toBaseConfig(parsed.data),
