@@ -69,8 +69,11 @@ async function main(): Promise<void> {
   console.log('Press Ctrl-C to stop.');
 
   const shutdown = (signal: string): void => {
+    // stop() closes the port before it returns: once this line is printed, new connections are refused
+    // while the requests in flight finish.
+    const stopped = server.stop();
     console.log(`${signal}: stopping...`);
-    server.stop().then(
+    stopped.then(
       () => process.exit(0),
       (error: unknown) => {
         console.error('Stop failed:', error instanceof Error ? error.message : String(error));
