@@ -16,6 +16,7 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -253,14 +254,25 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
     Projection: { ProjectionType: index.projection },
   })),
   BillingMode: 'PAY_PER_REQUEST',
+  StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DEFINITION.stream },
 });
 
-/** Creates the table unless it exists, and turns TTL on (which DynamoDB Local accepts). Idempotent. */
+/** Creates the table unless it exists (with its change stream), and turns TTL on. Idempotent. */
 export const ensureTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
   try {
     await client.send(new CreateTableCommand(createTableInput(tableName)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    // A table kept from before the change stream existed: turn the stream on (the local event feed reads it).
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.StreamSpecification?.StreamEnabled !== true) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DEFINITION.stream },
+        }),
+      );
+    }
     return;
   }
   for (let attempt = 0; attempt < 50; attempt += 1) {
