@@ -8,6 +8,7 @@ import type {
   QueryCommandInput,
   TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { ScimError } from '../scim/errors';
 import type { ResourceTypeName } from '../scim/schema/types';
 import type { IndexValues, ResourceItem } from './items';
 import type { TableKey, UniqueAttribute } from './keys';
@@ -44,6 +45,9 @@ export interface TaggedAction {
 export const MAX_TRANSACTION_ACTIONS = 100;
 export const MAX_BATCH_WRITE = 25;
 export const MAX_BATCH_GET = 100;
+export const MAX_ITEM_BYTES = 400 * 1024;
+/** A transaction's items together (DynamoDB's aggregate limit), with room for its keys and conditions. */
+export const MAX_TRANSACTION_BYTES = 4 * 1000 * 1000 - 64 * 1024;
 
 export const RETURN_CONSUMED_CAPACITY = 'TOTAL';
 
@@ -292,22 +296,99 @@ export const membershipAction = (tableName: string, request: WriteRequest): Tagg
 };
 
 /**
+ * DynamoDB's item size rule: the UTF-8 bytes of every attribute name plus its value (a number takes at
+ * most 21 bytes; a map or list 3 bytes plus 1 per element). An upper bound for the items we write.
+ */
+const valueBytes = (value: unknown): number => {
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (typeof value === 'number') return 21;
+  if (Array.isArray(value)) return value.reduce<number>((sum, element) => sum + 1 + valueBytes(element), 3);
+  if (typeof value === 'object' && value !== null) return 3 + itemBytes(value as Record<string, unknown>);
+  return 1;
+};
+
+export const itemBytes = (item: Record<string, unknown>): number =>
+  Object.entries(item).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name, 'utf8') + valueBytes(value),
+    0,
+  );
+
+const putItemOf = (action: TaggedAction): Record<string, unknown> | undefined => {
+  const item: Record<string, unknown> | undefined = action.action.Put?.Item;
+  return item;
+};
+
+/** What a resource write and its membership writes put: every Put item, in order. */
+const putItems = (plan: WritePlan): Record<string, unknown>[] => [
+  ...plan.transaction.flatMap((action): Record<string, unknown>[] => {
+    const item = putItemOf(action);
+    return item === undefined ? [] : [item];
+  }),
+  ...[...plan.beforeCommit, ...plan.afterCommit].flatMap((request): Record<string, unknown>[] => {
+    const item: Record<string, unknown> | undefined = request.PutRequest?.Item;
+    return item === undefined ? [] : [item];
+  }),
+];
+
+/**
+ * Refuses, before anything is written, a write whose items DynamoDB would refuse (over 400 KB): a member
+ * item that DynamoDB rejected after the group's commit would leave the group half-written (issue 10).
+ */
+export const assertStorable = (plan: WritePlan, type: ResourceTypeName): void => {
+  for (const item of putItems(plan)) {
+    if (itemBytes(item) <= MAX_ITEM_BYTES) continue;
+    throw ScimError.invalidValue(
+      typeof item.userId === 'string' && typeof item.groupId === 'string'
+        ? `The member ${item.userId} is too large to be stored (its display is over ${MAX_ITEM_BYTES} bytes).`
+        : `The ${type} is too large to be stored (over ${MAX_ITEM_BYTES} bytes).`,
+    );
+  }
+};
+
+/**
+ * How a resource write goes out: membership writes that precede its transaction, the transaction, and
+ * membership writes that follow its commit.
+ */
+export interface WritePlan {
+  readonly beforeCommit: WriteRequest[];
+  readonly transaction: TaggedAction[];
+  readonly afterCommit: WriteRequest[];
+}
+
+/**
  * How a resource write and its membership writes (one action per changed member) go out. When together
- * they fit in one transaction (100 actions: up to 99 member changes with a group Put), they are one transaction: atomic with the resource's version and uniqueness conditions,
- * one round. Otherwise the transaction goes first and the memberships follow as batch writes once it has
- * committed (a rejected write must change no membership): one more round.
+ * they fit in one transaction (100 actions and 4 MB: up to 99 member changes with a group Put), they are one
+ * transaction: atomic with the resource's version and uniqueness conditions, one round. Otherwise the
+ * memberships are batch writes, one more round, on the side `overflow` names:
+ * - `before` (a new group): the member items go first and the group last, so the group is invisible until
+ *   it is complete; a failure leaves only member items of a group that does not exist, which no read
+ *   returns, and the retry creates the group afresh.
+ * - `after` (a change): the transaction goes first, so a rejected write (409, 412, a lost race) changes no
+ *   membership; a failure after the commit is answered 503 and the retry, whose member writes are
+ *   idempotent, completes it.
  */
 export const groupWritePlan = (
   tableName: string,
   actions: readonly TaggedAction[],
   memberRequests: readonly WriteRequest[],
-): { readonly transaction: TaggedAction[]; readonly afterCommit: WriteRequest[] } =>
-  actions.length + memberRequests.length <= MAX_TRANSACTION_ACTIONS
-    ? {
-        transaction: [...actions, ...memberRequests.map((request) => membershipAction(tableName, request))],
-        afterCommit: [],
-      }
-    : { transaction: [...actions], afterCommit: [...memberRequests] };
+  overflow: 'before' | 'after',
+): WritePlan => {
+  const together = [...actions, ...memberRequests.map((request) => membershipAction(tableName, request))];
+  const bytes = together.reduce((sum, action) => sum + itemBytes(putItemOf(action) ?? {}), 0);
+  if (together.length <= MAX_TRANSACTION_ACTIONS && bytes <= MAX_TRANSACTION_BYTES) {
+    return { beforeCommit: [], transaction: together, afterCommit: [] };
+  }
+  return overflow === 'before'
+    ? { beforeCommit: [...memberRequests], transaction: [...actions], afterCommit: [] }
+    : { beforeCommit: [], transaction: [...actions], afterCommit: [...memberRequests] };
+};
+
+/** Deletes of the items `requests` put (undoing membership writes of a group that was never created). */
+export const undoPuts = (requests: readonly WriteRequest[]): WriteRequest[] =>
+  requests.flatMap((request) => {
+    const item: Record<string, unknown> | undefined = request.PutRequest?.Item;
+    return item === undefined ? [] : [{ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }];
+  });
 
 /** BatchWriteItem inputs of at most 25 requests each. */
 export const batchWriteInputs = (
