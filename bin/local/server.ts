@@ -200,7 +200,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const fileStore = new FileTokenStore(tokenDirectory(options.dataDir));
     const devToken = await ensureLocalTenant(fileStore, options.dataDir, options.tenantId, options.token);
     // No caching: a token created or revoked with the tenant CLI takes effect at once.
-    const tokenStore = new CachedTokenStore(fileStore, { ttlMs: 0 });
+    const tokenStore = new CachedTokenStore(fileStore, { ttlMs: 0, newTenantReads: false });
 
     const repository = new DynamoDbScimRepository({ client, tableName });
     const setupLinks = new DynamoDbSetupLinks({ client, tableName });
