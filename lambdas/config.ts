@@ -106,9 +106,6 @@ const BASE_VARIABLES = {
   DYNAMODB_ENDPOINT: optional(httpUrl),
 } as const;
 
-/** A Lambda function name (or ARN), as Lambda's Invoke accepts it. */
-const functionName = required(text(/^[A-Za-z0-9_:.-]{1,170}$/, 'is not a Lambda function name'));
-
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -200,6 +197,9 @@ export function loadEventsConfig(env: Env = process.env): EventsConfig {
 
 /** Configuration of the catch-all (discovery) Lambda: the functions it hands resource paths to. */
 export function loadCatchAllConfig(env: Env = process.env): CatchAllConfig {
+  // Built here, as the other loaders' own variables are: only the discovery bundle carries it.
+  /** A Lambda function name (or ARN), as Lambda's Invoke accepts it. */
+  const functionName = required(text(/^[A-Za-z0-9_:.-]{1,170}$/, 'is not a Lambda function name'));
   const values = readEnvironment(env, {
     ...BASE_VARIABLES,
     [HAND_OFF_FUNCTION_VARIABLES.users]: functionName,

@@ -33,7 +33,7 @@ import {
   UnknownTenantError,
   conflictBackoff,
 } from './token-store';
-import type { TokenRecordChange, WritableTokenStore } from './token-store';
+import type { TokenRecordChange, TokenStore, WritableTokenStore } from './token-store';
 import { isValidTenantId, readTenantTokenRecord } from './tokens';
 import type { TenantTokenRecord } from './tokens';
 
@@ -91,7 +91,36 @@ export const promoteInput = (
   RemoveFromVersionId: expectedVersionId,
 });
 
-export class SecretsManagerTokenStore implements WritableTokenStore {
+/** The record with its version id (from which a compare-and-set change starts); undefined: no tenant. */
+async function readCurrent(
+  client: SecretsManagerClient,
+  secretId: string,
+  tenantId: string,
+): Promise<{ record: TenantTokenRecord; versionId: string | undefined } | undefined> {
+  if (!isValidTenantId(tenantId)) return undefined;
+  let secretString: string | undefined;
+  let versionId: string | undefined;
+  try {
+    const output = await client.send(new GetSecretValueCommand(readCurrentInput(secretId)));
+    secretString = output.SecretString;
+    versionId = output.VersionId;
+  } catch (error) {
+    const name = errorName(error);
+    // No such secret, or one scheduled for deletion (GetSecretValue's only InvalidRequestException):
+    // the tenant does not exist (any more).
+    if (name === 'ResourceNotFoundException' || name === 'InvalidRequestException') return undefined;
+    throw new TokenStoreUnavailableError(`Secrets Manager failed (${name ?? 'unknown error'}).`, {
+      cause: error,
+    });
+  }
+  return { record: parseSecretDocument(secretString, tenantId), versionId };
+}
+
+/**
+ * The read side alone, as the SCIM Lambdas use it: their bundles carry no write path (the cold-start
+ * budget, test/infra/bundling.test.ts).
+ */
+export class SecretsManagerTokenReader implements TokenStore {
   readonly #client: SecretsManagerClient;
   readonly #secretPrefix: string;
 
@@ -105,31 +134,18 @@ export class SecretsManagerTokenStore implements WritableTokenStore {
   }
 
   async getTenantTokens(tenantId: string): Promise<TenantTokenRecord | undefined> {
-    return (await this.#readCurrent(tenantId))?.record;
+    return (await readCurrent(this.#client, this.secretName(tenantId), tenantId))?.record;
   }
+}
 
-  async #readCurrent(
-    tenantId: string,
-  ): Promise<{ record: TenantTokenRecord; versionId: string | undefined } | undefined> {
-    if (!isValidTenantId(tenantId)) return undefined;
-    let secretString: string | undefined;
-    let versionId: string | undefined;
-    try {
-      const output = await this.#client.send(
-        new GetSecretValueCommand(readCurrentInput(this.secretName(tenantId))),
-      );
-      secretString = output.SecretString;
-      versionId = output.VersionId;
-    } catch (error) {
-      const name = errorName(error);
-      // No such secret, or one scheduled for deletion (GetSecretValue's only InvalidRequestException):
-      // the tenant does not exist (any more).
-      if (name === 'ResourceNotFoundException' || name === 'InvalidRequestException') return undefined;
-      throw new TokenStoreUnavailableError(`Secrets Manager failed (${name ?? 'unknown error'}).`, {
-        cause: error,
-      });
-    }
-    return { record: parseSecretDocument(secretString, tenantId), versionId };
+export class SecretsManagerTokenStore extends SecretsManagerTokenReader implements WritableTokenStore {
+  readonly #client: SecretsManagerClient;
+  readonly #secretPrefix: string;
+
+  constructor(client: SecretsManagerClient, secretPrefix: string) {
+    super(client, secretPrefix);
+    this.#client = client;
+    this.#secretPrefix = secretPrefix;
   }
 
   async createTenantTokens(record: TenantTokenRecord): Promise<void> {
@@ -151,7 +167,7 @@ export class SecretsManagerTokenStore implements WritableTokenStore {
   async updateTenantTokens(tenantId: string, change: TokenRecordChange): Promise<TenantTokenRecord> {
     const secretId = this.secretName(tenantId);
     for (let attempt = 1; attempt <= TOKEN_UPDATE_ATTEMPTS; attempt += 1) {
-      const current = await this.#readCurrent(tenantId);
+      const current = await readCurrent(this.#client, secretId, tenantId);
       if (current === undefined) throw new UnknownTenantError(tenantId);
       if (current.versionId === undefined) {
         throw new TokenStoreUnavailableError(`Secrets Manager gave no version id for tenant ${tenantId}.`);
