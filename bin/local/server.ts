@@ -43,8 +43,11 @@ import { SETUP_PATH } from '../../lambdas/paths';
 import { createSetupHandler } from '../../lambdas/setup/handler';
 import { newSetupLink, setupLinkUrl } from '../../lambdas/setup/links';
 import { DynamoDbSetupLinks } from '../../lambdas/store/setup-links';
+import { dynamoDbStatusRecorder } from '../../lambdas/store/tenant-status';
 import { DynamoDbTenantActivity } from '../../lambdas/store/tenant-status-reader';
 import { PRIVATE_FILE_MODE, makeDataDirPrivate } from './data-dir';
+import { startLocalEventFeed } from './event-feed';
+import type { LocalEventFeed, WebhookOptions } from './event-feed';
 import { lockDataDir } from './lock';
 import { ensureLocalTenant } from './tenant-token';
 import type { LocalTokenSource } from './tenant-token';
@@ -79,6 +82,17 @@ export interface LocalServerOptions {
   readonly logLevel?: LogLevel;
   /** Keep DynamoDB Local's data in memory instead of `<dataDir>/dynamodb`. */
   readonly inMemory?: boolean;
+  /**
+   * The change-event feed to `<dataDir>/events.jsonl` (bin/local/event-feed.ts), on unless false;
+   * `webhookUrl` is SCIM_EVENTS_WEBHOOK.
+   */
+  readonly eventFeed?:
+    | false
+    | {
+        readonly webhookUrl?: string;
+        readonly webhook?: WebhookOptions;
+        readonly pollIntervalMs?: number;
+      };
   /** The setup page's status refresh interval (SCIM_SETUP_REFRESH_SECONDS; default 30). */
   readonly setupRefreshSeconds?: number;
 }
@@ -97,6 +111,8 @@ export interface LocalServer {
   readonly tokenStore: FileTokenStore;
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
+  /** The change-event feed, unless turned off. */
+  readonly eventFeed?: LocalEventFeed;
   stop(): Promise<void>;
 }
 
@@ -162,10 +178,21 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     throw error;
   }
   let server: Server | undefined;
+  let eventFeed: LocalEventFeed | undefined;
   try {
     const admin = localClient(dynamo.endpoint);
     try {
       await ensureTable(admin, tableName);
+      const feedOptions = options.eventFeed ?? {};
+      if (feedOptions !== false) {
+        eventFeed = await startLocalEventFeed(admin, {
+          endpoint: dynamo.endpoint,
+          tableName,
+          dataDir: options.dataDir,
+          logger,
+          ...feedOptions,
+        });
+      }
     } finally {
       admin.destroy();
     }
@@ -178,6 +205,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     const repository = new DynamoDbScimRepository({ client, tableName });
     const setupLinks = new DynamoDbSetupLinks({ client, tableName });
+    const statusRecorder = dynamoDbStatusRecorder(client, tableName);
     const setupHandler = createSetupHandler({
       links: setupLinks,
       tokens: fileStore,
@@ -187,8 +215,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       ...(options.setupRefreshSeconds !== undefined ? { refreshSeconds: options.setupRefreshSeconds } : {}),
     });
     const handlers: Record<HandlerName, LambdaHandler> = {
-      users: createUsersHandler({ repository, tokenStore, logger }),
-      groups: createGroupsHandler({ repository, tokenStore, logger }),
+      users: createUsersHandler({ repository, tokenStore, logger, statusRecorder }),
+      groups: createGroupsHandler({ repository, tokenStore, logger, statusRecorder }),
       discovery: createDiscoveryHandler({ tokenStore, logger }),
     };
 
@@ -269,6 +297,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         httpServer.closeAllConnections();
         await closed;
         client.destroy();
+        await eventFeed?.stop();
         await rm(endpointFile, { force: true });
         await dynamo.stop();
         await lock.release();
@@ -286,10 +315,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       tokenStore: fileStore,
       client,
       tableName,
+      ...(eventFeed !== undefined ? { eventFeed } : {}),
       stop,
     };
   } catch (error) {
     server?.close();
+    await eventFeed?.stop().catch(() => undefined);
     await dynamo.stop();
     await lock.release();
     throw error;
