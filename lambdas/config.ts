@@ -114,14 +114,16 @@ const withTableSchema = z.object({
   ),
 });
 
-const withEventBusSchema = z.object({
-  ...baseShape,
-  EVENT_BUS_NAME: variable(
-    z
-      .string({ error: 'is required' })
-      .check(matches(/^[A-Za-z0-9._-]{1,256}$/, 'is not an EventBridge bus name')),
-  ),
-});
+/** Built on first use (functions), so handlers that never load this config do not bundle it. */
+const withEventBusSchema = () =>
+  z.object({
+    ...baseShape,
+    EVENT_BUS_NAME: variable(
+      z
+        .string({ error: 'is required' })
+        .check(matches(/^[A-Za-z0-9._-]{1,256}$/, 'is not an EventBridge bus name')),
+    ),
+  });
 
 export interface BaseConfig {
   readonly tenantSecretPrefix: string;
@@ -144,17 +146,19 @@ export const HAND_OFF_FUNCTION_VARIABLES = {
 export type HandOffTarget = keyof typeof HAND_OFF_FUNCTION_VARIABLES;
 
 /** A Lambda function name (or ARN), as Lambda's Invoke accepts it. */
-const functionName = variable(
-  z
-    .string({ error: 'is required' })
-    .check(matches(/^[A-Za-z0-9_:.-]{1,170}$/, 'is not a Lambda function name')),
-);
+const functionName = () =>
+  variable(
+    z
+      .string({ error: 'is required' })
+      .check(matches(/^[A-Za-z0-9_:.-]{1,170}$/, 'is not a Lambda function name')),
+  );
 
-const catchAllSchema = z.object({
-  ...baseShape,
-  [HAND_OFF_FUNCTION_VARIABLES.users]: functionName,
-  [HAND_OFF_FUNCTION_VARIABLES.groups]: functionName,
-});
+const catchAllSchema = () =>
+  z.object({
+    ...baseShape,
+    [HAND_OFF_FUNCTION_VARIABLES.users]: functionName(),
+    [HAND_OFF_FUNCTION_VARIABLES.groups]: functionName(),
+  });
 
 export interface CatchAllConfig extends BaseConfig {
   readonly handOffFunctions: Readonly<Record<HandOffTarget, string>>;
@@ -203,14 +207,14 @@ export interface EventsConfig extends BaseConfig {
 
 /** Configuration of the events handler: EVENT_BUS_NAME is required. */
 export function loadEventsConfig(env: Env = process.env): EventsConfig {
-  const parsed = withEventBusSchema.safeParse(env, ENGLISH_MESSAGES);
+  const parsed = withEventBusSchema().safeParse(env, ENGLISH_MESSAGES);
   if (!parsed.success) fail(parsed.error);
   return Object.freeze({ ...toBaseConfig(parsed.data), eventBusName: parsed.data.EVENT_BUS_NAME });
 }
 
 /** Configuration of the catch-all (discovery) Lambda: the functions it hands resource paths to. */
 export function loadCatchAllConfig(env: Env = process.env): CatchAllConfig {
-  const parsed = catchAllSchema.safeParse(env, ENGLISH_MESSAGES);
+  const parsed = catchAllSchema().safeParse(env, ENGLISH_MESSAGES);
   if (!parsed.success) fail(parsed.error);
   return Object.freeze({
     ...toBaseConfig(parsed.data),

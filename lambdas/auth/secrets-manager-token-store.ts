@@ -33,7 +33,7 @@ import {
   UnknownTenantError,
   conflictBackoff,
 } from './token-store';
-import type { TokenRecordChange, WritableTokenStore } from './token-store';
+import type { TokenRecordChange, TokenStore, WritableTokenStore } from './token-store';
 import { isValidTenantId, tenantTokenRecordSchema } from './tokens';
 import type { TenantTokenRecord } from './tokens';
 
@@ -91,31 +91,32 @@ export const promoteInput = (
   RemoveFromVersionId: expectedVersionId,
 });
 
-export class SecretsManagerTokenStore implements WritableTokenStore {
-  readonly #client: SecretsManagerClient;
-  readonly #secretPrefix: string;
+/** The Lambdas' side: reads only, so their bundles carry none of the write commands below. */
+export class SecretsManagerTokenReader implements TokenStore {
+  protected readonly client: SecretsManagerClient;
+  protected readonly secretPrefix: string;
 
   constructor(client: SecretsManagerClient, secretPrefix: string) {
-    this.#client = client;
-    this.#secretPrefix = secretPrefix;
+    this.client = client;
+    this.secretPrefix = secretPrefix;
   }
 
   secretName(tenantId: string): string {
-    return `${this.#secretPrefix}${tenantId}`;
+    return `${this.secretPrefix}${tenantId}`;
   }
 
   async getTenantTokens(tenantId: string): Promise<TenantTokenRecord | undefined> {
-    return (await this.#readCurrent(tenantId))?.record;
+    return (await this.readCurrent(tenantId))?.record;
   }
 
-  async #readCurrent(
+  protected async readCurrent(
     tenantId: string,
   ): Promise<{ record: TenantTokenRecord; versionId: string | undefined } | undefined> {
     if (!isValidTenantId(tenantId)) return undefined;
     let secretString: string | undefined;
     let versionId: string | undefined;
     try {
-      const output = await this.#client.send(
+      const output = await this.client.send(
         new GetSecretValueCommand(readCurrentInput(this.secretName(tenantId))),
       );
       secretString = output.SecretString;
@@ -131,10 +132,13 @@ export class SecretsManagerTokenStore implements WritableTokenStore {
     }
     return { record: parseSecretDocument(secretString, tenantId), versionId };
   }
+}
 
+/** The tenant CLI's and the setup Lambda's side: creates and changes records too. */
+export class SecretsManagerTokenStore extends SecretsManagerTokenReader implements WritableTokenStore {
   async createTenantTokens(record: TenantTokenRecord): Promise<void> {
     try {
-      await this.#client.send(
+      await this.client.send(
         new CreateSecretCommand({
           Name: this.secretName(record.tenantId),
           Description: `SCIM bearer token hashes of tenant ${record.tenantId}`,
@@ -151,7 +155,7 @@ export class SecretsManagerTokenStore implements WritableTokenStore {
   async updateTenantTokens(tenantId: string, change: TokenRecordChange): Promise<TenantTokenRecord> {
     const secretId = this.secretName(tenantId);
     for (let attempt = 1; attempt <= TOKEN_UPDATE_ATTEMPTS; attempt += 1) {
-      const current = await this.#readCurrent(tenantId);
+      const current = await this.readCurrent(tenantId);
       if (current === undefined) throw new UnknownTenantError(tenantId);
       if (current.versionId === undefined) {
         throw new TokenStoreUnavailableError(`Secrets Manager gave no version id for tenant ${tenantId}.`);
@@ -159,8 +163,8 @@ export class SecretsManagerTokenStore implements WritableTokenStore {
       const next = change(current.record);
       const versionId = randomUUID();
       try {
-        await this.#client.send(new PutSecretValueCommand(stagePendingInput(secretId, next, versionId)));
-        await this.#client.send(
+        await this.client.send(new PutSecretValueCommand(stagePendingInput(secretId, next, versionId)));
+        await this.client.send(
           new UpdateSecretVersionStageCommand(promoteInput(secretId, versionId, current.versionId)),
         );
         return next;
@@ -179,18 +183,18 @@ export class SecretsManagerTokenStore implements WritableTokenStore {
     const tenantIds: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.#client.send(
+      const page = await this.client.send(
         new ListSecretsCommand({
           // The name filter is a prefix match.
-          Filters: [{ Key: 'name', Values: [this.#secretPrefix] }],
+          Filters: [{ Key: 'name', Values: [this.secretPrefix] }],
           NextToken: nextToken,
           MaxResults: 100,
         }),
       );
       for (const secret of page.SecretList ?? []) {
         const name = secret.Name ?? '';
-        if (!name.startsWith(this.#secretPrefix)) continue;
-        const tenantId = name.slice(this.#secretPrefix.length);
+        if (!name.startsWith(this.secretPrefix)) continue;
+        const tenantId = name.slice(this.secretPrefix.length);
         if (isValidTenantId(tenantId) && secret.DeletedDate === undefined) tenantIds.push(tenantId);
       }
       nextToken = page.NextToken;
