@@ -45,6 +45,8 @@ import { newSetupLink, setupLinkUrl } from '../../lambdas/setup/links';
 import { DynamoDbSetupLinks } from '../../lambdas/store/setup-links';
 import { DynamoDbTenantActivity } from '../../lambdas/store/tenant-status-reader';
 import { PRIVATE_FILE_MODE, makeDataDirPrivate } from './data-dir';
+import { startLocalEventFeed } from './event-feed';
+import type { LocalEventFeed, WebhookOptions } from './event-feed';
 import { lockDataDir } from './lock';
 import { ensureLocalTenant } from './tenant-token';
 import type { LocalTokenSource } from './tenant-token';
@@ -79,6 +81,17 @@ export interface LocalServerOptions {
   readonly logLevel?: LogLevel;
   /** Keep DynamoDB Local's data in memory instead of `<dataDir>/dynamodb`. */
   readonly inMemory?: boolean;
+  /**
+   * The change-event feed to `<dataDir>/events.jsonl` (bin/local/event-feed.ts), on unless false;
+   * `webhookUrl` is SCIM_EVENTS_WEBHOOK.
+   */
+  readonly eventFeed?:
+    | false
+    | {
+        readonly webhookUrl?: string;
+        readonly webhook?: WebhookOptions;
+        readonly pollIntervalMs?: number;
+      };
   /** The setup page's status refresh interval (SCIM_SETUP_REFRESH_SECONDS; default 30). */
   readonly setupRefreshSeconds?: number;
 }
@@ -97,6 +110,8 @@ export interface LocalServer {
   readonly tokenStore: FileTokenStore;
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
+  /** The change-event feed, unless turned off. */
+  readonly eventFeed?: LocalEventFeed;
   stop(): Promise<void>;
 }
 
@@ -162,10 +177,21 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     throw error;
   }
   let server: Server | undefined;
+  let eventFeed: LocalEventFeed | undefined;
   try {
     const admin = localClient(dynamo.endpoint);
     try {
       await ensureTable(admin, tableName);
+      const feedOptions = options.eventFeed ?? {};
+      if (feedOptions !== false) {
+        eventFeed = await startLocalEventFeed(admin, {
+          endpoint: dynamo.endpoint,
+          tableName,
+          dataDir: options.dataDir,
+          logger,
+          ...feedOptions,
+        });
+      }
     } finally {
       admin.destroy();
     }
@@ -269,6 +295,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         httpServer.closeAllConnections();
         await closed;
         client.destroy();
+        await eventFeed?.stop();
         await rm(endpointFile, { force: true });
         await dynamo.stop();
         await lock.release();
@@ -286,10 +313,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       tokenStore: fileStore,
       client,
       tableName,
+      ...(eventFeed !== undefined ? { eventFeed } : {}),
       stop,
     };
   } catch (error) {
     server?.close();
+    await eventFeed?.stop().catch(() => undefined);
     await dynamo.stop();
     await lock.release();
     throw error;
