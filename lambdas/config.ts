@@ -103,18 +103,20 @@ const baseShape = {
   DYNAMODB_ENDPOINT: optionalVariable(httpUrl),
 };
 
-const baseSchema = z.object(baseShape);
+// Each Lambda's schema is built when its loader runs: built at module level, every bundle would carry every
+// Lambda's schema (zod calls are not side-effect free to esbuild), bytes against the cold-start budget.
+const baseSchema = () => z.object(baseShape);
 
-const withTableSchema = z.object({
-  ...baseShape,
-  TABLE_NAME: variable(
-    z
-      .string({ error: 'is required' })
-      .check(matches(/^[A-Za-z0-9_.-]{3,255}$/, 'is not a DynamoDB table name')),
-  ),
-});
+const withTableSchema = () =>
+  z.object({
+    ...baseShape,
+    TABLE_NAME: variable(
+      z
+        .string({ error: 'is required' })
+        .check(matches(/^[A-Za-z0-9_.-]{3,255}$/, 'is not a DynamoDB table name')),
+    ),
+  });
 
-/** Built on first use (functions), so handlers that never load this config do not bundle it. */
 const withEventBusSchema = () =>
   z.object({
     ...baseShape,
@@ -176,7 +178,7 @@ function fail(error: z.core.$ZodError): never {
   throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
 }
 
-function toBaseConfig(env: z.infer<typeof baseSchema>): BaseConfig {
+function toBaseConfig(env: z.infer<ReturnType<typeof baseSchema>>): BaseConfig {
   return {
     tenantSecretPrefix: env.TENANT_SECRET_PREFIX ?? 'scim/tenants/',
     secretCacheTtlSeconds: env.SECRET_CACHE_TTL_SECONDS ?? 60,
@@ -189,14 +191,14 @@ function toBaseConfig(env: z.infer<typeof baseSchema>): BaseConfig {
 
 /** Configuration of a handler that needs no table (discovery). */
 export function loadBaseConfig(env: Env = process.env): BaseConfig {
-  const parsed = baseSchema.safeParse(env, ENGLISH_MESSAGES);
+  const parsed = baseSchema().safeParse(env, ENGLISH_MESSAGES);
   if (!parsed.success) fail(parsed.error);
   return Object.freeze(toBaseConfig(parsed.data));
 }
 
 /** Configuration of the Users and Groups handlers: TABLE_NAME is required. */
 export function loadConfig(env: Env = process.env): Config {
-  const parsed = withTableSchema.safeParse(env, ENGLISH_MESSAGES);
+  const parsed = withTableSchema().safeParse(env, ENGLISH_MESSAGES);
   if (!parsed.success) fail(parsed.error);
   return Object.freeze({ ...toBaseConfig(parsed.data), tableName: parsed.data.TABLE_NAME });
 }

@@ -91,54 +91,66 @@ export const promoteInput = (
   RemoveFromVersionId: expectedVersionId,
 });
 
-/** The Lambdas' side: reads only, so their bundles carry none of the write commands below. */
+/** The record with its version id (from which a compare-and-set change starts); undefined: no tenant. */
+async function readCurrent(
+  client: SecretsManagerClient,
+  secretId: string,
+  tenantId: string,
+): Promise<{ record: TenantTokenRecord; versionId: string | undefined } | undefined> {
+  if (!isValidTenantId(tenantId)) return undefined;
+  let secretString: string | undefined;
+  let versionId: string | undefined;
+  try {
+    const output = await client.send(new GetSecretValueCommand(readCurrentInput(secretId)));
+    secretString = output.SecretString;
+    versionId = output.VersionId;
+  } catch (error) {
+    const name = errorName(error);
+    // No such secret, or one scheduled for deletion (GetSecretValue's only InvalidRequestException):
+    // the tenant does not exist (any more).
+    if (name === 'ResourceNotFoundException' || name === 'InvalidRequestException') return undefined;
+    throw new TokenStoreUnavailableError(`Secrets Manager failed (${name ?? 'unknown error'}).`, {
+      cause: error,
+    });
+  }
+  return { record: parseSecretDocument(secretString, tenantId), versionId };
+}
+
+/**
+ * The read side alone, as the SCIM Lambdas use it: their bundles carry no write path (the cold-start
+ * budget, test/infra/bundling.test.ts).
+ */
 export class SecretsManagerTokenReader implements TokenStore {
-  protected readonly client: SecretsManagerClient;
-  protected readonly secretPrefix: string;
+  readonly #client: SecretsManagerClient;
+  readonly #secretPrefix: string;
 
   constructor(client: SecretsManagerClient, secretPrefix: string) {
-    this.client = client;
-    this.secretPrefix = secretPrefix;
+    this.#client = client;
+    this.#secretPrefix = secretPrefix;
   }
 
   secretName(tenantId: string): string {
-    return `${this.secretPrefix}${tenantId}`;
+    return `${this.#secretPrefix}${tenantId}`;
   }
 
   async getTenantTokens(tenantId: string): Promise<TenantTokenRecord | undefined> {
-    return (await this.readCurrent(tenantId))?.record;
-  }
-
-  protected async readCurrent(
-    tenantId: string,
-  ): Promise<{ record: TenantTokenRecord; versionId: string | undefined } | undefined> {
-    if (!isValidTenantId(tenantId)) return undefined;
-    let secretString: string | undefined;
-    let versionId: string | undefined;
-    try {
-      const output = await this.client.send(
-        new GetSecretValueCommand(readCurrentInput(this.secretName(tenantId))),
-      );
-      secretString = output.SecretString;
-      versionId = output.VersionId;
-    } catch (error) {
-      const name = errorName(error);
-      // No such secret, or one scheduled for deletion (GetSecretValue's only InvalidRequestException):
-      // the tenant does not exist (any more).
-      if (name === 'ResourceNotFoundException' || name === 'InvalidRequestException') return undefined;
-      throw new TokenStoreUnavailableError(`Secrets Manager failed (${name ?? 'unknown error'}).`, {
-        cause: error,
-      });
-    }
-    return { record: parseSecretDocument(secretString, tenantId), versionId };
+    return (await readCurrent(this.#client, this.secretName(tenantId), tenantId))?.record;
   }
 }
 
-/** The tenant CLI's and the setup Lambda's side: creates and changes records too. */
 export class SecretsManagerTokenStore extends SecretsManagerTokenReader implements WritableTokenStore {
+  readonly #client: SecretsManagerClient;
+  readonly #secretPrefix: string;
+
+  constructor(client: SecretsManagerClient, secretPrefix: string) {
+    super(client, secretPrefix);
+    this.#client = client;
+    this.#secretPrefix = secretPrefix;
+  }
+
   async createTenantTokens(record: TenantTokenRecord): Promise<void> {
     try {
-      await this.client.send(
+      await this.#client.send(
         new CreateSecretCommand({
           Name: this.secretName(record.tenantId),
           Description: `SCIM bearer token hashes of tenant ${record.tenantId}`,
@@ -155,7 +167,7 @@ export class SecretsManagerTokenStore extends SecretsManagerTokenReader implemen
   async updateTenantTokens(tenantId: string, change: TokenRecordChange): Promise<TenantTokenRecord> {
     const secretId = this.secretName(tenantId);
     for (let attempt = 1; attempt <= TOKEN_UPDATE_ATTEMPTS; attempt += 1) {
-      const current = await this.readCurrent(tenantId);
+      const current = await readCurrent(this.#client, secretId, tenantId);
       if (current === undefined) throw new UnknownTenantError(tenantId);
       if (current.versionId === undefined) {
         throw new TokenStoreUnavailableError(`Secrets Manager gave no version id for tenant ${tenantId}.`);
@@ -163,8 +175,8 @@ export class SecretsManagerTokenStore extends SecretsManagerTokenReader implemen
       const next = change(current.record);
       const versionId = randomUUID();
       try {
-        await this.client.send(new PutSecretValueCommand(stagePendingInput(secretId, next, versionId)));
-        await this.client.send(
+        await this.#client.send(new PutSecretValueCommand(stagePendingInput(secretId, next, versionId)));
+        await this.#client.send(
           new UpdateSecretVersionStageCommand(promoteInput(secretId, versionId, current.versionId)),
         );
         return next;
@@ -183,18 +195,18 @@ export class SecretsManagerTokenStore extends SecretsManagerTokenReader implemen
     const tenantIds: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.client.send(
+      const page = await this.#client.send(
         new ListSecretsCommand({
           // The name filter is a prefix match.
-          Filters: [{ Key: 'name', Values: [this.secretPrefix] }],
+          Filters: [{ Key: 'name', Values: [this.#secretPrefix] }],
           NextToken: nextToken,
           MaxResults: 100,
         }),
       );
       for (const secret of page.SecretList ?? []) {
         const name = secret.Name ?? '';
-        if (!name.startsWith(this.secretPrefix)) continue;
-        const tenantId = name.slice(this.secretPrefix.length);
+        if (!name.startsWith(this.#secretPrefix)) continue;
+        const tenantId = name.slice(this.#secretPrefix.length);
         if (isValidTenantId(tenantId) && secret.DeletedDate === undefined) tenantIds.push(tenantId);
       }
       nextToken = page.NextToken;
