@@ -34,7 +34,7 @@ import {
   conflictBackoff,
 } from './token-store';
 import type { TokenRecordChange, TokenStore, WritableTokenStore } from './token-store';
-import { isValidTenantId, tenantTokenRecordSchema } from './tokens';
+import { isValidTenantId, readTenantTokenRecord } from './tokens';
 import type { TenantTokenRecord } from './tokens';
 
 const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
@@ -47,15 +47,15 @@ export function parseSecretDocument(secretString: string | undefined, tenantId: 
   } catch {
     throw new TokenStoreUnavailableError(`The token secret of tenant ${tenantId} is not JSON.`);
   }
-  const parsed = tenantTokenRecordSchema.safeParse(json);
-  if (!parsed.success) {
+  const parsed = readTenantTokenRecord(json);
+  if (!('record' in parsed)) {
     throw new TokenStoreUnavailableError(`The token secret of tenant ${tenantId} is malformed.`);
   }
   // A document copied from another tenant's secret must not let that tenant's token in here.
-  if (parsed.data.tenantId !== tenantId) {
+  if (parsed.record.tenantId !== tenantId) {
     throw new TokenStoreUnavailableError(`The token secret of tenant ${tenantId} names another tenant.`);
   }
-  return parsed.data;
+  return parsed.record;
 }
 
 /** The label of a changed record waiting for its compare-and-set (see the module comment). */
