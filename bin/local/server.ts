@@ -43,6 +43,7 @@ import { SETUP_PATH } from '../../lambdas/paths';
 import { createSetupHandler } from '../../lambdas/setup/handler';
 import { newSetupLink, setupLinkUrl } from '../../lambdas/setup/links';
 import { DynamoDbSetupLinks } from '../../lambdas/store/setup-links';
+import { dynamoDbStatusRecorder } from '../../lambdas/store/tenant-status';
 import { DynamoDbTenantActivity } from '../../lambdas/store/tenant-status-reader';
 import { PRIVATE_FILE_MODE, makeDataDirPrivate } from './data-dir';
 import { startLocalEventFeed } from './event-feed';
@@ -204,6 +205,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     const repository = new DynamoDbScimRepository({ client, tableName });
     const setupLinks = new DynamoDbSetupLinks({ client, tableName });
+    const statusRecorder = dynamoDbStatusRecorder(client, tableName);
     const setupHandler = createSetupHandler({
       links: setupLinks,
       tokens: fileStore,
@@ -213,8 +215,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       ...(options.setupRefreshSeconds !== undefined ? { refreshSeconds: options.setupRefreshSeconds } : {}),
     });
     const handlers: Record<HandlerName, LambdaHandler> = {
-      users: createUsersHandler({ repository, tokenStore, logger }),
-      groups: createGroupsHandler({ repository, tokenStore, logger }),
+      users: createUsersHandler({ repository, tokenStore, logger, statusRecorder }),
+      groups: createGroupsHandler({ repository, tokenStore, logger, statusRecorder }),
       discovery: createDiscoveryHandler({ tokenStore, logger }),
     };
 

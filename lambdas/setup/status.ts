@@ -8,6 +8,8 @@ import { PROFILE_FIELDS } from '../scim/profile/fields';
 import { SUPPORTED_LOCALES } from '../scim/profile/locale';
 import type { ProfileReport, ValueCount } from '../scim/profile/report';
 import { ROLE_SEGMENTS } from '../scim/profile/role';
+import { ANSWERED_ERROR_SLOTS } from '../store/keys';
+import type { AnsweredErrorRecord } from '../store/tenant-status';
 
 export interface RecordedStatus {
   readonly lastSeenAt?: string;
@@ -15,14 +17,8 @@ export interface RecordedStatus {
   readonly testConnectionAt?: string;
 }
 
-export interface AnsweredError {
-  readonly at: string;
-  readonly status: number;
-  readonly scimType?: string;
-  readonly attribute?: string;
-  /** Method and route template, e.g. "POST /Users". */
-  readonly request: string;
-}
+/** One refused request as recorded by the SCIM chain. */
+export type AnsweredError = AnsweredErrorRecord;
 
 export interface StatusInputs {
   readonly recorded: RecordedStatus;
@@ -50,7 +46,7 @@ export interface StatusView {
   readonly errors: readonly AnsweredError[];
 }
 
-export const MAX_ERRORS_SHOWN = 20;
+export const MAX_ERRORS_SHOWN = ANSWERED_ERROR_SLOTS;
 
 /** The provider, from a User-Agent header. */
 export const providerOf = (userAgent: string | undefined): string => {

@@ -7,10 +7,9 @@ import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dyn
 
 import type { ScimResource } from '../scim/resource';
 import type { AnsweredError, RecordedStatus } from '../setup/status';
-import { MAX_ERRORS_SHOWN } from '../setup/status';
 import { toScimError } from './dynamodb-errors';
 import { asResourceItem, fromItem } from './items';
-import { answeredErrorPartition, resourcePartition, tenantStatusKey } from './keys';
+import { ANSWERED_ERROR_SLOTS, answeredErrorPartition, resourcePartition, tenantStatusKey } from './keys';
 
 export interface TenantActivity {
   readonly recorded: RecordedStatus;
@@ -22,13 +21,15 @@ export interface TenantActivity {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** The ring of answered errors: every slot (their order is the slots', not the errors'). */
 export const latestErrorsQuery = (tableName: string, tenantId: string): QueryCommandInput => ({
   TableName: tableName,
   KeyConditionExpression: 'pk = :pk',
   ExpressionAttributeValues: { ':pk': answeredErrorPartition(tenantId) },
-  ScanIndexForward: false,
-  Limit: MAX_ERRORS_SHOWN,
+  Limit: ANSWERED_ERROR_SLOTS,
 });
+
+const newestFirst = (a: AnsweredError, b: AnsweredError): number => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0);
 
 export class DynamoDbTenantActivity {
   constructor(
@@ -80,17 +81,19 @@ export class DynamoDbTenantActivity {
           ...(userAgent !== undefined ? { userAgent } : {}),
           ...(testConnectionAt !== undefined ? { testConnectionAt } : {}),
         },
-        errors: (errors.Items ?? []).map((entry) => {
-          const scimType = text(entry.scimType);
-          const attribute = text(entry.attribute);
-          return {
-            at: text(entry.at) ?? '',
-            status: typeof entry.status === 'number' ? entry.status : 0,
-            request: text(entry.request) ?? '',
-            ...(scimType !== undefined ? { scimType } : {}),
-            ...(attribute !== undefined ? { attribute } : {}),
-          };
-        }),
+        errors: (errors.Items ?? [])
+          .map((entry) => {
+            const scimType = text(entry.scimType);
+            const attribute = text(entry.attribute);
+            return {
+              at: text(entry.at) ?? '',
+              status: typeof entry.status === 'number' ? entry.status : 0,
+              request: text(entry.request) ?? '',
+              ...(scimType !== undefined ? { scimType } : {}),
+              ...(attribute !== undefined ? { attribute } : {}),
+            };
+          })
+          .sort(newestFirst),
         users,
         groups: groupItems.length,
         ...(lastChangeAt !== undefined ? { lastChangeAt } : {}),

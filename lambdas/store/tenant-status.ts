@@ -1,30 +1,33 @@
 /**
  * What the setup page's connection panel needs, written by the SCIM chain (middleware/connection-status.ts):
- * one status item per tenant (last seen, User-Agent, Test Connection), updated at most once a minute per
- * container, and one small item per 4xx/5xx answered, kept 7 days (TTL). Kept apart from the resource
+ * one status item per tenant (last seen, User-Agent, Test Connection), and the errors answered, in a ring
+ * of ANSWERED_ERROR_SLOTS items per tenant (each error overwrites the oldest slot of its container's turn),
+ * so an error storm costs one small write per error and never grows the table. Kept apart from the resource
  * store so the Users and Groups bundles carry only these two writes.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 
-import { answeredErrorPartition, tenantStatusKey } from './keys';
+import { answeredErrorKey, tenantStatusKey } from './keys';
 
-/** How long an answered error stays listed. */
-export const ERROR_RETENTION_SECONDS = 7 * 86_400;
+/** A User-Agent is kept to this many characters (it names the provider; nothing more is needed). */
+export const MAX_USER_AGENT_LENGTH = 200;
 
 export interface SeenRequest {
   readonly at: string;
   readonly userAgent: string;
-  /** Entra's Test Connection: a userName filter on /Users, answered 200. */
+  /** Entra's Test Connection probe (a filter on a random GUID), answered 200. */
   readonly testConnection: boolean;
 }
 
+/** One refused request: no path, query, body or detail, so no personal data. */
 export interface AnsweredErrorRecord {
   readonly at: string;
-  readonly requestId: string;
   readonly status: number;
-  readonly scimType?: string;
-  readonly attribute?: string;
+  readonly scimType?: string | undefined;
+  /** A schema attribute path (lambdas/scim/error-attribute.ts), never a value. */
+  readonly attribute?: string | undefined;
+  /** Method and route template, e.g. "POST /Users". */
   readonly request: string;
 }
 
@@ -36,26 +39,22 @@ export const recordSeenInput = (
   TableName: tableName,
   Key: tenantStatusKey(tenantId),
   UpdateExpression: `SET lastSeenAt = :at, userAgent = :ua${seen.testConnection ? ', testConnectionAt = :at' : ''}`,
-  ExpressionAttributeValues: { ':at': seen.at, ':ua': seen.userAgent.slice(0, 200) },
+  ExpressionAttributeValues: { ':at': seen.at, ':ua': seen.userAgent.slice(0, MAX_USER_AGENT_LENGTH) },
 });
 
 export const recordErrorInput = (
   tableName: string,
   tenantId: string,
+  slot: number,
   error: AnsweredErrorRecord,
 ): PutCommandInput => ({
   TableName: tableName,
-  Item: {
-    pk: answeredErrorPartition(tenantId),
-    sk: `${error.at}#${error.requestId}`,
-    ...error,
-    ttl: Math.ceil(Date.parse(error.at) / 1000) + ERROR_RETENTION_SECONDS,
-  },
+  Item: { ...answeredErrorKey(tenantId, slot), ...error },
 });
 
 export interface StatusRecorder {
   recordSeen(tenantId: string, seen: SeenRequest): Promise<void>;
-  recordError(tenantId: string, error: AnsweredErrorRecord): Promise<void>;
+  recordError(tenantId: string, slot: number, error: AnsweredErrorRecord): Promise<void>;
 }
 
 export const dynamoDbStatusRecorder = (
@@ -65,7 +64,7 @@ export const dynamoDbStatusRecorder = (
   recordSeen: async (tenantId, seen) => {
     await client.send(new UpdateCommand(recordSeenInput(tableName, tenantId, seen)));
   },
-  recordError: async (tenantId, error) => {
-    await client.send(new PutCommand(recordErrorInput(tableName, tenantId, error)));
+  recordError: async (tenantId, slot, error) => {
+    await client.send(new PutCommand(recordErrorInput(tableName, tenantId, slot, error)));
   },
 });
