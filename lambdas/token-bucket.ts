@@ -35,12 +35,6 @@ export class TokenBucket {
     return Math.max(1, Math.ceil((1 - this.#tokens) / this.#limit.ratePerSecond));
   }
 
-  /** True when the bucket is full, so forgetting it loses nothing. */
-  isFull(): boolean {
-    this.#refill();
-    return this.#tokens >= this.#limit.burst;
-  }
-
   #refill(): void {
     const now = this.#clock();
     const elapsedSeconds = Math.max(0, now - this.#updatedMs) / 1000;

@@ -296,52 +296,29 @@ export const membershipAction = (tableName: string, request: WriteRequest): Tagg
 };
 
 /**
- * DynamoDB's item size rule: the UTF-8 bytes of every attribute name plus its value (a number takes at
- * most 21 bytes; a map or list 3 bytes plus 1 per element). An upper bound for the items we write.
+ * DynamoDB's item size rule for our flat items: the UTF-8 bytes of every attribute name and string value;
+ * a number takes at most 21 bytes.
  */
-const valueBytes = (value: unknown): number => {
-  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
-  if (typeof value === 'number') return 21;
-  if (Array.isArray(value)) return value.reduce<number>((sum, element) => sum + 1 + valueBytes(element), 3);
-  if (typeof value === 'object' && value !== null) return 3 + itemBytes(value as Record<string, unknown>);
-  return 1;
-};
-
 export const itemBytes = (item: Record<string, unknown>): number =>
   Object.entries(item).reduce(
-    (sum, [name, value]) => sum + Buffer.byteLength(name, 'utf8') + valueBytes(value),
+    (sum, [name, value]) =>
+      sum + Buffer.byteLength(name) + (typeof value === 'string' ? Buffer.byteLength(value) : 21),
     0,
   );
-
-const putItemOf = (action: TaggedAction): Record<string, unknown> | undefined => {
-  const item: Record<string, unknown> | undefined = action.action.Put?.Item;
-  return item;
-};
-
-/** What a resource write and its membership writes put: every Put item, in order. */
-const putItems = (plan: WritePlan): Record<string, unknown>[] => [
-  ...plan.transaction.flatMap((action): Record<string, unknown>[] => {
-    const item = putItemOf(action);
-    return item === undefined ? [] : [item];
-  }),
-  ...[...plan.beforeCommit, ...plan.afterCommit].flatMap((request): Record<string, unknown>[] => {
-    const item: Record<string, unknown> | undefined = request.PutRequest?.Item;
-    return item === undefined ? [] : [item];
-  }),
-];
 
 /**
  * Refuses, before anything is written, a write whose items DynamoDB would refuse (over 400 KB): a member
  * item that DynamoDB rejected after the group's commit would leave the group half-written (issue 10).
  */
-export const assertStorable = (plan: WritePlan, type: ResourceTypeName): void => {
-  for (const item of putItems(plan)) {
-    if (itemBytes(item) <= MAX_ITEM_BYTES) continue;
-    throw ScimError.invalidValue(
-      typeof item.userId === 'string' && typeof item.groupId === 'string'
-        ? `The member ${item.userId} is too large to be stored (its display is over ${MAX_ITEM_BYTES} bytes).`
-        : `The ${type} is too large to be stored (over ${MAX_ITEM_BYTES} bytes).`,
-    );
+export const assertStorable = (plan: WritePlan): void => {
+  const items: (Record<string, unknown> | undefined)[] = [
+    ...plan.transaction.map((action) => action.action.Put?.Item),
+    ...[...plan.beforeCommit, ...plan.afterCommit].map((request) => request.PutRequest?.Item),
+  ];
+  for (const item of items) {
+    if (item !== undefined && itemBytes(item) > MAX_ITEM_BYTES) {
+      throw ScimError.invalidValue(`${String(item.userId ?? item.type)} is too large to be stored.`);
+    }
   }
 };
 
@@ -374,7 +351,7 @@ export const groupWritePlan = (
   overflow: 'before' | 'after',
 ): WritePlan => {
   const together = [...actions, ...memberRequests.map((request) => membershipAction(tableName, request))];
-  const bytes = together.reduce((sum, action) => sum + itemBytes(putItemOf(action) ?? {}), 0);
+  const bytes = together.reduce((sum, { action }) => sum + itemBytes(action.Put?.Item ?? {}), 0);
   if (together.length <= MAX_TRANSACTION_ACTIONS && bytes <= MAX_TRANSACTION_BYTES) {
     return { beforeCommit: [], transaction: together, afterCommit: [] };
   }

@@ -207,7 +207,7 @@ export class DynamoDbStore {
       counterAction(this.tableName, tenantId, type, this.#shard(), 1),
     ];
     const writePlan = plan(id)(actions);
-    assertStorable(writePlan, type);
+    assertStorable(writePlan);
     // A group too large for one transaction writes its member items first: it is invisible until complete.
     await this.writeMemberships(writePlan.beforeCommit);
     try {
@@ -267,7 +267,7 @@ export class DynamoDbStore {
       // member write failing after the commit answers 503 and the client's retry completes it (member
       // puts/deletes are idempotent).
       const writePlan = (result.plan ?? actionsAlone)(actions);
-      assertStorable(writePlan, type);
+      assertStorable(writePlan);
       await this.writeMemberships(writePlan.beforeCommit);
       await this.#transact(writePlan.transaction);
       await this.#afterCommit(type, writePlan);
@@ -372,7 +372,7 @@ export class DynamoDbStore {
       await this.writeMemberships(plan.afterCommit);
     } catch {
       throw ScimError.unavailable(
-        `The ${type} was saved, but not all of its ${plan.afterCommit.length} membership changes were written; retry the same request to complete them.`,
+        `The ${type} was saved but not all its member changes; retry the same request to complete them.`,
         1,
       );
     }
