@@ -7,11 +7,16 @@
  *   SCIM_TENANT             default demo
  *   SCIM_TOKEN              the dev tenant's token, (re-)registered on every start; otherwise the token kept in
  *                           the data dir while it is still active, else a new one (kept, printed, announced)
+ *   SCIM_EVENTS_WEBHOOK     also POST each change event (written to <data dir>/events.jsonl) to this URL
+ *   SCIM_SETUP_REFRESH_SECONDS  the setup page's status refresh, default 30
  *   LOG_LEVEL               default INFO (one JSON access line per request)
  */
+import { join } from 'node:path';
+
 import { z } from 'zod';
 
 import { LOG_LEVELS } from '../lambdas/config';
+import { EVENTS_FILE } from './local/event-feed';
 import { startLocalServer } from './local/server';
 
 const emptyAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
@@ -22,6 +27,11 @@ const envSchema = z.object({
   SCIM_DYNAMODB_ENDPOINT: z.preprocess(emptyAsUnset, z.url({ protocol: /^https?$/ }).optional()),
   SCIM_TENANT: z.preprocess(emptyAsUnset, z.string().default('demo')),
   SCIM_TOKEN: z.preprocess(emptyAsUnset, z.string().min(16).optional()),
+  SCIM_EVENTS_WEBHOOK: z.preprocess(emptyAsUnset, z.url({ protocol: /^https?$/ }).optional()),
+  SCIM_SETUP_REFRESH_SECONDS: z.preprocess(
+    emptyAsUnset,
+    z.coerce.number().int().min(1).max(3600).default(30),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyAsUnset,
     z
@@ -48,11 +58,15 @@ async function main(): Promise<void> {
     logLevel: env.LOG_LEVEL,
     ...(env.SCIM_DYNAMODB_ENDPOINT !== undefined ? { dynamoDbEndpoint: env.SCIM_DYNAMODB_ENDPOINT } : {}),
     ...(env.SCIM_TOKEN !== undefined ? { token: env.SCIM_TOKEN } : {}),
+    eventFeed: env.SCIM_EVENTS_WEBHOOK !== undefined ? { webhookUrl: env.SCIM_EVENTS_WEBHOOK } : {},
+    setupRefreshSeconds: env.SCIM_SETUP_REFRESH_SECONDS,
   });
 
   console.log(`SCIM server listening on ${server.url}`);
   console.log(`Tenant URL:   ${server.tenantUrl}`);
+  console.log(`Setup link:   ${server.setupLink}`);
   console.log(`Secret Token: ${server.token}`);
+  console.log(`Change events: ${join(env.SCIM_DATA_DIR, EVENTS_FILE)}`);
   if (server.tokenSource === 'replaced') {
     console.log(
       'The kept token was revoked or has expired, so it was not restored: this is a new token ' +
@@ -62,8 +76,11 @@ async function main(): Promise<void> {
   console.log('Press Ctrl-C to stop.');
 
   const shutdown = (signal: string): void => {
+    // stop() closes the port before it returns: once this line is printed, new connections are refused
+    // while the requests in flight finish.
+    const stopped = server.stop();
     console.log(`${signal}: stopping...`);
-    server.stop().then(
+    stopped.then(
       () => process.exit(0),
       (error: unknown) => {
         console.error('Stop failed:', error instanceof Error ? error.message : String(error));

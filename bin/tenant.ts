@@ -51,12 +51,7 @@ import {
 } from '../lambdas/auth/tokens';
 import type { TenantTokenRecord } from '../lambdas/auth/tokens';
 import { TENANT_SCIM_PATH } from '../lambdas/paths';
-import {
-  PROFILE_FIELDS,
-  createManagerEmailResolver,
-  normaliseProfile,
-  summariseProfiles,
-} from '../lambdas/scim/profile';
+import { PROFILE_FIELDS, buildProfileReport } from '../lambdas/scim/profile';
 import type { ProfileReport } from '../lambdas/scim/profile';
 import type { ScimResource } from '../lambdas/scim/resource';
 import { localDocumentClient } from '../lambdas/store/dynamodb-local';
@@ -643,12 +638,7 @@ export async function listTenants(deps: CliDeps): Promise<TenantListing[]> {
 }
 
 /** Pure: the tenant's users -> the completeness report (ids, field names and counts only). */
-export function buildTenantReport(users: readonly ScimResource[]): ProfileReport {
-  const resolveManagerEmail = createManagerEmailResolver(users);
-  return summariseProfiles(
-    users.map((user) => ({ id: user.id, profile: normaliseProfile(user, { resolveManagerEmail }) })),
-  );
-}
+export const buildTenantReport = buildProfileReport;
 
 /** Pure: the report as terminal lines. */
 export function formatTenantReport(tenantId: string, report: ProfileReport): string[] {

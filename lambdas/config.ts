@@ -1,5 +1,5 @@
 /**
- * The Lambdas' environment, read once at start-up and validated with zod/mini.
+ * The Lambdas' environment, read once at start-up and validated.
  * Domain code never reads process.env: it receives these values as arguments.
  *
  *   TABLE_NAME                required by the Users and Groups handlers (loadConfig), not by discovery
@@ -15,115 +15,125 @@
  *                             slashed resource paths to
  * An empty variable counts as unset.
  */
-import * as z from 'zod/mini';
-
+import { codePoints, expectedOneOf, expectedType, tooBig, tooSmall } from './scim/issues';
 import { RESOURCE_TYPES, type ResourceFunctionName } from './scim/schema/resource-types';
-import { matches, maxLength, oneOf, rule } from './scim/zod-checks';
-import { ENGLISH_MESSAGES } from './scim/zod-english';
 
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const emptyAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
-const variable = <T extends z.ZodMiniType>(schema: T) => z.pipe(z.transform(emptyAsUnset), schema);
-/** A variable that may be unset: toBaseConfig supplies the defaults. */
-const optionalVariable = <T extends z.ZodMiniType>(schema: T) => variable(z.optional(schema));
-
-/** What z.coerce.number().check(z.int(), z.gte(minimum), z.lte(maximum)) accepted, with the same issues. */
-const integerBetween = (minimum: number, maximum: number) =>
-  z
-    .transform((text: string, payload): number => {
-      const value = Number(text);
-      // As z.number() did; the issue, not marked to continue, stops the checks below.
-      if (!Number.isFinite(value))
-        payload.issues.push({ code: 'invalid_type', expected: 'number', input: value });
-      return value;
-    })
-    .check(
-      rule(Number.isInteger, { code: 'invalid_type', expected: 'int' }, true),
-      rule((value: number) => value <= Number.MAX_SAFE_INTEGER, {
-        code: 'too_big',
-        origin: 'int',
-        maximum: Number.MAX_SAFE_INTEGER,
-        inclusive: true,
-      }),
-      rule((value: number) => value >= Number.MIN_SAFE_INTEGER, {
-        code: 'too_small',
-        origin: 'int',
-        minimum: Number.MIN_SAFE_INTEGER,
-        inclusive: true,
-      }),
-      rule((value: number) => value >= minimum, {
-        code: 'too_small',
-        origin: 'number',
-        minimum,
-        inclusive: true,
-      }),
-      rule((value: number) => value <= maximum, {
-        code: 'too_big',
-        origin: 'number',
-        maximum,
-        inclusive: true,
-      }),
-    );
-
 /**
- * An http(s) URL, read as z.url({ protocol: /^https?$/ }) read it: trimmed, with "://" after the scheme,
- * parsed by URL; tabs and line breaks, which URL ignores, are taken out.
+ * Reads one variable's (non-empty) text: its value, or undefined after adding problems to `problems`.
+ * Problems name the rule broken, never the value.
  */
-const httpUrl = z.pipe(
-  z.string(),
-  z.transform((text: string, payload): string => {
-    const trimmed = text.trim();
-    if (/^https?:\/\//i.test(trimmed) && URL.canParse(trimmed)) return trimmed.replace(/[\t\n\r]/g, '');
-    payload.issues.push({ code: 'invalid_format', format: 'url', input: text });
-    return z.NEVER;
-  }),
-);
+type Reader<T> = (text: string, problems: string[]) => T | undefined;
 
-const baseShape = {
-  TENANT_SECRET_PREFIX: optionalVariable(
-    z.string().check(
-      maxLength(256),
-      // Secrets Manager name characters; the prefix is joined directly to the tenant id.
-      matches(/^[A-Za-z0-9/_+=.@-]+$/, 'must contain only A-Z a-z 0-9 / _ + = . @ -'),
-    ),
-  ),
-  SECRET_CACHE_TTL_SECONDS: optionalVariable(integerBetween(0, 3600)),
-  LOG_LEVEL: optionalVariable(
-    z.pipe(
-      z.pipe(
-        z.string(),
-        z.transform((value: string) => value.toUpperCase()),
-      ),
-      oneOf(LOG_LEVELS),
-    ),
-  ),
-  STAGE: optionalVariable(z.string().check(matches(/^[a-z0-9-]{1,32}$/, 'must be 1-32 of a-z 0-9 -'))),
-  // No length check needed: an empty variable is unset.
-  POWERTOOLS_SERVICE_NAME: optionalVariable(z.string()),
-  DYNAMODB_ENDPOINT: optionalVariable(httpUrl),
+/** A variable's reader, and whether the variable must be set. */
+interface Variable<T, Required extends boolean> {
+  readonly read: Reader<T>;
+  readonly required: Required;
+}
+
+const optional = <T>(read: Reader<T>): Variable<T, false> => ({ read, required: false });
+const required = <T>(read: Reader<T>): Variable<T, true> => ({ read, required: true });
+
+type Spec = Readonly<Record<string, Variable<unknown, boolean>>>;
+type Values<S extends Spec> = {
+  readonly [K in keyof S]: S[K] extends Variable<infer T, true>
+    ? T
+    : S[K] extends Variable<infer T, boolean>
+      ? T | undefined
+      : never;
 };
 
-const baseSchema = z.object(baseShape);
+/** A string matching `pattern` (else the problem is `message`), of at most `maximumLength` characters. */
+const text =
+  (pattern?: RegExp, message?: string, maximumLength?: number): Reader<string> =>
+  (value, problems) => {
+    const from = problems.length;
+    if (maximumLength !== undefined && codePoints(value) > maximumLength)
+      problems.push(tooBig('string', maximumLength));
+    if (pattern && message && !pattern.test(value)) problems.push(message);
+    return problems.length === from ? value : undefined;
+  };
 
-const withTableSchema = z.object({
-  ...baseShape,
-  TABLE_NAME: variable(
-    z
-      .string({ error: 'is required' })
-      .check(matches(/^[A-Za-z0-9_.-]{3,255}$/, 'is not a DynamoDB table name')),
-  ),
-});
+/**
+ * An integer read as JavaScript reads a number (`Number(text)`: " 15 " and "1e3" are numbers) and
+ * checked against the safe integers and [minimum, maximum]; every bound broken is named.
+ */
+const integerBetween =
+  (minimum: number, maximum: number): Reader<number> =>
+  (value, problems) => {
+    const number = Number(value);
+    if (!Number.isFinite(number)) problems.push(expectedType('number', number));
+    else if (!Number.isInteger(number)) problems.push(expectedType('int', number));
+    else {
+      const from = problems.length;
+      if (number > Number.MAX_SAFE_INTEGER) problems.push(tooBig('int', Number.MAX_SAFE_INTEGER));
+      if (number < Number.MIN_SAFE_INTEGER) problems.push(tooSmall('int', Number.MIN_SAFE_INTEGER));
+      if (number < minimum) problems.push(tooSmall('number', minimum));
+      if (number > maximum) problems.push(tooBig('number', maximum));
+      if (problems.length === from) return number;
+    }
+    return undefined;
+  };
 
-const withEventBusSchema = z.object({
-  ...baseShape,
-  EVENT_BUS_NAME: variable(
-    z
-      .string({ error: 'is required' })
-      .check(matches(/^[A-Za-z0-9._-]{1,256}$/, 'is not an EventBridge bus name')),
+const logLevel: Reader<LogLevel> = (value, problems) => {
+  const upper = value.toUpperCase();
+  const level = LOG_LEVELS.find((candidate) => candidate === upper);
+  if (level === undefined) problems.push(expectedOneOf(LOG_LEVELS));
+  return level;
+};
+
+/**
+ * An http(s) URL: trimmed, with "://" after the scheme, parsed by URL; tabs and line breaks, which URL
+ * ignores, are taken out.
+ */
+const httpUrl: Reader<string> = (value, problems) => {
+  const trimmed = value.trim();
+  if (/^https?:\/\//i.test(trimmed) && URL.canParse(trimmed)) return trimmed.replace(/[\t\n\r]/g, '');
+  problems.push('Invalid URL');
+  return undefined;
+};
+
+const BASE_VARIABLES = {
+  TENANT_SECRET_PREFIX: optional(
+    // Secrets Manager name characters; the prefix is joined directly to the tenant id.
+    text(/^[A-Za-z0-9/_+=.@-]+$/, 'must contain only A-Z a-z 0-9 / _ + = . @ -', 256),
   ),
-});
+  SECRET_CACHE_TTL_SECONDS: optional(integerBetween(0, 3600)),
+  LOG_LEVEL: optional(logLevel),
+  STAGE: optional(text(/^[a-z0-9-]{1,32}$/, 'must be 1-32 of a-z 0-9 -')),
+  // No length check needed: an empty variable is unset.
+  POWERTOOLS_SERVICE_NAME: optional(text()),
+  DYNAMODB_ENDPOINT: optional(httpUrl),
+} as const;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The variables of `spec` read from `env`, in order; an empty variable counts as unset.
+ * @throws ConfigError naming every variable in error and the rule it breaks, never the value.
+ */
+function readEnvironment<S extends Spec>(env: Env, spec: S): Values<S> {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, variable] of Object.entries(spec)) {
+    const value = env[name];
+    if (value === undefined || value === '') {
+      if (variable.required) problems.push(`${name}: is required`);
+      continue;
+    }
+    const found: string[] = [];
+    values[name] = variable.read(value, found);
+    problems.push(...found.map((problem) => `${name}: ${problem}`));
+  }
+  if (problems.length) throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
+  return values as Values<S>;
+}
 
 export interface BaseConfig {
   readonly tenantSecretPrefix: string;
@@ -144,35 +154,11 @@ export type HandOffTarget = ResourceFunctionName;
 /** `users` -> USERS_FUNCTION_NAME: one variable per registered resource type's Lambda. */
 export const handOffVariable = (target: HandOffTarget): string => `${target.toUpperCase()}_FUNCTION_NAME`;
 
-/** A Lambda function name (or ARN), as Lambda's Invoke accepts it. */
-const functionName = variable(
-  z
-    .string({ error: 'is required' })
-    .check(matches(/^[A-Za-z0-9_:.-]{1,170}$/, 'is not a Lambda function name')),
-);
-
-const catchAllSchema = z.object({
-  ...baseShape,
-  ...Object.fromEntries(RESOURCE_TYPES.map((type) => [handOffVariable(type.functionName), functionName])),
-});
-
 export interface CatchAllConfig extends BaseConfig {
   readonly handOffFunctions: Readonly<Record<HandOffTarget, string>>;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-function fail(error: z.core.$ZodError): never {
-  // Names the variable and the rule, never the value.
-  const problems = error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
-  throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
-}
-
-function toBaseConfig(env: z.infer<typeof baseSchema>): BaseConfig {
+function toBaseConfig(env: Values<typeof BASE_VARIABLES>): BaseConfig {
   return {
     tenantSecretPrefix: env.TENANT_SECRET_PREFIX ?? 'scim/tenants/',
     secretCacheTtlSeconds: env.SECRET_CACHE_TTL_SECONDS ?? 60,
@@ -185,16 +171,16 @@ function toBaseConfig(env: z.infer<typeof baseSchema>): BaseConfig {
 
 /** Configuration of a handler that needs no table (discovery). */
 export function loadBaseConfig(env: Env = process.env): BaseConfig {
-  const parsed = baseSchema.safeParse(env, ENGLISH_MESSAGES);
-  if (!parsed.success) fail(parsed.error);
-  return Object.freeze(toBaseConfig(parsed.data));
+  return Object.freeze(toBaseConfig(readEnvironment(env, BASE_VARIABLES)));
 }
 
 /** Configuration of the Users and Groups handlers: TABLE_NAME is required. */
 export function loadConfig(env: Env = process.env): Config {
-  const parsed = withTableSchema.safeParse(env, ENGLISH_MESSAGES);
-  if (!parsed.success) fail(parsed.error);
-  return Object.freeze({ ...toBaseConfig(parsed.data), tableName: parsed.data.TABLE_NAME });
+  const values = readEnvironment(env, {
+    ...BASE_VARIABLES,
+    TABLE_NAME: required(text(/^[A-Za-z0-9_.-]{3,255}$/, 'is not a DynamoDB table name')),
+  });
+  return Object.freeze({ ...toBaseConfig(values), tableName: values.TABLE_NAME });
 }
 
 export interface EventsConfig extends BaseConfig {
@@ -203,23 +189,28 @@ export interface EventsConfig extends BaseConfig {
 
 /** Configuration of the events handler: EVENT_BUS_NAME is required. */
 export function loadEventsConfig(env: Env = process.env): EventsConfig {
-  const parsed = withEventBusSchema.safeParse(env, ENGLISH_MESSAGES);
-  if (!parsed.success) fail(parsed.error);
-  return Object.freeze({ ...toBaseConfig(parsed.data), eventBusName: parsed.data.EVENT_BUS_NAME });
+  const values = readEnvironment(env, {
+    ...BASE_VARIABLES,
+    EVENT_BUS_NAME: required(text(/^[A-Za-z0-9._-]{1,256}$/, 'is not an EventBridge bus name')),
+  });
+  return Object.freeze({ ...toBaseConfig(values), eventBusName: values.EVENT_BUS_NAME });
 }
-
-/** The validated function name of each resource type's Lambda, by its variable. */
-const handOffFunctions = (env: Readonly<Record<string, unknown>>): Record<HandOffTarget, string> =>
-  Object.fromEntries(
-    RESOURCE_TYPES.map(({ functionName: target }) => [target, String(env[handOffVariable(target)])]),
-  ) as Record<HandOffTarget, string>;
 
 /** Configuration of the catch-all (discovery) Lambda: the functions it hands resource paths to. */
 export function loadCatchAllConfig(env: Env = process.env): CatchAllConfig {
-  const parsed = catchAllSchema.safeParse(env, ENGLISH_MESSAGES);
-  if (!parsed.success) fail(parsed.error);
-  return Object.freeze({
-    ...toBaseConfig(parsed.data),
-    handOffFunctions: Object.freeze(handOffFunctions(parsed.data)),
+  // Built here, as the other loaders' own variables are: only the discovery bundle carries it.
+  /** A Lambda function name (or ARN), as Lambda's Invoke accepts it. */
+  const functionName = required(text(/^[A-Za-z0-9_:.-]{1,170}$/, 'is not a Lambda function name'));
+  const targets = RESOURCE_TYPES.map((type) => type.functionName);
+  const values = readEnvironment(env, {
+    ...BASE_VARIABLES,
+    ...Object.fromEntries(targets.map((target) => [handOffVariable(target), functionName])),
   });
+  const handOffFunctions = Object.fromEntries(
+    targets.map((target) => [
+      target,
+      String((values as Readonly<Record<string, unknown>>)[handOffVariable(target)]),
+    ]),
+  ) as Record<HandOffTarget, string>;
+  return Object.freeze({ ...toBaseConfig(values), handOffFunctions: Object.freeze(handOffFunctions) });
 }

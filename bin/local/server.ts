@@ -5,9 +5,9 @@
  * endpoint); tokens live in the file token store under the data directory.
  */
 import { rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { STATUS_CODES, createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -41,12 +41,30 @@ import {
 } from '../../lambdas/store/dynamodb-local';
 import type { DynamoDbLocal } from '../../lambdas/store/dynamodb-local';
 import { DynamoDbScimRepository } from '../../lambdas/store/dynamodb-repository';
+import { SETUP_PATH } from '../../lambdas/paths';
+import { createSetupHandler } from '../../lambdas/setup/handler';
+import { newSetupLink, setupLinkUrl } from '../../lambdas/setup/links';
+import { DynamoDbSetupLinks } from '../../lambdas/store/setup-links';
+import { dynamoDbStatusRecorder } from '../../lambdas/store/tenant-status';
+import { DynamoDbTenantActivity } from '../../lambdas/store/tenant-status-reader';
 import { PRIVATE_FILE_MODE, makeDataDirPrivate } from './data-dir';
+import { startLocalEventFeed } from './event-feed';
+import type { LocalEventFeed, WebhookOptions } from './event-feed';
 import { lockDataDir } from './lock';
 import { ensureLocalTenant } from './tenant-token';
 import type { LocalTokenSource } from './tenant-token';
 
 export const DEFAULT_TABLE_NAME = 'scim-local';
+
+/**
+ * Request line plus headers. Node's default (16 KiB) refuses the documented 10,000-character filter in a
+ * GET once percent-encoded (up to 9 bytes a character); 128 KiB holds it in any script, with room for the
+ * other headers. The deployed API is tighter (docs/local-server.md).
+ */
+export const MAX_HEADER_BYTES = 128 * 1024;
+
+/** How long a stop waits for requests in flight before it closes their connections. */
+export const DRAIN_TIMEOUT_MS = 10_000;
 
 export interface LocalServerOptions {
   /** 0 picks a free port. */
@@ -66,6 +84,19 @@ export interface LocalServerOptions {
   readonly logLevel?: LogLevel;
   /** Keep DynamoDB Local's data in memory instead of `<dataDir>/dynamodb`. */
   readonly inMemory?: boolean;
+  /**
+   * The change-event feed to `<dataDir>/events.jsonl` (bin/local/event-feed.ts), on unless false;
+   * `webhookUrl` is SCIM_EVENTS_WEBHOOK.
+   */
+  readonly eventFeed?:
+    | false
+    | {
+        readonly webhookUrl?: string;
+        readonly webhook?: WebhookOptions;
+        readonly pollIntervalMs?: number;
+      };
+  /** The setup page's status refresh interval (SCIM_SETUP_REFRESH_SECONDS; default 30). */
+  readonly setupRefreshSeconds?: number;
 }
 
 export interface LocalServer {
@@ -74,12 +105,16 @@ export interface LocalServer {
   readonly port: number;
   /** `${url}/tenants/<tenantId>/scim/v2` */
   readonly tenantUrl: string;
+  /** A setup link of the dev tenant, issued on every start (the older ones end). */
+  readonly setupLink: string;
   readonly token: string;
   /** Where `token` came from; `replaced` means the kept one was revoked or expired. */
   readonly tokenSource: LocalTokenSource;
   readonly tokenStore: FileTokenStore;
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
+  /** The change-event feed, unless turned off. */
+  readonly eventFeed?: LocalEventFeed;
   stop(): Promise<void>;
 }
 
@@ -89,6 +124,31 @@ function writeError(response: ServerResponse, error: ScimError): void {
     headers: { 'Content-Type': SCIM_CONTENT_TYPE, ...error.headers },
     body: JSON.stringify(error.toBody()),
   });
+}
+
+/**
+ * Node answers a request line and headers above MAX_HEADER_BYTES with a bare 431 and no body; this writes
+ * the same status with a SCIM error body instead, straight to the socket (no request was parsed).
+ */
+function onClientError(error: NodeJS.ErrnoException & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const scimError = tooLarge
+    ? new ScimError(
+        431,
+        `The request line and headers exceed ${MAX_HEADER_BYTES} bytes. Send a long filter in the body ` +
+          'of a POST to /.search (RFC 7644 §3.4.3).',
+      )
+    : ScimError.badRequest('The request is not valid HTTP.');
+  const body = JSON.stringify(scimError.toBody());
+  socket.end(
+    `HTTP/1.1 ${scimError.status} ${STATUS_CODES[scimError.status] ?? ''}\r\n` +
+      `Content-Type: ${SCIM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -120,10 +180,21 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     throw error;
   }
   let server: Server | undefined;
+  let eventFeed: LocalEventFeed | undefined;
   try {
     const admin = localClient(dynamo.endpoint);
     try {
       await ensureTable(admin, tableName);
+      const feedOptions = options.eventFeed ?? {};
+      if (feedOptions !== false) {
+        eventFeed = await startLocalEventFeed(admin, {
+          endpoint: dynamo.endpoint,
+          tableName,
+          dataDir: options.dataDir,
+          logger,
+          ...feedOptions,
+        });
+      }
     } finally {
       admin.destroy();
     }
@@ -132,24 +203,47 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const fileStore = new FileTokenStore(tokenDirectory(options.dataDir));
     const devToken = await ensureLocalTenant(fileStore, options.dataDir, options.tenantId, options.token);
     // No caching: a token created or revoked with the tenant CLI takes effect at once.
-    const tokenStore = new CachedTokenStore(fileStore, { ttlMs: 0 });
+    const tokenStore = new CachedTokenStore(fileStore, { ttlMs: 0, newTenantReads: false });
 
     const repository = new DynamoDbScimRepository({ client, tableName });
+    const setupLinks = new DynamoDbSetupLinks({ client, tableName });
+    const statusRecorder = dynamoDbStatusRecorder(client, tableName);
+    const setupHandler = createSetupHandler({
+      links: setupLinks,
+      tokens: fileStore,
+      tenants: repository,
+      activity: new DynamoDbTenantActivity(client, tableName),
+      logger,
+      ...(options.setupRefreshSeconds !== undefined ? { refreshSeconds: options.setupRefreshSeconds } : {}),
+    });
     // One handler per function of the deployed stack (lib/routes.ts), dispatched by the same path rule.
     const handlers: Readonly<Record<HandlerName, LambdaHandler>> = forEachFunction((name) =>
       name === CATCH_ALL_FUNCTION
         ? createDiscoveryHandler({ tokenStore, logger })
-        : RESOURCE_HANDLER_FACTORIES[name]({ repository, tokenStore, logger }),
+        : RESOURCE_HANDLER_FACTORIES[name]({ repository, tokenStore, logger, statusRecorder }),
     );
 
+    // Requests being answered, so that a stop lets them finish (drain) before closing their connections.
+    const inFlight = new Set<ServerResponse>();
+    let draining = false;
+    let drained: (() => void) | undefined;
     const onRequest = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+      inFlight.add(response);
+      response.once('close', () => {
+        inFlight.delete(response);
+        if (inFlight.size === 0) drained?.();
+      });
       try {
         const event = toApiGatewayEvent(request, await readBody(request));
+        if (SETUP_PATH.parse(event.rawPath) !== undefined) {
+          writeResult(response, await setupHandler(event));
+          return;
+        }
         const name = handlerForPath(event.rawPath);
-        writeResult(
-          response,
-          await handlers[name](event, localContext(name, event.requestContext.requestId)),
-        );
+        const result = await handlers[name](event, localContext(name, event.requestContext.requestId));
+        // While stopping, no connection is kept alive for another request.
+        if (draining) response.setHeader('Connection', 'close');
+        writeResult(response, result);
       } catch (error) {
         if (error instanceof RequestTooLargeError) {
           // The rest of the body is never read: Node closes the connection after this answer.
@@ -163,7 +257,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       }
     };
 
-    const httpServer = createServer((request, response) => void onRequest(request, response));
+    const httpServer = createServer(
+      { maxHeaderSize: MAX_HEADER_BYTES },
+      (request, response) => void onRequest(request, response),
+    );
+    httpServer.on('clientError', onClientError);
     server = httpServer;
     const port = await listen(httpServer, options.port, options.host ?? '127.0.0.1');
     const url = `http://localhost:${port}`;
@@ -176,14 +274,33 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       { mode: PRIVATE_FILE_MODE },
     );
 
+    // A fresh setup link of the dev tenant on every start, so a newcomer can open the page at once.
+    const { link, code } = newSetupLink(options.tenantId, new Date());
+    await setupLinks.issue(link);
+    if ((await repository.getTenant(options.tenantId)) === undefined) {
+      await repository.putTenant({ tenantId: options.tenantId, createdAt: link.createdAt });
+    }
+
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
-        await new Promise<void>((resolve) => {
-          httpServer.close(() => resolve());
-          httpServer.closeAllConnections();
-        });
+        // No new connections (the port is closed), idle ones closed; requests in flight are answered, up
+        // to DRAIN_TIMEOUT_MS, before their connections are closed and DynamoDB Local stops.
+        draining = true;
+        const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        httpServer.closeIdleConnections();
+        if (inFlight.size > 0) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            new Promise<void>((resolve) => (drained = resolve)),
+            new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_TIMEOUT_MS))),
+          ]);
+          clearTimeout(timer);
+        }
+        httpServer.closeAllConnections();
+        await closed;
         client.destroy();
+        await eventFeed?.stop();
         await rm(endpointFile, { force: true });
         await dynamo.stop();
         await lock.release();
@@ -195,15 +312,18 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       url,
       port,
       tenantUrl: TENANT_SCIM_PATH.build({ tenantId: options.tenantId }, url),
+      setupLink: setupLinkUrl(url, code),
       token: devToken.token,
       tokenSource: devToken.source,
       tokenStore: fileStore,
       client,
       tableName,
+      ...(eventFeed !== undefined ? { eventFeed } : {}),
       stop,
     };
   } catch (error) {
     server?.close();
+    await eventFeed?.stop().catch(() => undefined);
     await dynamo.stop();
     await lock.release();
     throw error;

@@ -33,8 +33,8 @@ import {
   UnknownTenantError,
   conflictBackoff,
 } from './token-store';
-import type { TokenRecordChange, WritableTokenStore } from './token-store';
-import { isValidTenantId, tenantTokenRecordSchema } from './tokens';
+import type { TokenRecordChange, TokenStore, WritableTokenStore } from './token-store';
+import { isValidTenantId, readTenantTokenRecord } from './tokens';
 import type { TenantTokenRecord } from './tokens';
 
 const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
@@ -47,15 +47,15 @@ export function parseSecretDocument(secretString: string | undefined, tenantId: 
   } catch {
     throw new TokenStoreUnavailableError(`The token secret of tenant ${tenantId} is not JSON.`);
   }
-  const parsed = tenantTokenRecordSchema.safeParse(json);
-  if (!parsed.success) {
+  const parsed = readTenantTokenRecord(json);
+  if (!('record' in parsed)) {
     throw new TokenStoreUnavailableError(`The token secret of tenant ${tenantId} is malformed.`);
   }
   // A document copied from another tenant's secret must not let that tenant's token in here.
-  if (parsed.data.tenantId !== tenantId) {
+  if (parsed.record.tenantId !== tenantId) {
     throw new TokenStoreUnavailableError(`The token secret of tenant ${tenantId} names another tenant.`);
   }
-  return parsed.data;
+  return parsed.record;
 }
 
 /** The label of a changed record waiting for its compare-and-set (see the module comment). */
@@ -91,7 +91,36 @@ export const promoteInput = (
   RemoveFromVersionId: expectedVersionId,
 });
 
-export class SecretsManagerTokenStore implements WritableTokenStore {
+/** The record with its version id (from which a compare-and-set change starts); undefined: no tenant. */
+async function readCurrent(
+  client: SecretsManagerClient,
+  secretId: string,
+  tenantId: string,
+): Promise<{ record: TenantTokenRecord; versionId: string | undefined } | undefined> {
+  if (!isValidTenantId(tenantId)) return undefined;
+  let secretString: string | undefined;
+  let versionId: string | undefined;
+  try {
+    const output = await client.send(new GetSecretValueCommand(readCurrentInput(secretId)));
+    secretString = output.SecretString;
+    versionId = output.VersionId;
+  } catch (error) {
+    const name = errorName(error);
+    // No such secret, or one scheduled for deletion (GetSecretValue's only InvalidRequestException):
+    // the tenant does not exist (any more).
+    if (name === 'ResourceNotFoundException' || name === 'InvalidRequestException') return undefined;
+    throw new TokenStoreUnavailableError(`Secrets Manager failed (${name ?? 'unknown error'}).`, {
+      cause: error,
+    });
+  }
+  return { record: parseSecretDocument(secretString, tenantId), versionId };
+}
+
+/**
+ * The read side alone, as the SCIM Lambdas use it: their bundles carry no write path (the cold-start
+ * budget, test/infra/bundling.test.ts).
+ */
+export class SecretsManagerTokenReader implements TokenStore {
   readonly #client: SecretsManagerClient;
   readonly #secretPrefix: string;
 
@@ -105,31 +134,18 @@ export class SecretsManagerTokenStore implements WritableTokenStore {
   }
 
   async getTenantTokens(tenantId: string): Promise<TenantTokenRecord | undefined> {
-    return (await this.#readCurrent(tenantId))?.record;
+    return (await readCurrent(this.#client, this.secretName(tenantId), tenantId))?.record;
   }
+}
 
-  async #readCurrent(
-    tenantId: string,
-  ): Promise<{ record: TenantTokenRecord; versionId: string | undefined } | undefined> {
-    if (!isValidTenantId(tenantId)) return undefined;
-    let secretString: string | undefined;
-    let versionId: string | undefined;
-    try {
-      const output = await this.#client.send(
-        new GetSecretValueCommand(readCurrentInput(this.secretName(tenantId))),
-      );
-      secretString = output.SecretString;
-      versionId = output.VersionId;
-    } catch (error) {
-      const name = errorName(error);
-      // No such secret, or one scheduled for deletion (GetSecretValue's only InvalidRequestException):
-      // the tenant does not exist (any more).
-      if (name === 'ResourceNotFoundException' || name === 'InvalidRequestException') return undefined;
-      throw new TokenStoreUnavailableError(`Secrets Manager failed (${name ?? 'unknown error'}).`, {
-        cause: error,
-      });
-    }
-    return { record: parseSecretDocument(secretString, tenantId), versionId };
+export class SecretsManagerTokenStore extends SecretsManagerTokenReader implements WritableTokenStore {
+  readonly #client: SecretsManagerClient;
+  readonly #secretPrefix: string;
+
+  constructor(client: SecretsManagerClient, secretPrefix: string) {
+    super(client, secretPrefix);
+    this.#client = client;
+    this.#secretPrefix = secretPrefix;
   }
 
   async createTenantTokens(record: TenantTokenRecord): Promise<void> {
@@ -151,7 +167,7 @@ export class SecretsManagerTokenStore implements WritableTokenStore {
   async updateTenantTokens(tenantId: string, change: TokenRecordChange): Promise<TenantTokenRecord> {
     const secretId = this.secretName(tenantId);
     for (let attempt = 1; attempt <= TOKEN_UPDATE_ATTEMPTS; attempt += 1) {
-      const current = await this.#readCurrent(tenantId);
+      const current = await readCurrent(this.#client, secretId, tenantId);
       if (current === undefined) throw new UnknownTenantError(tenantId);
       if (current.versionId === undefined) {
         throw new TokenStoreUnavailableError(`Secrets Manager gave no version id for tenant ${tenantId}.`);

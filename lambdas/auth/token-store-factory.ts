@@ -8,7 +8,7 @@ import { type ClientLimits, clientTimeLimits } from '../client-limits';
 
 import type { BaseConfig } from '../config';
 import { CachedTokenStore } from './cached-token-store';
-import { SecretsManagerTokenStore } from './secrets-manager-token-store';
+import { SecretsManagerTokenReader } from './secrets-manager-token-store';
 
 /**
  * Short timeouts and few retries: a slow Secrets Manager must end in our 503 + Retry-After before the
@@ -30,6 +30,6 @@ export function createTokenStore(
   config: Pick<BaseConfig, 'tenantSecretPrefix' | 'secretCacheTtlSeconds'>,
   secretsManager: () => SecretsManagerClient = () => createSecretsManagerClient(),
 ): CachedTokenStore {
-  const inner = new SecretsManagerTokenStore(secretsManager(), config.tenantSecretPrefix);
+  const inner = new SecretsManagerTokenReader(secretsManager(), config.tenantSecretPrefix);
   return new CachedTokenStore(inner, { ttlMs: config.secretCacheTtlSeconds * 1000 });
 }

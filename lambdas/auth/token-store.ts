@@ -73,3 +73,15 @@ export const conflictBackoff = (attempt: number): Promise<void> =>
 export class TokenStoreUnavailableError extends Error {
   override readonly name = 'TokenStoreUnavailableError';
 }
+
+/**
+ * A tenant this container has not seen yet, while the container's budget of such lookups is spent: it is
+ * not known whether the tenant exists, so it is neither a 401 (it may be a real tenant) nor a backend
+ * fault. Answered 429 + Retry-After.
+ */
+export class LookupBudgetExceededError extends Error {
+  override readonly name = 'LookupBudgetExceededError';
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many lookups of tenants not seen yet; retry later.');
+  }
+}

@@ -12,9 +12,10 @@
  * A token without expiresAt never expires; a revoked token is removed from the list.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod/mini';
 
-import { matches, maxLength, minLength, rule } from '../scim/zod-checks';
+import type { Issue } from '../scim/issues';
+import { codePoints, expectedPattern, expectedType, tooBig, tooSmall } from '../scim/issues';
+import { isJsonObject } from '../scim/json';
 
 export const TOKEN_PREFIX = 'scim_';
 const TOKEN_BYTES = 32;
@@ -24,7 +25,7 @@ const TOKEN_ID_PREFIX = 'tok_';
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
 export const isValidTenantId = (value: string): boolean => TENANT_ID_PATTERN.test(value);
 
-/** RFC 3339 date and time with seconds and a Z or ±hh:mm offset (what z.iso.datetime({ offset: true }) took). */
+/** RFC 3339 date and time with seconds and a Z or ±hh:mm offset. */
 const ISO_DATE_TIME =
   /^(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 
@@ -38,22 +39,82 @@ export const isIsoDateTime = (text: string): boolean => {
   return date.getUTCMonth() === month && date.getUTCDate() === day;
 };
 
-const isoDateTime = z.string().check(rule(isIsoDateTime, { code: 'invalid_format', format: 'datetime' }));
+export interface TokenEntry {
+  id: string;
+  /** SHA-256 of the token, 64 lower-case hex digits. */
+  sha256: string;
+  createdAt: string;
+  /** None: the token never expires. */
+  expiresAt?: string;
+}
 
-export const tokenEntrySchema = z.object({
-  id: z.string().check(minLength(1), maxLength(64)),
-  sha256: z.string().check(matches(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex digits')),
-  createdAt: isoDateTime,
-  expiresAt: z.optional(isoDateTime),
-});
+export interface TenantTokenRecord {
+  tenantId: string;
+  tokens: TokenEntry[];
+}
 
-export const tenantTokenRecordSchema = z.object({
-  tenantId: z.string().check(matches(TENANT_ID_PATTERN)),
-  tokens: z.array(tokenEntrySchema),
-});
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const MAX_TOKEN_ID_LENGTH = 64;
 
-export type TokenEntry = z.infer<typeof tokenEntrySchema>;
-export type TenantTokenRecord = z.infer<typeof tenantTokenRecordSchema>;
+/** Reads `key` of `object` as a string, or adds an issue at `path` and returns undefined. */
+const stringAt = (object: Record<string, unknown>, key: string, path: Issue['path'], issues: Issue[]) => {
+  const value = object[key];
+  if (typeof value === 'string') return value;
+  issues.push({ path: [...path, key], message: expectedType('string', value) });
+  return undefined;
+};
+
+const readTokenEntry = (input: unknown, path: Issue['path'], issues: Issue[]): TokenEntry | undefined => {
+  if (!isJsonObject(input)) {
+    issues.push({ path, message: expectedType('object', input) });
+    return undefined;
+  }
+  const from = issues.length;
+  const id = stringAt(input, 'id', path, issues);
+  if (id !== undefined && codePoints(id) < 1)
+    issues.push({ path: [...path, 'id'], message: tooSmall('string', 1) });
+  if (id !== undefined && codePoints(id) > MAX_TOKEN_ID_LENGTH)
+    issues.push({ path: [...path, 'id'], message: tooBig('string', MAX_TOKEN_ID_LENGTH) });
+  const sha256 = stringAt(input, 'sha256', path, issues);
+  if (sha256 !== undefined && !SHA256_HEX.test(sha256))
+    issues.push({ path: [...path, 'sha256'], message: 'sha256 must be 64 lower-case hex digits' });
+  const dateTimeAt = (key: string): string | undefined => {
+    const text = stringAt(input, key, path, issues);
+    if (text !== undefined && !isIsoDateTime(text))
+      issues.push({ path: [...path, key], message: 'Invalid ISO datetime' });
+    return text;
+  };
+  const createdAt = dateTimeAt('createdAt');
+  const expiresAt = input.expiresAt === undefined ? undefined : dateTimeAt('expiresAt');
+  if (issues.length > from || id === undefined || sha256 === undefined || createdAt === undefined)
+    return undefined;
+  return { id, sha256, createdAt, ...(expiresAt === undefined ? {} : { expiresAt }) };
+};
+
+/**
+ * A tenant's secret document (see the module comment) with its known keys only, or the issues found, in
+ * document order; messages never hold the values.
+ */
+export function readTenantTokenRecord(
+  input: unknown,
+): { readonly record: TenantTokenRecord } | { readonly issues: readonly Issue[] } {
+  const issues: Issue[] = [];
+  if (!isJsonObject(input)) return { issues: [{ path: [], message: expectedType('object', input) }] };
+  const tenantId = stringAt(input, 'tenantId', [], issues);
+  if (tenantId !== undefined && !TENANT_ID_PATTERN.test(tenantId))
+    issues.push({ path: ['tenantId'], message: expectedPattern(TENANT_ID_PATTERN) });
+  const tokens: TokenEntry[] = [];
+  if (!Array.isArray(input.tokens)) {
+    issues.push({ path: ['tokens'], message: expectedType('array', input.tokens) });
+  } else {
+    input.tokens.forEach((element: unknown, index) => {
+      const entry = readTokenEntry(element, ['tokens', index], issues);
+      if (entry) tokens.push(entry);
+    });
+  }
+  if (issues.length > 0 || tenantId === undefined) return { issues };
+  return { record: { tenantId, tokens } };
+}
 
 export function generateToken(): string {
   return TOKEN_PREFIX + randomBytes(TOKEN_BYTES).toString('base64url');

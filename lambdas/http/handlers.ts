@@ -13,6 +13,7 @@ import type { BaseConfig } from '../config';
 import type { ScimHandlerDeps, ScimLambdaHandler } from '../middleware';
 import { scimHandler } from '../middleware';
 import { createGroupService } from '../service/groups';
+import type { ResourceService } from '../service/types';
 import { createUserService } from '../service/users';
 import type { GroupRepository, UserRepository } from '../store/repository';
 import { PAGE_LIMITS } from './limits';
@@ -23,11 +24,14 @@ export interface ResourceHandlerDeps<R> extends ScimHandlerDeps {
   readonly repository: R;
 }
 
+const resourceHandler = (service: ResourceService, deps: ScimHandlerDeps): ScimLambdaHandler =>
+  scimHandler(resourceRoute(service, PAGE_LIMITS), { ...deps, resourceSchema: service.schema });
+
 export const createUsersHandler = (deps: ResourceHandlerDeps<UserRepository>): ScimLambdaHandler =>
-  scimHandler(resourceRoute(createUserService(deps.repository), PAGE_LIMITS), deps);
+  resourceHandler(createUserService(deps.repository), deps);
 
 export const createGroupsHandler = (deps: ResourceHandlerDeps<GroupRepository>): ScimLambdaHandler =>
-  scimHandler(resourceRoute(createGroupService(deps.repository), PAGE_LIMITS), deps);
+  resourceHandler(createGroupService(deps.repository), deps);
 
 /**
  * Per DynamoDB call: 2 x (1 s connect + 1.5 s response) + one retry back-off (< 1 s) = 6 s at worst, so a

@@ -1,10 +1,10 @@
 /**
- * ScimResponses for resources: meta.location made absolute, the projection applied to every resource
- * returned, ETag from meta.version, Location on 201.
+ * ScimResponses for resources: meta.location made absolute, group members' `$ref`, the projection applied
+ * to every resource returned, ETag from meta.version, Location on 201.
  */
 import type { ScimResponse } from '../middleware/types';
 import { isJsonObject } from '../scim/json';
-import type { JsonObject } from '../scim/json';
+import type { JsonObject, JsonValue } from '../scim/json';
 import { listResponse } from '../scim/list-response';
 import { projectResource } from '../scim/projection';
 import type { Projection } from '../scim/projection';
@@ -16,14 +16,28 @@ import type { ResourceEndpoint } from './router';
 export const resourceUrl = (baseUrl: string, endpoint: ResourceEndpoint, id: string): string =>
   `${baseUrl}/${endpoint}/${encodeURIComponent(id)}`;
 
-/** A copy of the resource whose meta carries its absolute location. */
+/** A member value with `$ref`, its member's location (RFC 7643 §4.2), when its `type` names one. */
+const withRef = (member: JsonValue, baseUrl: string): JsonValue =>
+  isJsonObject(member) &&
+  (member.type === 'User' || member.type === 'Group') &&
+  typeof member.value === 'string'
+    ? { ...member, $ref: resourceUrl(baseUrl, `${member.type}s` as const, member.value) }
+    : member;
+
+/** A copy of the resource whose meta carries its absolute location, and its members their `$ref`. */
 export function withLocation(
   resource: ScimResource,
   baseUrl: string,
   endpoint: ResourceEndpoint,
 ): ScimResource {
   const meta = isJsonObject(resource.meta) ? resource.meta : {};
-  return { ...resource, meta: { ...meta, location: resourceUrl(baseUrl, endpoint, resource.id) } };
+  return {
+    ...resource,
+    ...(Array.isArray(resource.members)
+      ? { members: resource.members.map((member) => withRef(member, baseUrl)) }
+      : {}),
+    meta: { ...meta, location: resourceUrl(baseUrl, endpoint, resource.id) },
+  };
 }
 
 export const versionOf = (resource: JsonObject): string | undefined =>

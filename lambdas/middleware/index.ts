@@ -3,6 +3,8 @@
  *
  * Order (Middy runs `before` top-down, `after`/`onError` bottom-up):
  *   request-context  logging keys; the access line (outermost, so it logs the final status)
+ *   connection-status  the setup page's status: last seen, Test Connection, errors answered (it reads the
+ *                    final response, so it sits outside scim-errors; only when a recorder is given)
  *   scim-errors      every error -> SCIM error response (so it runs before request-context's onError)
  *   tenant-auth      tenant id + bearer token (before the body is read: no parsing for strangers)
  *   scim-body        size limit, content type, JSON
@@ -13,7 +15,10 @@ import middy from '@middy/core';
 
 import type { TokenStore } from '../auth/token-store';
 import type { Logger } from '../logger';
+import type { ResourceSchema } from '../scim/schema/types';
+import type { StatusRecorder } from '../store/tenant-status';
 import { chainState } from './chain-state';
+import { connectionStatus } from './connection-status';
 import { answerByDeadline } from './deadline';
 import { requestContext } from './request-context';
 import { scimBody } from './scim-body';
@@ -35,6 +40,10 @@ export interface ScimHandlerDeps {
   readonly maxBodyBytes?: number;
   /** Clock for token expiry; injectable for tests. */
   readonly now?: () => Date;
+  /** Where the setup page's connection status is recorded; nothing is recorded without one. */
+  readonly statusRecorder?: StatusRecorder;
+  /** The schema of the resource the route serves (names the attribute at fault of a recorded error). */
+  readonly resourceSchema?: ResourceSchema;
 }
 
 /** Middy's own early timeout covers only the route; answerByDeadline covers the whole chain instead. */
@@ -47,6 +56,7 @@ export function scimHandler(route: ScimRoute, deps: ScimHandlerDeps): ScimLambda
   const chain = middy<ScimEvent, ScimResult>(NO_MIDDY_TIMEOUT)
     .use([
       requestContext({ logger: deps.logger }),
+      ...(deps.statusRecorder ? [connectionStatus({ ...deps, statusRecorder: deps.statusRecorder })] : []),
       scimErrors({ logger: deps.logger }),
       tenantAuth({ tokenStore: deps.tokenStore, logger: deps.logger, now: deps.now }),
       scimBody({ maxBodyBytes: deps.maxBodyBytes }),

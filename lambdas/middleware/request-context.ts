@@ -4,7 +4,8 @@
  * Appends requestId, method and a route template to every log line of the request (tenant-auth adds
  * tenantId once its format is checked), and writes one structured "request completed" line with status
  * and duration. The route template is derived from the path with ids replaced by placeholders: raw paths,
- * query strings (filters carry emails), headers (Authorization) and bodies are never logged.
+ * query strings (filters carry emails), headers (Authorization) and bodies are never logged. A write that
+ * succeeded names the resource it changed (`resourceId`, an id this service issued): the audit trail.
  */
 import type { Logger } from '../logger';
 import { TENANT_SCIM_PATH } from '../paths';
@@ -33,6 +34,27 @@ export function routeTemplate(rawPath: string | undefined): string {
   return parts.join('/');
 }
 
+/**
+ * The id of the resource a successful write changed: a POST's from its Location (`.search` has none), the
+ * others' from the path. Only on success, when it is an id this service issued: a failed request's path
+ * segment is whatever the client typed.
+ */
+export function changedResourceId(
+  event: ScimEvent,
+  result: ScimResult | null | undefined,
+): string | undefined {
+  const status = result?.statusCode ?? 0;
+  const method = event.requestContext?.http?.method?.toUpperCase() ?? '';
+  if (status < 200 || status > 299 || !/^(POST|PUT|PATCH|DELETE)$/.test(method)) return undefined;
+  const where = method === 'POST' ? result?.headers?.Location : event.rawPath;
+  const id = /\/(?:users|groups)\/([^/]+)\/?$/i.exec(String(where))?.[1];
+  try {
+    return id === undefined ? undefined : decodeURIComponent(id);
+  } catch {
+    return undefined;
+  }
+}
+
 export function requestIdOf(event: ScimEvent, awsRequestId: string | undefined): string {
   return event.requestContext?.requestId ?? awsRequestId ?? 'unknown';
 }
@@ -51,11 +73,13 @@ export function logCompleted(
   event: ScimEvent,
   status: number | undefined,
   clock: () => number = defaultClock,
+  resourceId?: string,
 ): void {
   const startedAtMs = chainState(event).startedAtMs ?? clock();
   logger.info('request completed', {
     status: status ?? 500,
     durationMs: Math.round((clock() - startedAtMs) * 10) / 10,
+    ...(resourceId !== undefined ? { resourceId } : {}),
   });
 }
 
@@ -65,7 +89,7 @@ export function requestContext(deps: RequestContextDeps): ScimMiddleware {
 
   const complete = (event: ScimEvent, response: ScimResult | null | undefined): void => {
     if (chainState(event).answeredAtDeadline === true) return;
-    logCompleted(logger, event, response?.statusCode, clock);
+    logCompleted(logger, event, response?.statusCode, clock, changedResourceId(event, response));
   };
 
   return {

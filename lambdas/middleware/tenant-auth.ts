@@ -8,8 +8,11 @@
  *   `WWW-Authenticate: Bearer realm="SCIM"`, so a caller cannot probe which tenants exist.
  * - The token store failing (down, throttled, timing out, corrupt secret) answers 503 + Retry-After:
  *   a 401 for a transient reason makes Entra quarantine the customer's job.
+ * - A tenant id the container has not met, while its budget of such lookups is spent (cached-token-store.ts),
+ *   answers 429 + Retry-After: it may be a real tenant, so not a 401; nothing is down, so not a 503.
  * - A path outside /tenants/{tenantId}/scim/v2 is a 404.
  */
+import { LookupBudgetExceededError } from '../auth/token-store';
 import type { TokenStore } from '../auth/token-store';
 import { isValidTenantId, verifyToken } from '../auth/tokens';
 import type { TenantTokenRecord } from '../auth/tokens';
@@ -53,6 +56,11 @@ export function tenantAuth(deps: TenantAuthDeps): ScimMiddleware {
         maxAgeMs === undefined ? undefined : { maxAgeMs },
       );
     } catch (error) {
+      if (error instanceof LookupBudgetExceededError) {
+        // A tenant id this container has not met while unknown ids flood it: maybe real, so not a 401.
+        deps.logger.warn('Tenant lookup budget spent');
+        throw ScimError.tooManyRequests(error.message, error.retryAfterSeconds);
+      }
       deps.logger.warn('Token store unavailable', { errorName: errorName(error) });
       throw backendUnavailable();
     }

@@ -107,6 +107,10 @@ export class ScimError extends Error {
   static unsupportedMediaType(detail: string): ScimError {
     return new ScimError(415, detail);
   }
+  /** A rate limit (a tenant's share, or the lookups of tenants never seen): retry after the given time. */
+  static tooManyRequests(detail: string, retryAfterSeconds: number): ScimError {
+    return new ScimError(429, detail, undefined, { 'Retry-After': String(retryAfterSeconds) });
+  }
   static internal(detail = 'Internal server error.'): ScimError {
     return new ScimError(500, detail);
   }

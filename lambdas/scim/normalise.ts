@@ -1,6 +1,6 @@
 /**
  * Input normalisation: turns what clients send into the canonical internal representation
- * (lambdas/scim/resource.ts). Type checking and value coercion come from the zod validators that
+ * (lambdas/scim/resource.ts). Type checking and value coercion come from the normalisers that
  * validate.ts derives from the schema data; this module adds the resource-level rules of RFC 7644 §3.3
  * and the provider quirks of docs/providers.md.
  */
@@ -10,7 +10,8 @@ import { isJsonObject } from './json';
 import { GROUP_CORE_SCHEMA } from './schema/group';
 import { findAttribute, sameName, splitSchemaUrn, withoutSchemaPrefix } from './schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './schema/types';
-import { attributeValidator, fastNormaliser, formatIssuePath, isEmptyValue, UNHANDLED } from './validate';
+import type { Issue } from './issues';
+import { attributeNormaliser, formatIssuePath, INVALID, isEmptyValue } from './validate';
 
 /**
  * Names of attributes a request gave that no schema defines, collected for the tenant's report (which
@@ -131,12 +132,10 @@ export function normaliseValue(
   path: string,
 ): JsonValue | undefined {
   const value = renameAliases(raw, attribute, path);
-  // The plain-code twin handles the common valid forms; zod decides the rest and words the errors.
-  const fast = fastNormaliser(attribute)(value);
-  if (fast !== UNHANDLED) return fast;
-  const result = attributeValidator(attribute).safeParse(value);
-  if (result.success) return result.data;
-  const problems = result.error.issues
+  const issues: Issue[] = [];
+  const normalised = attributeNormaliser(attribute)(value, issues);
+  if (normalised !== INVALID) return normalised;
+  const problems = issues
     .slice(0, MAX_REPORTED_ISSUES)
     .map((issue) => `"${formatIssuePath(path, issue.path)}": ${issue.message}`);
   throw ScimError.invalidValue(`Invalid value for attribute ${problems.join('; ')}.`);

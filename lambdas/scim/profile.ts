@@ -18,6 +18,7 @@ import {
   readComplexValues,
   readText,
 } from './profile/read';
+import { summariseProfiles as summarise, type ProfileReport as Report } from './profile/report';
 import { recogniseRole } from './profile/role';
 import type { LocationProfile, MemberProfile, NormalisedProfile, RoleProfile } from './profile/types';
 import type { ScimResource } from './resource';
@@ -294,4 +295,12 @@ export const createManagerEmailResolver = (
     if (typeof id === 'string' && email !== undefined) emailById.set(id, email);
   }
   return (managerId) => emailById.get(managerId);
+};
+
+/** The completeness report of a tenant's users (the tenant CLI's `report`, the setup page's status panel). */
+export const buildProfileReport = (users: readonly ScimResource[]): Report => {
+  const resolveManagerEmail = createManagerEmailResolver(users);
+  return summarise(
+    users.map((user) => ({ id: user.id, profile: normaliseProfile(user, { resolveManagerEmail }) })),
+  );
 };

@@ -8,6 +8,7 @@ import type {
   QueryCommandInput,
   TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { ScimError } from '../scim/errors';
 import type { ResourceTypeName } from '../scim/schema/types';
 import type { IndexValues, ResourceItem } from './items';
 import type { UniqueAttribute } from '../scim/schema/resource-types';
@@ -45,6 +46,9 @@ export interface TaggedAction {
 export const MAX_TRANSACTION_ACTIONS = 100;
 export const MAX_BATCH_WRITE = 25;
 export const MAX_BATCH_GET = 100;
+export const MAX_ITEM_BYTES = 400 * 1024;
+/** A transaction's items together (DynamoDB's aggregate limit), with room for its keys and conditions. */
+export const MAX_TRANSACTION_BYTES = 4 * 1000 * 1000 - 64 * 1024;
 
 export const RETURN_CONSUMED_CAPACITY = 'TOTAL';
 
@@ -293,22 +297,76 @@ export const membershipAction = (tableName: string, request: WriteRequest): Tagg
 };
 
 /**
+ * DynamoDB's item size rule for our flat items: the UTF-8 bytes of every attribute name and string value;
+ * a number takes at most 21 bytes.
+ */
+export const itemBytes = (item: Record<string, unknown>): number =>
+  Object.entries(item).reduce(
+    (sum, [name, value]) =>
+      sum + Buffer.byteLength(name) + (typeof value === 'string' ? Buffer.byteLength(value) : 21),
+    0,
+  );
+
+/**
+ * Refuses, before anything is written, a write whose items DynamoDB would refuse (over 400 KB): a member
+ * item that DynamoDB rejected after the group's commit would leave the group half-written (issue 10).
+ */
+export const assertStorable = (plan: WritePlan): void => {
+  const items: (Record<string, unknown> | undefined)[] = [
+    ...plan.transaction.map((action) => action.action.Put?.Item),
+    ...[...plan.beforeCommit, ...plan.afterCommit].map((request) => request.PutRequest?.Item),
+  ];
+  for (const item of items) {
+    if (item !== undefined && itemBytes(item) > MAX_ITEM_BYTES) {
+      throw ScimError.invalidValue(`${String(item.userId ?? item.type)} is too large to be stored.`);
+    }
+  }
+};
+
+/**
+ * How a resource write goes out: membership writes that precede its transaction, the transaction, and
+ * membership writes that follow its commit.
+ */
+export interface WritePlan {
+  readonly beforeCommit: WriteRequest[];
+  readonly transaction: TaggedAction[];
+  readonly afterCommit: WriteRequest[];
+}
+
+/**
  * How a resource write and its membership writes (one action per changed member) go out. When together
- * they fit in one transaction (100 actions: up to 99 member changes with a group Put), they are one transaction: atomic with the resource's version and uniqueness conditions,
- * one round. Otherwise the transaction goes first and the memberships follow as batch writes once it has
- * committed (a rejected write must change no membership): one more round.
+ * they fit in one transaction (100 actions and 4 MB: up to 99 member changes with a group Put), they are one
+ * transaction: atomic with the resource's version and uniqueness conditions, one round. Otherwise the
+ * memberships are batch writes, one more round, on the side `overflow` names:
+ * - `before` (a new group): the member items go first and the group last, so the group is invisible until
+ *   it is complete; a failure leaves only member items of a group that does not exist, which no read
+ *   returns, and the retry creates the group afresh.
+ * - `after` (a change): the transaction goes first, so a rejected write (409, 412, a lost race) changes no
+ *   membership; a failure after the commit is answered 503 and the retry, whose member writes are
+ *   idempotent, completes it.
  */
 export const groupWritePlan = (
   tableName: string,
   actions: readonly TaggedAction[],
   memberRequests: readonly WriteRequest[],
-): { readonly transaction: TaggedAction[]; readonly afterCommit: WriteRequest[] } =>
-  actions.length + memberRequests.length <= MAX_TRANSACTION_ACTIONS
-    ? {
-        transaction: [...actions, ...memberRequests.map((request) => membershipAction(tableName, request))],
-        afterCommit: [],
-      }
-    : { transaction: [...actions], afterCommit: [...memberRequests] };
+  overflow: 'before' | 'after',
+): WritePlan => {
+  const together = [...actions, ...memberRequests.map((request) => membershipAction(tableName, request))];
+  const bytes = together.reduce((sum, { action }) => sum + itemBytes(action.Put?.Item ?? {}), 0);
+  if (together.length <= MAX_TRANSACTION_ACTIONS && bytes <= MAX_TRANSACTION_BYTES) {
+    return { beforeCommit: [], transaction: together, afterCommit: [] };
+  }
+  return overflow === 'before'
+    ? { beforeCommit: [...memberRequests], transaction: [...actions], afterCommit: [] }
+    : { beforeCommit: [], transaction: [...actions], afterCommit: [...memberRequests] };
+};
+
+/** Deletes of the items `requests` put (undoing membership writes of a group that was never created). */
+export const undoPuts = (requests: readonly WriteRequest[]): WriteRequest[] =>
+  requests.flatMap((request) => {
+    const item: Record<string, unknown> | undefined = request.PutRequest?.Item;
+    return item === undefined ? [] : [{ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }];
+  });
 
 /** BatchWriteItem inputs of at most 25 requests each. */
 export const batchWriteInputs = (

@@ -136,18 +136,21 @@ export class DynamoDbGroupRepository implements GroupRepository {
     };
   }
 
-  /** A group write's membership writes go in its transaction when they fit, else after its commit. */
-  #withMemberRequests(requests: readonly WriteRequest[]): WritePlanner {
-    return (actions) => groupWritePlan(this.#store.tableName, actions, requests);
+  /**
+   * A group write's membership writes go in its transaction when they fit; else before a new group's
+   * transaction (invisible until complete), after a change's commit (a rejected change writes none).
+   */
+  #withMemberRequests(requests: readonly WriteRequest[], overflow: 'before' | 'after'): WritePlanner {
+    return (actions) => groupWritePlan(this.#store.tableName, actions, requests, overflow);
   }
 
   async createGroup(tenantId: string, group: JsonObject): Promise<ScimResource> {
     const members = membersOf(group);
     await this.#assertUsersExist(tenantId, idsOf(members));
-    // The members are written with the group when they fit in its transaction, else once it has committed
-    // (a 409 on the displayName must write no member).
+    // The members are written with the group when they fit in its transaction, else before it: a failure
+    // then leaves no group, and the client's retry creates it whole (never a 409 on a half-filled group).
     const created = await this.#store.createResource(tenantId, 'Group', group, (id) =>
-      this.#withMemberRequests(putMembers(tenantId, id, members)),
+      this.#withMemberRequests(putMembers(tenantId, id, members), 'before'),
     );
     return members.length === 0 ? created : withMembers(created, members);
   }
@@ -222,7 +225,7 @@ export class DynamoDbGroupRepository implements GroupRepository {
         return {
           resource: result.resource,
           changed: result.changed || requests.length > 0,
-          plan: this.#withMemberRequests(requests),
+          plan: this.#withMemberRequests(requests, 'after'),
         };
       },
       hintRead,

@@ -16,6 +16,7 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -229,8 +230,16 @@ export const startDynamoDbLocal = async (options: StartOptions = {}): Promise<Dy
   return { endpoint, pid: child.pid, stop };
 };
 
+export interface TableOptions {
+  /**
+   * The change stream, as deployed (default true). The store's own tests turn it off: DynamoDB Local
+   * writes every stream record to its database, which slows their bulk loads, and nothing reads it.
+   */
+  readonly stream?: boolean;
+}
+
 /** CreateTable input from the shared table definition (on-demand, as deployed). */
-export const createTableInput = (tableName: string): CreateTableCommandInput => ({
+export const createTableInput = (tableName: string, options: TableOptions = {}): CreateTableCommandInput => ({
   TableName: tableName,
   AttributeDefinitions: [
     { AttributeName: TABLE_DEFINITION.partitionKey.name, AttributeType: TABLE_DEFINITION.partitionKey.type },
@@ -253,14 +262,32 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
     Projection: { ProjectionType: index.projection },
   })),
   BillingMode: 'PAY_PER_REQUEST',
+  ...(options.stream === false
+    ? {}
+    : { StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DEFINITION.stream } }),
 });
 
-/** Creates the table unless it exists, and turns TTL on (which DynamoDB Local accepts). Idempotent. */
-export const ensureTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+/** Creates the table unless it exists (with its change stream), and turns TTL on. Idempotent. */
+export const ensureTable = async (
+  client: DynamoDBClient,
+  tableName: string,
+  options: TableOptions = {},
+): Promise<void> => {
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(new CreateTableCommand(createTableInput(tableName, options)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    if (options.stream === false) return;
+    // A table kept from before the change stream existed: turn the stream on (the local event feed reads it).
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.StreamSpecification?.StreamEnabled !== true) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DEFINITION.stream },
+        }),
+      );
+    }
     return;
   }
   for (let attempt = 0; attempt < 50; attempt += 1) {

@@ -24,10 +24,11 @@ import { entityTagListMatches } from '../scim/etag';
 import type { JsonObject } from '../scim/json';
 import type { ScimResource } from '../scim/resource';
 import type { ResourceTypeName } from '../scim/schema/types';
-import type { TaggedAction, WriteRequest } from './commands';
+import type { TaggedAction, WritePlan, WriteRequest } from './commands';
 import {
   NO_INDEX,
   RETURN_CONSUMED_CAPACITY,
+  assertStorable,
   batchGetInputs,
   batchWriteInputs,
   counterAction,
@@ -36,6 +37,7 @@ import {
   memberIndexQuery,
   putResourceAction,
   transactInput,
+  undoPuts,
 } from './commands';
 import { cancellationCause, toScimError } from './dynamodb-errors';
 import type { CancellationCause } from './dynamodb-errors';
@@ -143,17 +145,11 @@ interface Page {
   readonly lastKey?: Record<string, unknown>;
 }
 
-/** How one resource write goes out: its transaction, then the membership writes that follow its commit. */
-export interface WritePlan {
-  readonly transaction: TaggedAction[];
-  readonly afterCommit: WriteRequest[];
-}
-
 /** Turns a resource write's actions into its WritePlan (a group adds its membership writes). */
 export type WritePlanner = (actions: TaggedAction[]) => WritePlan;
 
 /** A write that carries no membership change: its actions alone, in one transaction. */
-const actionsAlone: WritePlanner = (actions) => ({ transaction: actions, afterCommit: [] });
+const actionsAlone: WritePlanner = (actions) => ({ beforeCommit: [], transaction: actions, afterCommit: [] });
 
 /** What an update decides from the current resource. */
 export interface ResourceUpdate {
@@ -210,13 +206,21 @@ export class DynamoDbStore {
       ...lookupActions(this.tableName, tenantId, type, id, NO_INDEX, indexValues(type, body)),
       counterAction(this.tableName, tenantId, type, this.#shard(), 1),
     ];
-    const { transaction, afterCommit } = plan(id)(actions);
+    const writePlan = plan(id)(actions);
+    assertStorable(writePlan);
+    // A group too large for one transaction writes its member items first: it is invisible until complete.
+    await this.writeMemberships(writePlan.beforeCommit);
     try {
-      await this.#transact(transaction);
+      await this.#transact(writePlan.transaction);
     } catch (error) {
+      // A cancelled transaction certainly did not commit: its member items would only be litter (no read
+      // returns members of a group that does not exist), so they are removed, best effort.
+      if (error instanceof TransactionCancelled && writePlan.beforeCommit.length > 0) {
+        await this.writeMemberships(undoPuts(writePlan.beforeCommit)).catch(() => undefined);
+      }
       throw this.#cancellationToScimError(error, type);
     }
-    await this.writeMemberships(afterCommit);
+    await this.#afterCommit(type, writePlan);
     return fromItem(item);
   }
 
@@ -262,9 +266,11 @@ export class DynamoDbStore {
       // memberships ride in the version-checked transaction when they fit, else follow its commit. A
       // member write failing after the commit answers 503 and the client's retry completes it (member
       // puts/deletes are idempotent).
-      const { transaction, afterCommit } = (result.plan ?? actionsAlone)(actions);
-      await this.#transact(transaction);
-      await this.writeMemberships(afterCommit);
+      const writePlan = (result.plan ?? actionsAlone)(actions);
+      assertStorable(writePlan);
+      await this.writeMemberships(writePlan.beforeCommit);
+      await this.#transact(writePlan.transaction);
+      await this.#afterCommit(type, writePlan);
       return { item };
     });
   }
@@ -353,6 +359,22 @@ export class DynamoDbStore {
         }
         throw new TransactionCancelled(cause);
       }
+    }
+  }
+
+  /**
+   * The membership writes that follow a committed transaction. Whatever stops them, the answer must not
+   * read as "nothing happened": it is a 503 saying the change is saved in part and that the same request,
+   * retried, completes it (membership puts and deletes are idempotent).
+   */
+  async #afterCommit(type: ResourceTypeName, plan: WritePlan): Promise<void> {
+    try {
+      await this.writeMemberships(plan.afterCommit);
+    } catch {
+      throw ScimError.unavailable(
+        `The ${type} was saved but not all its member changes; retry the same request to complete them.`,
+        1,
+      );
     }
   }
 

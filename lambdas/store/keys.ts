@@ -193,5 +193,12 @@ export const setupLinkIndexKey = (tenantId: string, codeSha256: string): TableKe
 /** What the setup page's connection panel shows: last seen, provider, Test Connection. One item. */
 export const tenantStatusKey = (tenantId: string): TableKey => ({ pk: tenantPrefix(tenantId), sk: 'STATUS' });
 
-/** The errors answered to the tenant's provider, newest last by sort key `<ISO time>#<request id>`. */
+/** The errors answered to the tenant's provider: a ring of ANSWERED_ERROR_SLOTS items, overwritten in turn. */
 export const answeredErrorPartition = (tenantId: string): string => `${tenantPrefix(tenantId)}#ERRORS`;
+
+export const ANSWERED_ERROR_SLOTS = 20;
+
+export const answeredErrorKey = (tenantId: string, slot: number): TableKey => ({
+  pk: answeredErrorPartition(tenantId),
+  sk: `SLOT#${slot % ANSWERED_ERROR_SLOTS}`,
+});

@@ -13,7 +13,9 @@ import { scimPatch } from 'scim-patch';
 import type { ScimResource as LibraryResource, ScimPatchOperation } from 'scim-patch';
 
 import type { JsonValue } from '../../lambdas/scim/json';
-import { applyPatch } from '../../lambdas/scim/patch';
+import { isScimError } from '../../lambdas/scim/errors';
+import { normaliseResource } from '../../lambdas/scim/normalise';
+import { applyPatch, compilePatchRequest } from '../../lambdas/scim/patch';
 import type { ScimResource } from '../../lambdas/scim/resource';
 import type { ResourceSchema } from '../../lambdas/scim/schema/types';
 import {
@@ -174,6 +176,109 @@ const compare = (
 
 const format = (value: number): string => Math.round(value).toLocaleString('en-US');
 
+/** Warmed-up calls per second of `action`: the median of ROUNDS rounds. */
+const throughput = (action: () => unknown): number => {
+  for (let index = 0; index < WARM_UP_CALLS; index += 1) action();
+  return median(Array.from({ length: ROUNDS }, () => rate(action)));
+};
+
+/** `action` must fail with a SCIM 400: the rejection path is timed, not an accident. */
+const rejected = (action: () => unknown): (() => unknown) => {
+  try {
+    action();
+  } catch (error: unknown) {
+    if (isScimError(error) && error.status === 400)
+      return () => {
+        try {
+          action();
+        } catch (caught: unknown) {
+          return caught;
+        }
+        throw new Error('accepted');
+      };
+    throw error;
+  }
+  throw new Error('the scenario was accepted');
+};
+
+/** A user as Entra POSTs it: strings for booleans, the enterprise extension, flat and nested forms. */
+const ENTRA_USER_POST = {
+  schemas: [CORE_USER_URN, ENTERPRISE_USER_URN],
+  externalId: 'c1f2e3d4-aaaa-bbbb-cccc-000000000002',
+  userName: 'pat.lee@example.com',
+  active: 'True',
+  displayName: 'Pat Lee',
+  title: 'Engineer',
+  preferredLanguage: 'en-US',
+  name: { givenName: 'Pat', familyName: 'Lee', formatted: 'Pat Lee' },
+  emails: [{ primary: true, type: 'work', value: 'pat.lee@example.com' }],
+  phoneNumbers: [{ type: 'mobile', value: '+33 6 00 00 00 00' }],
+  addresses: [{ type: 'work', locality: 'Paris', country: 'FR', primary: false }],
+  [ENTERPRISE_USER_URN]: { department: 'R&D', employeeNumber: '2002', manager: 'm-1' },
+};
+
+/** The same user with the forms other clients send: numbers for strings, a legacy manager list. */
+const UNUSUAL_USER_POST = {
+  ...ENTRA_USER_POST,
+  active: true,
+  addresses: [{ type: 'Work', postalCode: 75001, country: 'FR' }],
+  [ENTERPRISE_USER_URN]: { department: 'R&D', employeeNumber: 2002, manager: [{ value: 'm-1' }] },
+};
+
+const VALIDATION_SCENARIOS: readonly (readonly [string, () => unknown])[] = [
+  ['normalise an Entra user POST', () => normaliseResource(ENTRA_USER_POST, USER_SCHEMA)],
+  [
+    'normalise a user POST with numbers and a legacy manager',
+    () => normaliseResource(UNUSUAL_USER_POST, USER_SCHEMA),
+  ],
+  [
+    'reject a user POST with a bad value',
+    rejected(() => normaliseResource({ ...ENTRA_USER_POST, active: 'maybe' }, USER_SCHEMA)),
+  ],
+  [
+    'compile an Entra PATCH of 5 attributes',
+    () =>
+      compilePatchRequest(
+        {
+          schemas: [PATCH_OP_URN],
+          Operations: [...(SCENARIOS[0]?.ours ?? []), ...(SCENARIOS[1]?.ours ?? [])],
+        },
+        USER_SCHEMA,
+      ),
+  ],
+  [
+    'compile a PATCH adding 50 members',
+    () =>
+      compilePatchRequest(
+        { schemas: [PATCH_OP_URN], Operations: [...(SCENARIOS.at(-1)?.ours ?? [])] },
+        GROUP_SCHEMA,
+      ),
+  ],
+  [
+    'reject a PATCH envelope with an unknown op',
+    rejected(() =>
+      compilePatchRequest(
+        { schemas: [PATCH_OP_URN], Operations: [{ op: 'copy', path: 'title', value: 'x' }] },
+        USER_SCHEMA,
+      ),
+    ),
+  ],
+];
+
+/** Validation alone: the cost of checking and canonicalising what clients send. */
+const runValidation = (report: BenchReporter): void => {
+  report.section('validation', 'Validation: normalising bodies and compiling PATCH requests');
+  report.text(
+    'normaliseResource (POST/PUT bodies) and compilePatchRequest (the PatchOp envelope, paths and values), ' +
+      `alone: calls per second, warmed up, medians of ${ROUNDS} rounds. The rejections time a 400 answer's ` +
+      'whole path, the error wording included.',
+  );
+  report.table(
+    ['scenario', 'calls/s'],
+    VALIDATION_SCENARIOS.map(([name, action]) => [name, format(throughput(action))]),
+  );
+};
+
 export async function run(report: BenchReporter): Promise<void> {
   report.section('patch', 'PATCH: applyPatch against scim-patch');
   report.text(
@@ -206,5 +311,6 @@ export async function run(report: BenchReporter): Promise<void> {
     ]);
   }
   report.table(['scenario', 'applyPatch ops/s', 'scim-patch ops/s', 'ratio', 'same result'], rows);
+  runValidation(report);
   await Promise.resolve();
 }

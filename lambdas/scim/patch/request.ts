@@ -1,6 +1,6 @@
 /**
  * Validates a PatchOp request (RFC 7644 §3.5.2) and compiles it into resolved operations, before anything
- * is applied: the envelope (zod/mini), every path (parsed and resolved against the schema), every value
+ * is applied: the envelope, every path (parsed and resolved against the schema), every value
  * (normalised to its attribute's type) and readOnly targets. A request with one bad operation fails whole.
  *
  * Decisions where the RFC is silent or loose:
@@ -33,21 +33,20 @@
  * - A sub-attribute of a multi-valued attribute needs a value filter (`emails[type eq "work"].value`, not
  *   `emails.value`): which element is meant would be a guess.
  */
-import * as z from 'zod/mini';
 import { ScimError } from '../errors';
 import type { Filter, PatchPath } from '../filter/ast';
 import type { ObjectPredicate } from '../filter/evaluate';
 import { compileElementFilter } from '../filter/evaluate';
 import { parsePath } from '../filter/parser';
 import type { JsonObject, JsonValue } from '../json';
+import type { Issue } from '../issues';
+import { expectedOneOf, expectedType } from '../issues';
 import { isJsonObject } from '../json';
 import type { IgnoredAttributes } from '../normalise';
 import { normaliseValue, recordIgnored } from '../normalise';
 import { findAttribute, findSchema, resolveAttribute, withoutSchemaPrefix } from '../schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from '../schema/types';
 import { PATCH_OP_URN } from '../schema/urns';
-import { oneOf, rule } from '../zod-checks';
-import { ENGLISH_MESSAGES } from '../zod-english';
 
 export const MAX_OPERATIONS = 1_000;
 
@@ -88,84 +87,86 @@ export interface PatchOperation {
   readonly hasValue: boolean;
 }
 
-const operationSchema = z.object({
-  op: z.pipe(
-    z.pipe(
-      z.string(),
-      z.transform((op: string) => op.toLowerCase()),
-    ),
-    oneOf(['add', 'replace', 'remove']),
-  ),
-  path: z.optional(z.string()),
-  value: z.optional(z.unknown()),
-});
+const OP_NAMES: readonly PatchOpName[] = ['add', 'replace', 'remove'];
+
+/** One operation as the envelope gives it: `op` lower-cased, `path` and `value` only when given. */
+interface RawOperation {
+  op: PatchOpName;
+  path?: string | undefined;
+  value?: unknown;
+}
+
+/** The operation at `index`, or undefined after adding its issues. */
+const readOperation = (operation: unknown, index: number, issues: Issue[]): RawOperation | undefined => {
+  if (!isJsonObject(operation)) {
+    issues.push({ path: ['Operations', index], message: expectedType('object', operation) });
+    return undefined;
+  }
+  const from = issues.length;
+  const given = operation.op;
+  const lowerCase = typeof given === 'string' ? given.toLowerCase() : undefined;
+  const op = OP_NAMES.find((name) => name === lowerCase);
+  if (op === undefined) {
+    const message = lowerCase === undefined ? expectedType('string', given) : expectedOneOf(OP_NAMES);
+    issues.push({ path: ['Operations', index, 'op'], message });
+  }
+  const path = operation.path;
+  if (path !== undefined && typeof path !== 'string')
+    issues.push({ path: ['Operations', index, 'path'], message: expectedType('string', path) });
+  if (op === undefined || issues.length > from) return undefined;
+  const raw: RawOperation = { op };
+  if ('path' in operation) raw.path = typeof path === 'string' ? path : undefined;
+  if ('value' in operation) raw.value = operation.value;
+  return raw;
+};
 
 /**
- * The zod authority for the envelope: it decides every request the fast check below does not accept.
- * Parse it with ENGLISH_MESSAGES for worded issues.
+ * The operations of the envelope, or undefined after adding its issues, in document order: the body is
+ * an object, `schemas` a list of strings holding the PatchOp URN (any case), `Operations` a non-empty
+ * list of operations whose `op` is add, replace or remove (any case) and whose `path`, if any, is a string.
  */
-export const envelopeSchema = z.object({
-  schemas: z.array(z.string()).check(
-    rule((schemas: string[]) => schemas.some((schema) => schema.toLowerCase() === PATCH_OP_URN_LOWER), {
-      code: 'custom',
-      message: `must contain "${PATCH_OP_URN}"`,
-    }),
-  ),
-  Operations: z.array(operationSchema).check(
-    rule((operations: unknown[]) => operations.length > 0, {
-      code: 'too_small',
-      origin: 'array',
-      minimum: 1,
-      inclusive: true,
-    }),
-  ),
-});
+const readEnvelope = (request: unknown, issues: Issue[]): RawOperation[] | undefined => {
+  if (!isJsonObject(request)) {
+    issues.push({ path: [], message: expectedType('object', request) });
+    return undefined;
+  }
+  const { schemas, Operations: operations } = request;
+  if (!Array.isArray(schemas)) {
+    issues.push({ path: ['schemas'], message: expectedType('array', schemas) });
+  } else {
+    const from = issues.length;
+    schemas.forEach((uri: unknown, index) => {
+      if (typeof uri !== 'string')
+        issues.push({ path: ['schemas', index], message: expectedType('string', uri) });
+    });
+    const listsPatchOp = schemas.some(
+      (uri: unknown) => typeof uri === 'string' && uri.toLowerCase() === PATCH_OP_URN_LOWER,
+    );
+    if (issues.length === from && !listsPatchOp)
+      issues.push({ path: ['schemas'], message: `must contain "${PATCH_OP_URN}"` });
+  }
+  if (!Array.isArray(operations)) {
+    issues.push({ path: ['Operations'], message: expectedType('array', operations) });
+    return undefined;
+  }
+  if (operations.length === 0) {
+    issues.push({ path: ['Operations'], message: 'Too small: expected array to have >=1 items' });
+    return undefined;
+  }
+  const result: RawOperation[] = [];
+  operations.forEach((operation: unknown, index) => {
+    const raw = readOperation(operation, index, issues);
+    if (raw) result.push(raw);
+  });
+  return issues.length === 0 ? result : undefined;
+};
 
-type RawOperation = z.infer<typeof operationSchema>;
-
-const describeIssues = (error: z.core.$ZodError): string =>
-  error.issues
+/** `Operations.0.op: ...; schemas: ...`: the first three issues, `body` for the request itself. */
+const describeIssues = (issues: readonly Issue[]): string =>
+  issues
     .slice(0, 3)
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
     .join('; ');
-
-const OP_NAMES: ReadonlyMap<string, PatchOpName> = new Map([
-  ['add', 'add'],
-  ['replace', 'replace'],
-  ['remove', 'remove'],
-]);
-
-/**
- * The operations of a well-formed envelope exactly as envelopeSchema would return them (keys in shape
- * order, `path` and `value` only when given), or undefined for anything else, which zod then judges and
- * words. A plain-code check because zod costs more than the rest of a small PATCH.
- */
-export const wellFormedOperations = (request: unknown): RawOperation[] | undefined => {
-  if (!isJsonObject(request)) return undefined;
-  const { schemas, Operations: operations } = request;
-  if (!Array.isArray(schemas) || !Array.isArray(operations) || operations.length === 0) return undefined;
-  let listsPatchOp = false;
-  for (const uri of schemas) {
-    if (typeof uri !== 'string') return undefined;
-    if (!listsPatchOp && uri.toLowerCase() === PATCH_OP_URN_LOWER) listsPatchOp = true;
-  }
-  if (!listsPatchOp) return undefined;
-  const result: RawOperation[] = [];
-  for (const operation of operations) {
-    if (!isJsonObject(operation) || typeof operation.op !== 'string') return undefined;
-    const op = OP_NAMES.get(operation.op.toLowerCase());
-    if (op === undefined) return undefined;
-    const raw: RawOperation = { op };
-    if ('path' in operation) {
-      const path = operation.path;
-      if (path !== undefined && typeof path !== 'string') return undefined;
-      raw.path = path;
-    }
-    if ('value' in operation) raw.value = operation.value;
-    result.push(raw);
-  }
-  return result;
-};
 
 /** Checks the envelope only. Throws invalidSyntax (or 413 for too many operations). */
 export const parseEnvelope = (request: unknown): RawOperation[] => {
@@ -176,12 +177,11 @@ export const parseEnvelope = (request: unknown): RawOperation[] => {
       );
     }
   }
-  const operations = wellFormedOperations(request);
-  if (operations) return operations;
-  const parsed = envelopeSchema.safeParse(request, ENGLISH_MESSAGES);
-  if (!parsed.success)
-    throw ScimError.invalidSyntax(`Invalid PatchOp request: ${describeIssues(parsed.error)}.`);
-  return parsed.data.Operations;
+  const issues: Issue[] = [];
+  const operations = readEnvelope(request, issues);
+  if (operations === undefined)
+    throw ScimError.invalidSyntax(`Invalid PatchOp request: ${describeIssues(issues)}.`);
+  return operations;
 };
 
 /** `emails[type eq "x@y.z"].value` -> `emails[...].value`: error messages never echo filter values. */

@@ -11,7 +11,9 @@ import { PROFILE_USER_URN } from './urns';
  */
 export const PEOPLE_MANAGER_ATTRIBUTE: AttributeDefinition = attribute('peopleManager', 'boolean');
 
-export const PROFILE_USER_SCHEMA: SchemaDefinition = {
+// Built by a pure call, so that a bundle using only PEOPLE_MANAGER_ATTRIBUTE (groups, through validate.ts)
+// drops the schema: esbuild cannot tell that the attribute helpers are free of side effects.
+export const PROFILE_USER_SCHEMA: SchemaDefinition = /* @__PURE__ */ (() => ({
   id: PROFILE_USER_URN,
   name: 'ProfileUser',
   description: 'Member profile fields used for people matching',
@@ -23,4 +25,4 @@ export const PROFILE_USER_SCHEMA: SchemaDefinition = {
     stringAttribute('managerEmail'),
     stringAttribute('office'),
   ],
-};
+}))();

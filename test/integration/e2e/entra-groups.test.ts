@@ -216,7 +216,9 @@ describe('Microsoft reference collection: member display', () => {
     ]);
     expect(added.status).toBeLessThan(300);
     const read = await scim.get(`/Groups/${groupId}`);
-    expect(read.body?.members).toEqual([{ value: id4, type: 'User', display: 'new User' }]);
+    expect(read.body?.members).toEqual([
+      { value: id4, type: 'User', display: 'new User', $ref: `${scim.baseUrl}/Users/${id4}` },
+    ]);
 
     const put = await scim.put(`/Groups/${groupId}`, {
       schemas: [CORE_GROUP],
@@ -230,8 +232,8 @@ describe('Microsoft reference collection: member display', () => {
     expect(put.status).toBe(200);
     const members = (await scim.get(`/Groups/${groupId}`)).body?.members as Record<string, unknown>[];
     expect([...members].sort((a, b) => String(a.display).localeCompare(String(b.display)))).toEqual([
-      { value: id4, type: 'User', display: 'SenorVP' },
-      { value: id3, type: 'User', display: 'VP' },
+      { value: id4, type: 'User', display: 'SenorVP', $ref: `${scim.baseUrl}/Users/${id4}` },
+      { value: id3, type: 'User', display: 'VP', $ref: `${scim.baseUrl}/Users/${id3}` },
     ]);
   });
 });

@@ -3,7 +3,7 @@
  * the tenant CLI is never restored by a restart; a new one is issued and printed instead. SCIM_TOKEN is
  * re-registered (the developer asked for it).
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,10 @@ import { startLocalServer } from '../../../bin/local/server';
 import { localTokenFile } from '../../../bin/local/tenant-token';
 import { revokeTenantTokens, rotateTenant } from '../../../bin/tenant';
 import type { CliDeps } from '../../../bin/tenant';
+
+// Each test starts the server twice; every start creates its table and issues the dev tenant's setup link,
+// whose transaction is DynamoDB Local's first in a fresh JVM (about 2 s): 5 s is too tight on a loaded machine.
+jest.setTimeout(30_000);
 
 const TENANT = 'demo';
 let dataDir: string;

@@ -18,7 +18,8 @@ export const createTestTable = async (): Promise<TestTable> => {
     throw new Error('DYNAMODB_ENDPOINT is not set: run with --selectProjects integration');
   const tableName = `scim-test-${randomUUID()}`;
   const client = localClient(endpoint);
-  await ensureTable(client, tableName);
+  // No change stream: these tests load thousands of items and never read it.
+  await ensureTable(client, tableName, { stream: false });
   client.destroy();
   const documentClient = localDocumentClient(endpoint);
   return {

@@ -9,35 +9,9 @@ import { envelopeJson, publishRecords, requestsOf } from '../../../lambdas/event
 import type { EventSink } from '../../../lambdas/events/publisher';
 import { createStreamHandler } from '../../../lambdas/events/stream-handler';
 import { createLogger } from '../../../lambdas/logger';
-import { toItem } from '../../../lambdas/store/items';
 import { memberKey } from '../../../lambdas/store/keys';
+import { TENANT, created, userId } from './stream-records';
 
-const TENANT = 'acme';
-const userId = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-
-/** A created user per record: one event each. */
-const created = (n: number): StreamRecord => {
-  const item = toItem(
-    TENANT,
-    'User',
-    userId(n),
-    { schemas: [], userName: `user${n}@example.com` },
-    {
-      version: 1,
-      created: '2026-01-01T00:00:00.000Z',
-      lastModified: '2026-01-01T00:00:00.000Z',
-    },
-  );
-  return {
-    eventName: 'INSERT',
-    dynamodb: {
-      Keys: marshall({ pk: item.pk, sk: item.sk }),
-      NewImage: marshall({ ...item }),
-      SequenceNumber: String(1000 + n),
-      ApproximateCreationDateTime: 1_767_225_600,
-    },
-  };
-};
 const records = (count: number): StreamRecord[] => Array.from({ length: count }, (_, n) => created(n));
 const noDelay = (): Promise<void> => Promise.resolve();
 

@@ -271,6 +271,23 @@ describe('groups handler', () => {
     expect(result.json?.members).toEqual([{ value: 'u1' }]);
   });
 
+  it('members carry $ref, their location, and keep type', async () => {
+    repository.getGroup.mockResolvedValue(
+      storedGroup('g1', {
+        members: [
+          { value: 'u 1', type: 'User', display: 'Ada' },
+          { value: 'g2', type: 'Group' },
+        ],
+      }),
+    );
+    const result = await call(groups, { path: '/Groups/g1' });
+    expect(result.statusCode).toBe(200);
+    expect(result.json?.members).toEqual([
+      { value: 'u 1', type: 'User', display: 'Ada', $ref: `${BASE}/Users/u%201` },
+      { value: 'g2', type: 'Group', $ref: `${BASE}/Groups/g2` },
+    ]);
+  });
+
   it('POST /Groups/.search reads a SearchRequest', async () => {
     const result = await call(groups, {
       method: 'POST',

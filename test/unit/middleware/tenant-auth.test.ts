@@ -309,6 +309,71 @@ describe('tenant-auth: caching', () => {
   });
 });
 
+describe('tenant-auth: a flood of random tenant ids (issue 10)', () => {
+  /** A well-formed tenant id no secret has. */
+  const randomTenant = (index: number): string =>
+    `t${index.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
+  it('makes at most 20 + 5 a second Secrets Manager reads, answers 401 or 429, and keeps the known tenant', async () => {
+    secretsHold(acme.record);
+    const clock = { value: 1_000_000 };
+    const handler = makeHandler({ clockMs: clock });
+    expect((await call(handler, withAuth(`Bearer ${acme.token}`))).status).toBe(200);
+    const statuses = new Map<number, number>();
+    // 1,000 requests in 2 s (one every 2 ms), with acme's own requests among them.
+    for (let index = 0; index < 1000; index += 1) {
+      clock.value += 2;
+      const result = await call(
+        handler,
+        withAuth(`Bearer ${acme.token}`, `/tenants/${randomTenant(index)}/scim/v2/Users`),
+      );
+      statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
+      if (index % 100 === 0) expect((await call(handler, withAuth(`Bearer ${acme.token}`))).status).toBe(200);
+    }
+    const reads = secretsManager.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId);
+    // One read for acme; the random ids: the burst of 20, then 5 a second for 2 s.
+    expect(reads.filter((id) => id === `${PREFIX}acme`)).toHaveLength(1);
+    expect(reads.length - 1).toBeLessThanOrEqual(20 + 5 * 2);
+    expect(reads.length - 1).toBeGreaterThanOrEqual(20);
+    expect([...statuses.keys()].sort()).toEqual([401, 429]);
+    expect((statuses.get(429) ?? 0) + (statuses.get(401) ?? 0)).toBe(1000);
+  });
+
+  it('answers 429 with Retry-After (not 401, not 503) to a tenant first seen while the budget is spent', async () => {
+    secretsHold(acme.record, globex.record);
+    const clock = { value: 1_000_000 };
+    const handler = makeHandler({ clockMs: clock });
+    for (let index = 0; index < 20; index += 1) {
+      await call(handler, withAuth(`Bearer ${acme.token}`, `/tenants/${randomTenant(index)}/scim/v2/Users`));
+    }
+    const refused = await call(handler, withAuth(`Bearer ${globex.token}`, '/tenants/globex/scim/v2/Users'));
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.body).toMatchObject({ status: '429' });
+    clock.value += 200;
+    expect(
+      (await call(handler, withAuth(`Bearer ${globex.token}`, '/tenants/globex/scim/v2/Users'))).status,
+    ).toBe(200);
+  });
+
+  it("re-reads a known tenant whose entry expired during a flood, without drawing on the flood's budget", async () => {
+    secretsHold(acme.record);
+    const clock = { value: 1_000_000 };
+    const handler = makeHandler({ clockMs: clock });
+    expect((await call(handler, withAuth(`Bearer ${acme.token}`))).status).toBe(200);
+    for (let index = 0; index < 100; index += 1) {
+      await call(handler, withAuth(`Bearer ${acme.token}`, `/tenants/${randomTenant(index)}/scim/v2/Users`));
+    }
+    clock.value += 60_000;
+    for (let index = 100; index < 200; index += 1) {
+      await call(handler, withAuth(`Bearer ${acme.token}`, `/tenants/${randomTenant(index)}/scim/v2/Users`));
+    }
+    expect((await call(handler, withAuth(`Bearer ${acme.token}`))).status).toBe(200);
+    const reads = secretsManager.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId);
+    expect(reads.filter((id) => id === `${PREFIX}acme`)).toHaveLength(2);
+  });
+});
+
 describe('tenant-auth: logging', () => {
   it('never logs the token or the Authorization header', async () => {
     secretsHold(acme.record);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  MAX_ITEM_BYTES,
+  assertStorable,
+  itemBytes,
   MAX_BATCH_GET,
   MAX_BATCH_WRITE,
   NO_INDEX,
@@ -18,6 +21,7 @@ import {
 } from '../../../lambdas/store/commands';
 import { cancellationCause } from '../../../lambdas/store/dynamodb-errors';
 import { indexValues, toItem } from '../../../lambdas/store/items';
+import { scimErrorFrom } from '../scim-errors';
 
 const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const GROUP = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
@@ -289,7 +293,7 @@ describe('groupWritePlan', () => {
   it('puts the member writes in the transaction when everything fits in 100 actions', () => {
     const requests = [...membersRequests(97), deleteMembershipRequest('acme', GROUP, GROUP)];
     const counter = counterAction('scim', 'acme', 'Group', 0, 1);
-    const plan = groupWritePlan('scim', [groupAction, counter], requests);
+    const plan = groupWritePlan('scim', [groupAction, counter], requests, 'after');
     expect(plan.transaction).toHaveLength(100);
     expect(plan.afterCommit).toEqual([]);
     expect(plan.transaction[0]).toBe(groupAction);
@@ -304,16 +308,64 @@ describe('groupWritePlan', () => {
 
   it("puts 50 member changes in the group transaction: one action each (Entra's PATCH of 50 members)", () => {
     const requests = membersRequests(50);
-    const plan = groupWritePlan('scim', [groupAction], requests);
+    const plan = groupWritePlan('scim', [groupAction], requests, 'after');
     expect(plan.transaction).toHaveLength(51);
     expect(plan.afterCommit).toEqual([]);
   });
 
   it('leaves them for after the commit when they do not fit (one group action + 100 members = 101)', () => {
     const requests = membersRequests(100);
-    const plan = groupWritePlan('scim', [groupAction], requests);
+    const plan = groupWritePlan('scim', [groupAction], requests, 'after');
     expect(plan.transaction).toEqual([groupAction]);
     expect(plan.afterCommit).toEqual(requests);
+    expect(plan.beforeCommit).toEqual([]);
+  });
+
+  it("writes a new group's members before it when they do not fit (the group is invisible until complete)", () => {
+    const requests = membersRequests(100);
+    const plan = groupWritePlan('scim', [groupAction], requests, 'before');
+    expect(plan.beforeCommit).toEqual(requests);
+    expect(plan.transaction).toEqual([groupAction]);
+    expect(plan.afterCommit).toEqual([]);
+  });
+
+  it('keeps the transaction within 4 MB: 20 members of 300 KB go out as batch writes', () => {
+    const requests = Array.from({ length: 20 }, () =>
+      putMembershipRequest('acme', GROUP, ID, 'd'.repeat(300 * 1024)),
+    );
+    const plan = groupWritePlan('scim', [groupAction], requests, 'after');
+    expect(plan.transaction).toEqual([groupAction]);
+    expect(plan.afterCommit).toEqual(requests);
+  });
+});
+
+describe('itemBytes and assertStorable', () => {
+  const groupAction = putResourceAction('scim', toItem('acme', 'Group', GROUP, { schemas: [] }, STAMP), 3);
+  it("counts DynamoDB's way: names plus UTF-8 values, numbers at most 21 bytes", () => {
+    expect(itemBytes({ pk: 'ab', sk: 'é', version: 3 })).toBe(2 + 2 + 2 + 2 + 7 + 21);
+  });
+
+  const planWith = (display: string) =>
+    groupWritePlan('scim', [groupAction], [putMembershipRequest('acme', GROUP, ID, display)], 'after');
+
+  it('accepts a member item of 400 KB and refuses one byte more, naming the member', () => {
+    const overhead = itemBytes(putMembershipRequest('acme', GROUP, ID, '').PutRequest?.Item ?? {});
+    const largest = planWith('x'.repeat(MAX_ITEM_BYTES - overhead));
+    expect(itemBytes(largest.transaction[1]?.action.Put?.Item ?? {})).toBe(MAX_ITEM_BYTES);
+    expect(() => assertStorable(largest)).not.toThrow();
+    const error = scimErrorFrom(() => assertStorable(planWith('x'.repeat(MAX_ITEM_BYTES - overhead + 1))));
+    expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
+    expect(error.detail).toContain(ID);
+  });
+
+  it('refuses a resource item over 400 KB, before or after commit alike', () => {
+    const big = putResourceAction(
+      'scim',
+      toItem('acme', 'Group', GROUP, { x: 'y'.repeat(MAX_ITEM_BYTES) }, STAMP),
+      3,
+    );
+    const plan = groupWritePlan('scim', [big], [], 'after');
+    expect(scimErrorFrom(() => assertStorable(plan)).detail).toBe('Group is too large to be stored.');
   });
 
   it('rejects a write request that is neither a put nor a delete', () => {
