@@ -12,12 +12,17 @@
  *     Lambda with the same event (lambdas/http/hand-off.ts), using the same path rule as the local server.
  * So a resource path reaches its Lambda whichever of the two API Gateway picks.
  */
+import { CATCH_ALL_HANDLER, type HandlerName } from '../lambdas/http/router';
 import { TENANT_SCIM_PATH } from '../lambdas/paths';
 import { RESOURCE_TYPES, type ResourceFunctionName } from '../lambdas/scim/schema/resource-types';
 
 /** One Lambda per registered resource type, then the catch-all, in the order the stack creates them. */
-export const SCIM_FUNCTION_NAMES = [...RESOURCE_TYPES.map((type) => type.functionName), 'discovery'] as const;
-export type ScimFunctionName = (typeof SCIM_FUNCTION_NAMES)[number];
+export const SCIM_FUNCTION_NAMES: readonly HandlerName[] = [
+  ...RESOURCE_TYPES.map((type) => type.functionName),
+  CATCH_ALL_HANDLER,
+];
+/** The handlers the router dispatches to (lambdas/http/router.ts), one Lambda each. */
+export type ScimFunctionName = HandlerName;
 
 /** A value for each function (its entry file, construct, integration...), built by one loop. */
 export function forEachFunction<T>(
@@ -33,7 +38,7 @@ export function forEachFunction<T>(
 export const constructStem = (name: ScimFunctionName): string => name.charAt(0).toUpperCase() + name.slice(1);
 
 /** The Lambda behind `$default`: discovery, 404s, and the hand-off of non-canonical resource paths. */
-export const CATCH_ALL_FUNCTION = 'discovery' satisfies ScimFunctionName;
+export const CATCH_ALL_FUNCTION = CATCH_ALL_HANDLER;
 /** The Lambdas that own a resource (and take the catch-all's hand-offs). */
 export type { ResourceFunctionName };
 

@@ -134,7 +134,9 @@ export function route(method: string, rawPath: string): Operation {
   }
 }
 
-export type HandlerName = ResourceFunctionName | 'discovery';
+/** The Lambda that answers every path no resource type owns (discovery, 404s). */
+export const CATCH_ALL_HANDLER = 'discovery';
+export type HandlerName = ResourceFunctionName | typeof CATCH_ALL_HANDLER;
 
 /**
  * Which Lambda answers a path: a resource's paths (any casing, trailing slash) its handler,
@@ -147,7 +149,7 @@ export function handlerForPath(rawPath: string): HandlerName {
   try {
     first = scimSegments(rawPath)[0];
   } catch {
-    return 'discovery';
+    return CATCH_ALL_HANDLER;
   }
-  return (first === undefined ? undefined : resourceTypeAtEndpoint(first)?.functionName) ?? 'discovery';
+  return (first === undefined ? undefined : resourceTypeAtEndpoint(first)?.functionName) ?? CATCH_ALL_HANDLER;
 }
