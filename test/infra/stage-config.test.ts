@@ -9,7 +9,7 @@ import { cdkJsonStages } from './synth';
 
 const validSettings = {
   throttle: { rateLimit: 50, burstLimit: 100 },
-  reservedConcurrency: { users: 10, groups: 10, discovery: 5 },
+  reservedConcurrency: { users: 10, groups: 10, discovery: 5, setup: 2 },
   logRetentionDays: 14,
   removalPolicy: 'destroy',
   alarmEmail: 'ops@example.com',
@@ -123,12 +123,17 @@ describe('resolveStageConfig', () => {
     ['no reserved concurrency', { reservedConcurrency: undefined }, 'reservedConcurrency'],
     [
       'a function without reserved concurrency',
-      { reservedConcurrency: { users: 10, groups: 10 } },
+      { reservedConcurrency: { users: 10, groups: 10, setup: 2 } },
       'reservedConcurrency.discovery',
     ],
     [
+      'the setup page without reserved concurrency',
+      { reservedConcurrency: { users: 10, groups: 10, discovery: 5 } },
+      'reservedConcurrency.setup',
+    ],
+    [
       'a reserved concurrency of 0 (the function could never run)',
-      { reservedConcurrency: { users: 0, groups: 10, discovery: 5 } },
+      { reservedConcurrency: { users: 0, groups: 10, discovery: 5, setup: 2 } },
       'reservedConcurrency.users',
     ],
     ['a retention CloudWatch does not offer', { logRetentionDays: 10 }, 'logRetentionDays'],
