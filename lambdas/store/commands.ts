@@ -208,8 +208,8 @@ const uniqueKeyOf = (attribute: UniqueAttribute, value: string): string =>
 /**
  * The lookup actions that move a resource from `before` to `after` index values: only changed values are
  * touched, so a rename claims the new value and releases the old one in the same transaction, and a
- * change of letter case only of userName/displayName (same lower-cased key) touches nothing. externalId is
- * case-exact: any change, letter case included, moves its item.
+ * change no match key sees (letter case or width of userName/displayName, surrounding spaces) touches
+ * nothing. externalId is case-exact: a change of letter case moves its item.
  */
 export const lookupActions = (
   tableName: string,

@@ -5,6 +5,7 @@
  */
 import { ScimError } from '../scim/errors';
 import { isJsonObject } from '../scim/json';
+import { matchKey } from '../scim/match-key';
 import type { JsonObject, JsonValue } from '../scim/json';
 import type { Meta, ScimResource } from '../scim/resource';
 import type { ResourceTypeName, UniqueAttribute } from '../scim/schema/resource-types';
@@ -100,9 +101,12 @@ export const fromItem = (item: ResourceItem): ScimResource => {
 export interface IndexValues {
   /** Unique lookups, value as given (keys.ts normalises case). */
   readonly unique: readonly { readonly attribute: UniqueAttribute; readonly value: string }[];
-  /** The externalId, case kept (not unique: at most one value per resource, shared by any number). */
+  /**
+   * The externalId's case-exact match key (not unique: at most one value per resource, shared by any
+   * number). Keys, not values, so that a change no key sees (" x" to "x") touches no lookup item.
+   */
   readonly externalIds: readonly string[];
-  /** Distinct lower-cased email values (users only). */
+  /** The distinct match keys of the email values (users only). */
   readonly emails: readonly string[];
 }
 
@@ -121,7 +125,7 @@ const emailValues = (user: JsonObject, attribute: string): string[] => {
     .filter(isJsonObject)
     .map((email) => stringMember(email, 'value'))
     .filter((value): value is string => value !== undefined)
-    .map((value) => value.toLowerCase());
+    .map((value) => matchKey(value, false));
   return [...new Set(values)];
 };
 
@@ -137,5 +141,5 @@ export const indexValues = (type: ResourceTypeName, resource: JsonObject): Index
   if (emails.length > MAX_INDEXED_EMAILS) {
     throw ScimError.invalidValue(`A user may have at most ${MAX_INDEXED_EMAILS} distinct email addresses.`);
   }
-  return { unique, externalIds: externalId === undefined ? [] : [externalId], emails };
+  return { unique, externalIds: externalId === undefined ? [] : [matchKey(externalId, true)], emails };
 };

@@ -3,6 +3,7 @@
  * starts with `T#<tenantId>#`, so no key of one tenant can equal a key of another.
  */
 import { ScimError } from '../scim/errors';
+import { matchKey } from '../scim/match-key';
 import type { ResourceTypeName, UniqueAttribute } from '../scim/schema/resource-types';
 import { RESOURCE_TYPES } from '../scim/schema/resource-types';
 
@@ -55,10 +56,11 @@ export const idFromResourceSortKey = (type: ResourceTypeName, sk: string): strin
 
 /**
  * Unique attributes (each type's descriptor names one): one lookup item per value, whose existence is the
- * uniqueness constraint. userName and group displayName are case-insensitive (RFC 7643 caseExact false),
- * so their lookups are lower-cased.
+ * uniqueness constraint. userName and group displayName are case-insensitive (RFC 7643 caseExact false,
+ * test/unit/store/keys.test.ts holds the schema to it), so their lookups are keyed by the case-insensitive
+ * match key (lambdas/scim/match-key.ts): "Ada", "ａｄａ" and " ada" claim one item.
  */
-export const normaliseUniqueValue = (value: string): string => value.toLowerCase();
+export const normaliseUniqueValue = (value: string): string => matchKey(value, false);
 
 export const uniqueKey = (
   tenantId: string,
@@ -75,10 +77,10 @@ export const uniqueKey = (
 /**
  * externalId is the client's identifier and NOT unique (RFC 7643 §3.1: uniqueness none), so, like email,
  * it gets one lookup item per (resource type, externalId, resource id), read with a Query of its
- * partition: O(matches). Case-exact (caseExact true), so the value is kept as given.
+ * partition: O(matches). Case-exact (caseExact true), so keyed by the case-exact match key.
  */
 export const externalIdPartition = (tenantId: string, type: ResourceTypeName, externalId: string): string =>
-  `${tenantPrefix(tenantId)}#${resourceLabel(type)}#EXTERNALID#${externalId}`;
+  `${tenantPrefix(tenantId)}#${resourceLabel(type)}#EXTERNALID#${matchKey(externalId, true)}`;
 
 export const externalIdKey = (
   tenantId: string,
@@ -87,9 +89,12 @@ export const externalIdKey = (
   id: string,
 ): TableKey => checkedKey(externalIdPartition(tenantId, type, externalId), id, 'externalId');
 
-/** Email lookups are not unique (two users may share an address): one item per (email, user). */
+/**
+ * Email lookups are not unique (two users may share an address): one item per (email, user), keyed by the
+ * case-insensitive match key (emails.value is caseExact false).
+ */
 export const emailPartition = (tenantId: string, email: string): string =>
-  `${tenantPrefix(tenantId)}#USER#EMAIL#${email.toLowerCase()}`;
+  `${tenantPrefix(tenantId)}#USER#EMAIL#${matchKey(email, false)}`;
 
 export const emailKey = (tenantId: string, email: string, userId: string): TableKey =>
   checkedKey(emailPartition(tenantId, email), userId, 'email');
