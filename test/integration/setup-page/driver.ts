@@ -227,7 +227,11 @@ export async function launchChromium(): Promise<Browser> {
 
 /** A new context (its own cookies and storage) that may read and write the clipboard for `origin`. */
 export async function newAdminContext(browser: Browser, origin: string): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-US' });
+  const context = await browser.newContext({
+    viewport: { width: 1100, height: 900 },
+    locale: 'en-US',
+    timezoneId: 'UTC',
+  });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
   return context;
 }
@@ -358,6 +362,7 @@ const profileUser = (userName: string, given: string, family: string, active: bo
   emails: [{ primary: true, type: 'work', value: userName }],
   name: { givenName: given, familyName: family },
   preferredLanguage: 'en-US',
+  addresses: [{ type: 'work', locality: 'Toronto', country: 'CA' }],
   [PROFILE_USER_URN]: {
     managementLevel: 'Manager',
     businessUnit: 'Research',
@@ -461,8 +466,8 @@ export interface SetupWalk {
 }
 
 export interface WalkHooks {
-  /** Called at each state, with the page and the part of it the state is about. */
-  onState(state: SetupPageState, page: Page, focus: Locator): Promise<void>;
+  /** Called at each state, with the page and the part of it the state is about (else the viewport). */
+  onState(state: SetupPageState, page: Page, focus?: Locator): Promise<void>;
 }
 
 const headersOf = (response: Response | null): Record<string, string> => response?.headers() ?? {};
@@ -506,6 +511,7 @@ export async function walkSetupPage(options: WalkOptions, hooks: WalkHooks): Pro
 
     const valuesSection = page.locator('section', { has: page.locator('#values-heading') });
     const statusSection = page.locator('section', { has: page.locator('#status-heading') });
+    await hooks.onState('fresh', page);
     const fresh = {
       status: response?.status() ?? 0,
       headers: headersOf(response),
@@ -517,7 +523,6 @@ export async function walkSetupPage(options: WalkOptions, hooks: WalkHooks): Pro
       statusItems: await statusItems(page),
       revealButtons: await page.locator('#reveal').count(),
     };
-    await hooks.onState('fresh', page, page.locator('main'));
 
     await page.locator('#reveal').click();
     await page.locator('#token-box').waitFor({ state: 'visible' });
