@@ -14,6 +14,10 @@
  *                                               setup links: created, expiry, revealed or not (never codes)
  *   report <tenantId> [--json]                  per profile field, how many active users lack it; users
  *                                               missing required fields, by id
+ *   export <tenantId> [--format jsonl|csv] [--active-only] [--out FILE]
+ *                                               every user's normalised profile (the platform's initial
+ *                                               load, bin/tenant/export.ts), streamed page by page to
+ *                                               stdout or FILE (mode 0600); progress on stderr
  *
  * Targets:
  *   --local (default)  tokens in <data dir>/tenants/*.json (the local server's file token store; the data
@@ -56,8 +60,7 @@ import type { ProfileReport } from '../lambdas/scim/profile';
 import type { ScimResource } from '../lambdas/scim/resource';
 import { localDocumentClient } from '../lambdas/store/dynamodb-local';
 import { DynamoDbScimRepository } from '../lambdas/store/dynamodb-repository';
-import { MAX_PAGE_SIZE } from '../lambdas/store/repository';
-import type { ScimRepository } from '../lambdas/store/repository';
+import type { ScimRepository, UserPages } from '../lambdas/store/repository';
 import { DynamoDbSetupLinks } from '../lambdas/store/setup-links';
 import {
   DEFAULT_LINK_EXPIRY_DAYS,
@@ -67,6 +70,8 @@ import {
   setupLinkUrl,
 } from '../lambdas/setup/links';
 import type { SetupLink } from '../lambdas/setup/links';
+import { EXPORT_FORMATS, exportMembers, fileOutput, streamOutput } from './tenant/export';
+import type { ExportCounts, ExportFormat, ExportOutput } from './tenant/export';
 
 export const DEFAULT_GRACE_HOURS = 24;
 /** The local server's default port (bin/local.ts, PORT). */
@@ -100,6 +105,14 @@ export type Command =
     }
   | { readonly name: 'list' }
   | { readonly name: 'report'; readonly tenantId: string; readonly json: boolean }
+  | {
+      readonly name: 'export';
+      readonly tenantId: string;
+      readonly format: ExportFormat;
+      readonly activeOnly: boolean;
+      /** Absent: stdout. */
+      readonly out?: string;
+    }
   | { readonly name: 'help' };
 
 export type Target =
@@ -136,6 +149,9 @@ Commands:
   revoke <tenantId> (--token-id ID | --all)  revoke one token or all of them
   list                                       tenants, their tokens and setup links (never codes)
   report <tenantId> [--json]                 profile completeness of the tenant's active users
+  export <tenantId> [--format jsonl|csv] [--active-only] [--out FILE]
+                                             every user's normalised profile (the platform's initial
+                                             load) to stdout or FILE (mode 0600); progress on stderr
 
 Targets (default --local):
   --local [--data-dir DIR] [--endpoint URL] [--table NAME]
@@ -172,6 +188,13 @@ const parseExpiryDays = (value: string | undefined): number => {
     );
   }
   return days;
+};
+
+const parseExportFormat = (value: string | undefined): ExportFormat => {
+  if (value === undefined) return 'jsonl';
+  const format = EXPORT_FORMATS.find((candidate) => candidate === value);
+  if (format === undefined) throw new CliError(`--format must be jsonl or csv, not "${value}".`);
+  return format;
 };
 
 /** A company name for the setup page: printable, one line, at most 100 characters. */
@@ -226,6 +249,9 @@ export function parseInvocation(
         'expires-days': { type: 'string' },
         revoke: { type: 'boolean' },
         json: { type: 'boolean' },
+        format: { type: 'string' },
+        'active-only': { type: 'boolean' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -332,6 +358,21 @@ export function parseInvocation(
         command: { name, tenantId: requireTenantId(tenantArgument, name), json: values.json === true },
         target,
       };
+    case 'export': {
+      const tenantId = requireTenantId(tenantArgument, name);
+      const out = values.out;
+      if (out !== undefined && out.trim() === '') throw new CliError('--out needs a file name.');
+      return {
+        command: {
+          name,
+          tenantId,
+          format: parseExportFormat(values.format),
+          activeOnly: values['active-only'] === true,
+          ...(out !== undefined ? { out } : {}),
+        },
+        target,
+      };
+    }
     default:
       throw new CliError(`Unknown command "${name}".\n\n${USAGE}`);
   }
@@ -340,7 +381,7 @@ export function parseInvocation(
 // ---- Commands ----------------------------------------------------------------------------------------
 
 /** What the commands need from the tenant table. */
-export type TenantDirectory = Pick<ScimRepository, 'putTenant' | 'findUsers'>;
+export type TenantDirectory = Pick<ScimRepository, 'putTenant'> & UserPages;
 
 /** What the commands need of the setup links (lambdas/store/setup-links.ts). */
 export type SetupLinkStore = Pick<DynamoDbSetupLinks, 'issue' | 'revokeAll' | 'list'>;
@@ -360,7 +401,10 @@ export interface CliDeps {
   readonly apiBaseUrl?: string;
   readonly now: () => Date;
   readonly print: (line: string) => void;
+  /** stderr: warnings and progress (stdout may carry an export). */
   readonly warn: (line: string) => void;
+  /** Where `export` writes: stdout when `out` is absent. Default: streamOutput / fileOutput. */
+  readonly openOutput?: (out: string | undefined) => Promise<ExportOutput>;
 }
 
 export function tenantUrl(apiBaseUrl: string, tenantId: string): string {
@@ -675,12 +719,7 @@ export function formatTenantReport(tenantId: string, report: ProfileReport): str
 
 export async function listAllUsers(tenants: TenantDirectory, tenantId: string): Promise<ScimResource[]> {
   const users: ScimResource[] = [];
-  let cursor: string | undefined = '';
-  while (cursor !== undefined) {
-    const page = await tenants.findUsers(tenantId, { cursor, count: MAX_PAGE_SIZE });
-    users.push(...page.resources);
-    cursor = page.nextCursor !== undefined && page.resources.length > 0 ? page.nextCursor : undefined;
-  }
+  for await (const page of tenants.userPages(tenantId)) users.push(...page);
   return users;
 }
 
@@ -692,6 +731,29 @@ export async function reportTenant(deps: CliDeps, tenantId: string, json: boolea
   if (json) deps.print(JSON.stringify(report, null, 2));
   else for (const line of formatTenantReport(tenantId, report)) deps.print(line);
   return report;
+}
+
+const defaultOutput = (out: string | undefined): Promise<ExportOutput> =>
+  out === undefined ? Promise.resolve(streamOutput(process.stdout)) : fileOutput(out);
+
+/** `export`: the records go to stdout or --out; every other line to stderr. */
+export async function exportTenant(
+  deps: CliDeps,
+  command: Extract<Command, { name: 'export' }>,
+): Promise<ExportCounts> {
+  if (!deps.tenants)
+    throw new CliError('The export needs the DynamoDB table: start the local server or pass --table.');
+  const { tenantId, out } = command;
+  await existingRecord(deps, tenantId);
+  const output = await (deps.openOutput ?? defaultOutput)(out);
+  const counts = await exportMembers(tenantId, deps.tenants.userPages(tenantId), command, output, (done) =>
+    deps.warn(`Exporting ${tenantId}: ${done.read} users read, ${done.written} written...`),
+  );
+  deps.warn(
+    `Exported ${counts.written} of ${counts.read} users of ${tenantId}` +
+      `${command.activeOnly ? ' (active only)' : ''} as ${command.format}${out === undefined ? '' : ` to ${out}`}.`,
+  );
+  return counts;
 }
 
 export async function runCommand(deps: CliDeps, command: Command): Promise<void> {
@@ -716,6 +778,9 @@ export async function runCommand(deps: CliDeps, command: Command): Promise<void>
       return;
     case 'report':
       await reportTenant(deps, command.tenantId, command.json);
+      return;
+    case 'export':
+      await exportTenant(deps, command);
       return;
   }
 }
@@ -796,8 +861,8 @@ export async function main(argv: readonly string[], env = process.env): Promise<
   try {
     const { command, target } = parseInvocation(argv, env);
     if (target.kind === 'stage' && command.name !== 'help' && command.name !== 'list') {
-      if (command.name === 'report' && target.table === undefined) {
-        throw new CliError('--stage report needs --table (stack output TableName) or TABLE_NAME.');
+      if ((command.name === 'report' || command.name === 'export') && target.table === undefined) {
+        throw new CliError(`--stage ${command.name} needs --table (stack output TableName) or TABLE_NAME.`);
       }
       if ((command.name === 'create' || command.name === 'setup-link') && target.table === undefined) {
         throw new CliError(

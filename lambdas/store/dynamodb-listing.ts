@@ -97,6 +97,25 @@ const totalOf = async (store: DynamoDbStore, tenantId: string, type: ResourceTyp
 const resourcesOf = (items: readonly Record<string, unknown>[]): ScimResource[] =>
   items.map((raw) => fromItem(asResourceItem(raw)));
 
+/**
+ * Every resource of the type, in id order, one Query per page, following DynamoDB's LastEvaluatedKey
+ * (a page may end at 1 MB before `pageSize`).
+ */
+export async function* resourcePages(
+  store: DynamoDbStore,
+  tenantId: string,
+  type: ResourceTypeName,
+  pageSize: number,
+): AsyncGenerator<ScimResource[]> {
+  const input = partitionQuery(store.tableName, resourcePartition(tenantId, type), { limit: pageSize });
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await store.queryPage(start === undefined ? input : { ...input, ExclusiveStartKey: start });
+    if (page.items.length > 0) yield resourcesOf(page.items);
+    start = page.lastKey;
+  } while (start !== undefined);
+}
+
 /** No filter: one Query of the type's partition per page, in id order. */
 async function listAll(
   store: DynamoDbStore,

@@ -42,6 +42,11 @@ export const storableBody = (type: ResourceTypeName, resource: JsonObject): Json
   withoutKeys(resource, storeOwned(type));
 
 export const formatVersion = (version: number): string => `W/"${version}"`;
+/** The number of a `meta.version` formatVersion wrote; undefined for anything else. */
+export const parseVersion = (text: string): number | undefined => {
+  const match = /^W\/"(\d{1,15})"$/.exec(text);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+};
 
 export const toItem = (
   tenantId: string,

@@ -158,6 +158,18 @@ export interface GroupRepository {
   findGroups(tenantId: string, query: FindGroupsQuery): Promise<FindResult>;
 }
 
+/**
+ * Every user of a tenant, a page at a time, for the tenant CLI's export and report: one Query of the
+ * tenant's user partition per page (at most `pageSize` users, default MAX_PAGE_SIZE, and DynamoDB's 1 MB),
+ * so a tenant of any size costs O(users) reads and never sits in memory. Not for the Lambdas.
+ */
+export interface UserPages {
+  userPages(
+    tenantId: string,
+    options?: { readonly pageSize?: number },
+  ): AsyncIterable<readonly ScimResource[]>;
+}
+
 /** Tenant metadata, for the tenant CLI. */
 export interface TenantRepository {
   getTenant(tenantId: string): Promise<TenantMetadata | undefined>;
