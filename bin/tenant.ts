@@ -18,6 +18,9 @@
  *                                               every user's normalised profile (the platform's initial
  *                                               load, bin/tenant/export.ts), streamed page by page to
  *                                               stdout or FILE (mode 0600); progress on stderr
+ *   rekey <tenantId>                            rewrites lookup items keyed before match keys, once after
+ *                                               upgrading (docs/data-model.md, "Migration"); reports users
+ *                                               or groups whose names now clash, by id
  *
  * Targets:
  *   --local (default)  tokens in <data dir>/tenants/*.json (the local server's file token store; the data
@@ -62,6 +65,8 @@ import { localDocumentClient } from '../lambdas/store/dynamodb-local';
 import { DynamoDbScimRepository } from '../lambdas/store/dynamodb-repository';
 import type { ScimRepository, UserPages } from '../lambdas/store/repository';
 import { DynamoDbSetupLinks } from '../lambdas/store/setup-links';
+import { rekeyLookups } from '../lambdas/store/rekey-lookups';
+import type { RekeyReport } from '../lambdas/store/rekey-lookups';
 import {
   DEFAULT_LINK_EXPIRY_DAYS,
   MAX_LINK_EXPIRY_DAYS,
@@ -105,6 +110,7 @@ export type Command =
     }
   | { readonly name: 'list' }
   | { readonly name: 'report'; readonly tenantId: string; readonly json: boolean }
+  | { readonly name: 'rekey'; readonly tenantId: string }
   | {
       readonly name: 'export';
       readonly tenantId: string;
@@ -152,6 +158,8 @@ Commands:
   export <tenantId> [--format jsonl|csv] [--active-only] [--out FILE]
                                              every user's normalised profile (the platform's initial
                                              load) to stdout or FILE (mode 0600); progress on stderr
+  rekey <tenantId>                           rewrite lookup items keyed before match keys (once, after
+                                             upgrading); lists names that now clash, by id
 
 Targets (default --local):
   --local [--data-dir DIR] [--endpoint URL] [--table NAME]
@@ -358,6 +366,8 @@ export function parseInvocation(
         command: { name, tenantId: requireTenantId(tenantArgument, name), json: values.json === true },
         target,
       };
+    case 'rekey':
+      return { command: { name, tenantId: requireTenantId(tenantArgument, name) }, target };
     case 'export': {
       const tenantId = requireTenantId(tenantArgument, name);
       const out = values.out;
@@ -397,6 +407,8 @@ export interface CliDeps {
   readonly tenantsBestEffort?: boolean;
   /** The setup links, in the tenant table; absent when no DynamoDB is reachable for the local target. */
   readonly setupLinks?: SetupLinkStore;
+  /** Rewrites the tenant's older lookup keys (lambdas/store/rekey-lookups.ts); absent without a table. */
+  readonly rekey?: (tenantId: string) => Promise<RekeyReport>;
   /** The API's base URL, e.g. https://scim.example.com (a trailing slash is ignored). */
   readonly apiBaseUrl?: string;
   readonly now: () => Date;
@@ -756,6 +768,29 @@ export async function exportTenant(
   return counts;
 }
 
+/** Pure: the rekey report as terminal lines (ids and counts only). */
+export function formatRekeyReport(tenantId: string, report: RekeyReport): string[] {
+  return [
+    `Tenant ${tenantId}: ${report.resources} resources read, ${report.written} lookup items written, ` +
+      `${report.removed} items of older keys removed.`,
+    ...report.collisions.map(
+      ({ type, attribute, id, heldBy }) =>
+        `  ${type} ${id} has the ${attribute} of ${type} ${heldBy} (they differ only in case, width, ` +
+        'accents composition or invisible characters): delete or rename one of them.',
+    ),
+  ];
+}
+
+/** `rekey`: docs/data-model.md, "Migration". */
+export async function rekeyTenant(deps: CliDeps, tenantId: string): Promise<RekeyReport> {
+  if (deps.rekey === undefined)
+    throw new CliError('rekey needs the DynamoDB table: start the local server or pass --table.');
+  await existingRecord(deps, tenantId);
+  const report = await deps.rekey(tenantId);
+  for (const line of formatRekeyReport(tenantId, report)) deps.print(line);
+  return report;
+}
+
 export async function runCommand(deps: CliDeps, command: Command): Promise<void> {
   switch (command.name) {
     case 'help':
@@ -781,6 +816,9 @@ export async function runCommand(deps: CliDeps, command: Command): Promise<void>
       return;
     case 'export':
       await exportTenant(deps, command);
+      return;
+    case 'rekey':
+      await rekeyTenant(deps, command.tenantId);
       return;
   }
 }
@@ -819,7 +857,7 @@ export async function readLocalEndpointFile(dataDir: string): Promise<LocalEndpo
 function tableFor(
   tableName: string,
   endpoint?: string,
-): { tenants: DynamoDbScimRepository; setupLinks: DynamoDbSetupLinks } {
+): Required<Pick<CliDeps, 'tenants' | 'setupLinks' | 'rekey'>> {
   const client =
     endpoint === undefined
       ? DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -829,6 +867,7 @@ function tableFor(
   return {
     tenants: new DynamoDbScimRepository({ client, tableName }),
     setupLinks: new DynamoDbSetupLinks({ client, tableName }),
+    rekey: (tenantId) => rekeyLookups({ client, tableName }, tenantId),
   };
 }
 
@@ -861,7 +900,10 @@ export async function main(argv: readonly string[], env = process.env): Promise<
   try {
     const { command, target } = parseInvocation(argv, env);
     if (target.kind === 'stage' && command.name !== 'help' && command.name !== 'list') {
-      if ((command.name === 'report' || command.name === 'export') && target.table === undefined) {
+      if (
+        (command.name === 'report' || command.name === 'export' || command.name === 'rekey') &&
+        target.table === undefined
+      ) {
         throw new CliError(`--stage ${command.name} needs --table (stack output TableName) or TABLE_NAME.`);
       }
       if ((command.name === 'create' || command.name === 'setup-link') && target.table === undefined) {

@@ -99,6 +99,26 @@ export const emailPartition = (tenantId: string, email: string): string =>
 export const emailKey = (tenantId: string, email: string, userId: string): TableKey =>
   checkedKey(emailPartition(tenantId, email), userId, 'email');
 
+/**
+ * The partition-key prefix of every lookup of a tenant, with whether its value part is a case-exact key:
+ * what `tenant rekey` (rekey-lookups.ts) needs to tell an item written under an older key (its value part
+ * is not a match key) from a current one. Built by the builders above, so it follows their formats.
+ */
+export const lookupKeyPrefixes = (
+  tenantId: string,
+): readonly { readonly prefix: string; readonly caseExact: boolean }[] => [
+  ...RESOURCE_TYPES.flatMap((type) => [
+    { prefix: uniqueKey(tenantId, type.name, type.uniqueAttribute, '').pk, caseExact: false },
+    { prefix: externalIdPartition(tenantId, type.name, ''), caseExact: true },
+  ]),
+  ...(RESOURCE_TYPES.some((type) => type.lookups.some(({ kind }) => kind === 'email'))
+    ? [{ prefix: emailPartition(tenantId, ''), caseExact: false }]
+    : []),
+];
+
+/** The prefix of every partition key of a tenant (`T#<tenantId>#`). */
+export const tenantItemPrefix = (tenantId: string): string => `${tenantPrefix(tenantId)}#`;
+
 /** Member items of a group, ordered by user id. */
 export const memberPartition = (tenantId: string, groupId: string): string =>
   `${tenantPrefix(tenantId)}#GROUP#${groupId}#MEMBERS`;
