@@ -68,7 +68,7 @@ button.secondary{background:#fff;color:#0b5cad}button:disabled{opacity:.6;cursor
 .note{color:#4a4f57;font-size:.9rem}
 table{border-collapse:collapse;width:100%;font-size:.95rem}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d6d9de;vertical-align:top}
 code{font:13px ui-monospace,Consolas,monospace;background:#eef0f3;padding:0 .2rem;border-radius:3px;overflow-wrap:anywhere}
-.checks{list-style:none;padding:0;margin:0}.checks li{padding:.5rem 0;border-bottom:1px solid #eef0f3}
+.checks{list-style:none;padding:0;margin:0}.checks li{padding:.5rem 0;border-bottom:1px solid #eef0f3}.checks .note{margin-left:6.8rem}
 .badge{display:inline-block;min-width:5.5rem;font-weight:600;border-radius:4px;padding:0 .4rem;margin-right:.5rem;text-align:center}
 .ok{background:#dff6dd;color:#0e5c0b}.bad{background:#fde7e9;color:#8e1b21}.wait{background:#eef0f3;color:#3b3f45}
 `;

@@ -50,6 +50,8 @@ export const REFRESH_MS = 30_000;
 /** Entra's provisioning service names itself in User-Agent; the panel names the provider from it. */
 export const ENTRA_USER_AGENT = 'Azure Active Directory provisioning (e2e test)';
 const STARTUP_TIMEOUT_MS = 90_000;
+/** Refused requests sent after the first one: more than the panel lists. */
+const ERRORS_FLOOD = 24;
 
 export type SetupPageState =
   'fresh' | 'token-revealed' | 'status-green' | 'status-errors' | 'reveal-refused' | 'link-invalid';
@@ -352,19 +354,34 @@ export interface EntraFlow {
 
 const MANAGER_EMAIL = 'grace.hopper@example.com';
 
-const profileUser = (userName: string, given: string, family: string, active: boolean) => ({
+interface ProfileValues {
+  /** Undefined leaves the job title out. */
+  readonly title?: string | undefined;
+  readonly managementLevel: string;
+  readonly language: string;
+}
+
+const COMPLETE: ProfileValues = { title: 'Engineer', managementLevel: 'Manager', language: 'en-US' };
+
+const profileUser = (
+  userName: string,
+  given: string,
+  family: string,
+  active: boolean,
+  values: ProfileValues = COMPLETE,
+) => ({
   schemas: [CORE_USER_URN, ENTERPRISE_USER_URN, PROFILE_USER_URN],
   externalId: randomUUID(),
   userName,
   active,
   displayName: `${given} ${family}`,
-  title: 'Engineer',
+  ...(values.title !== undefined ? { title: values.title } : {}),
   emails: [{ primary: true, type: 'work', value: userName }],
   name: { givenName: given, familyName: family },
-  preferredLanguage: 'en-US',
+  preferredLanguage: values.language,
   addresses: [{ type: 'work', locality: 'Toronto', country: 'CA' }],
   [PROFILE_USER_URN]: {
-    managementLevel: 'Manager',
+    managementLevel: values.managementLevel,
     businessUnit: 'Research',
     jobFunction: 'Engineering',
     peopleManager: 'yes',
@@ -372,11 +389,12 @@ const profileUser = (userName: string, given: string, family: string, active: bo
   },
 });
 
+const expectStatus = (what: string, status: number, expected: number): void => {
+  if (status !== expected) throw new Error(`${what}: ${status}, expected ${expected}`);
+};
+
 /** Entra's first cycle, as its requests arrive: Test Connection, then match-or-create, a group, a PATCH. */
 export async function entraFlow(scim: ScimClient): Promise<EntraFlow> {
-  const expectStatus = (what: string, status: number, expected: number): void => {
-    if (status !== expected) throw new Error(`${what}: ${status}, expected ${expected}`);
-  };
   const probe = await scim.filter('Users', `userName eq "${randomUUID()}"`);
   expectStatus('Test Connection', probe.status, 200);
   const people = [
@@ -416,10 +434,38 @@ export async function entraFlow(scim: ScimClient): Promise<EntraFlow> {
   };
 }
 
-/** A request Entra would send that we refuse (a duplicate userName): one row in the errors table. */
-export async function refusedRequest(scim: ScimClient, userName: string): Promise<number> {
-  const duplicate = await scim.post('/Users', profileUser(userName, 'Ada', 'Lovelace', true));
-  return duplicate.status;
+/** The next cycle: a hire with gaps in their profile, and a request we refuse. */
+export interface SecondCycle {
+  readonly refusedStatus: number;
+  readonly personalValues: readonly string[];
+  /** The profile gaps the panel must turn red on. */
+  readonly missingField: 'jobTitle';
+  readonly unrecognisedLevel: string;
+  readonly unsupportedLocale: string;
+}
+
+export async function secondCycle(scim: ScimClient, duplicateOf: string): Promise<SecondCycle> {
+  const [userName, given, family] = ['katherine.johnson@example.com', 'Katherine', 'Johnson'];
+  const gaps = { title: undefined, managementLevel: 'Grand Wizard', language: 'tlh' };
+  const hired = await scim.post('/Users', profileUser(userName, given, family, true, gaps));
+  expectStatus('create a hire with gaps', hired.status, 201);
+  // Entra creating a user whose userName is taken: refused with 409 uniqueness on userName.
+  const duplicate = await scim.post('/Users', profileUser(duplicateOf, 'Ada', 'Lovelace', true));
+  return {
+    refusedStatus: duplicate.status,
+    personalValues: [userName, given, family],
+    missingField: 'jobTitle',
+    unrecognisedLevel: gaps.managementLevel,
+    unsupportedLocale: gaps.language,
+  };
+}
+
+/** `count` more refused requests, for the bound on the errors the panel lists. */
+export async function refuseMany(scim: ScimClient, duplicateOf: string, count: number): Promise<void> {
+  for (let sent = 0; sent < count; sent += 1) {
+    const duplicate = await scim.post('/Users', profileUser(duplicateOf, 'Ada', 'Lovelace', true));
+    expectStatus('duplicate', duplicate.status, 409);
+  }
 }
 
 /** What one walk of the page saw, for the caller to assert on. */
@@ -449,11 +495,13 @@ export interface SetupWalk {
   readonly sameDocument: boolean;
   readonly green: { readonly statusItems: readonly StatusItem[]; readonly page: PageText };
   readonly errors: {
-    readonly refusedStatus: number;
+    readonly cycle: SecondCycle;
     readonly statusItems: readonly StatusItem[];
     readonly rows: readonly (readonly string[])[];
     readonly page: PageText;
   };
+  /** More refused requests than the panel lists: how many rows it then shows. */
+  readonly flood: { readonly sent: number; readonly rows: number };
   readonly secondReveal: { readonly message: string; readonly status: number };
   readonly reloaded: { readonly status: number; readonly message: string; readonly revealButtons: number };
   readonly expired: {
@@ -542,19 +590,22 @@ export async function walkSetupPage(options: WalkOptions, hooks: WalkHooks): Pro
     const green = { statusItems: await statusItems(page), page: await pageText(page) };
     await hooks.onState('status-green', page, statusSection);
 
-    const refusedStatus = await refusedRequest(
-      new EntraScimClient(fresh.tenantUrlCopied, revealed.tokenCopied),
-      'ada.lovelace@example.com',
-    );
+    const entra = new EntraScimClient(fresh.tenantUrlCopied, revealed.tokenCopied);
+    const next = await secondCycle(entra, 'ada.lovelace@example.com');
     await refreshStatus(page);
-    const errorRows = await page.evaluate<string[][]>(tableCells('#errors tr'));
     const errorsSeen = {
-      refusedStatus,
+      cycle: next,
       statusItems: await statusItems(page),
-      rows: errorRows,
+      rows: await page.evaluate<string[][]>(tableCells('#errors tr')),
       page: await pageText(page),
     };
     await hooks.onState('status-errors', page, statusSection);
+    await refuseMany(entra, 'ada.lovelace@example.com', ERRORS_FLOOD);
+    await refreshStatus(page);
+    const flood = {
+      sent: ERRORS_FLOOD + 1,
+      rows: (await page.evaluate<string[][]>(tableCells('#errors tr'))).length,
+    };
     const sameDocument = await page.evaluate<boolean>(MARKER_KEPT);
 
     const revealAgain = otherTab.waitForResponse((answer) => answer.url().endsWith('/setup/reveal'));
@@ -607,6 +658,7 @@ export async function walkSetupPage(options: WalkOptions, hooks: WalkHooks): Pro
       sameDocument,
       green,
       errors: errorsSeen,
+      flood,
       secondReveal,
       reloaded,
       expired,
