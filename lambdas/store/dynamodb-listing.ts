@@ -7,6 +7,7 @@
 import { isScimError, ScimError } from '../scim/errors';
 import { compileFilter } from '../scim/filter/evaluate';
 import type { Filter } from '../scim/filter/ast';
+import type { JsonObject } from '../scim/json';
 import type { ScimResource } from '../scim/resource';
 import type { ResourceSchema, ResourceTypeName } from '../scim/schema/types';
 import { resourceTypeNamed } from '../scim/schema/resource-types';
@@ -65,7 +66,7 @@ export async function findResources(
   const cursor = query.cursor === undefined ? undefined : { position: decodeCursor(query.cursor) };
   return query.filter === undefined
     ? listAll(store, tenantId, spec.type, count, startIndex, cursor)
-    : listFiltered(store, tenantId, spec, query.filter, count, startIndex, cursor);
+    : listFiltered(store, tenantId, spec, query.filter, query.view ?? asStored, count, startIndex, cursor);
 }
 
 /**
@@ -243,12 +244,15 @@ async function cursorPage(
   });
 }
 
+const asStored = (resource: ScimResource): JsonObject => resource;
+
 /** A filter: candidates from a lookup when one applies, else the tenant's items up to a bound. */
 async function listFiltered(
   store: DynamoDbStore,
   tenantId: string,
   spec: ListingSpec,
   filter: Filter,
+  view: (resource: ScimResource) => JsonObject,
   count: number,
   startIndex: number,
   cursor: CursorRequest,
@@ -270,7 +274,7 @@ async function listFiltered(
     ? (resource: ScimResource): ScimResource => withoutComputed(type, resource)
     : (resource: ScimResource) => resource;
   const matches = candidates
-    .filter((resource) => predicate(resource))
+    .filter((resource) => predicate(view(resource)))
     .map(strip)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const totalResults = matches.length;
@@ -340,7 +344,7 @@ async function lookup(
  * A lookup key for a filter value. A value too long for any key (keys.ts) can be held by no stored
  * resource: the filter is what is wrong, not something to store.
  */
-const filterLookupKey = (attribute: string, build: () => TableKey): TableKey => {
+const filterLookupKey = <K extends TableKey | string>(attribute: string, build: () => K): K => {
   try {
     return build();
   } catch (error) {
@@ -371,9 +375,13 @@ async function lookupIds(
       // Reads `id`, not `sk`: a lookup item of the earlier unique layout (sk UNIQUE) is still found; a
       // stale one only adds a candidate that the filter then rejects.
       const items = await store.queryAll(
-        partitionQuery(store.tableName, externalIdPartition(tenantId, type, plan.value), {
-          projection: ['id'],
-        }),
+        partitionQuery(
+          store.tableName,
+          filterLookupKey('externalId', () => externalIdPartition(tenantId, type, plan.value)),
+          {
+            projection: ['id'],
+          },
+        ),
         new Budget(limit, () =>
           ScimError.tooMany(`This filter matches more than ${limit} ${type} resources.`),
         ),
@@ -382,7 +390,11 @@ async function lookupIds(
     }
     case 'email': {
       const items = await store.queryAll(
-        partitionQuery(store.tableName, emailPartition(tenantId, plan.value), { projection: ['sk'] }),
+        partitionQuery(
+          store.tableName,
+          filterLookupKey('email', () => emailPartition(tenantId, plan.value)),
+          { projection: ['sk'] },
+        ),
         new Budget(limit, () => ScimError.tooMany(`This filter matches more than ${limit} users.`)),
       );
       return items.flatMap((item) => (typeof item.sk === 'string' ? [item.sk] : []));

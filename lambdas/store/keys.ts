@@ -28,14 +28,16 @@ const tenantPrefix = (tenantId: string): string => {
   return `T#${tenantId}`;
 };
 
+const tooLong = (what: string): ScimError => ScimError.invalidValue(`The ${what} is too long to be stored.`);
+
+const checkedPartition = (pk: string, what: string): string => {
+  if (Buffer.byteLength(pk, 'utf8') > MAX_PARTITION_KEY_BYTES) throw tooLong(what);
+  return pk;
+};
+
 const checkedKey = (pk: string, sk: string, what: string): TableKey => {
-  if (
-    Buffer.byteLength(pk, 'utf8') > MAX_PARTITION_KEY_BYTES ||
-    Buffer.byteLength(sk, 'utf8') > MAX_SORT_KEY_BYTES
-  ) {
-    throw ScimError.invalidValue(`The ${what} is too long to be stored.`);
-  }
-  return { pk, sk };
+  if (Buffer.byteLength(sk, 'utf8') > MAX_SORT_KEY_BYTES) throw tooLong(what);
+  return { pk: checkedPartition(pk, what), sk };
 };
 
 /** A resource type's label in keys: its name in capitals (`USER`), so the registry names every label. */
@@ -80,7 +82,10 @@ export const uniqueKey = (
  * partition: O(matches). Case-exact (caseExact true), so keyed by the case-exact match key.
  */
 export const externalIdPartition = (tenantId: string, type: ResourceTypeName, externalId: string): string =>
-  `${tenantPrefix(tenantId)}#${resourceLabel(type)}#EXTERNALID#${matchKey(externalId, true)}`;
+  checkedPartition(
+    `${tenantPrefix(tenantId)}#${resourceLabel(type)}#EXTERNALID#${matchKey(externalId, true)}`,
+    'externalId',
+  );
 
 export const externalIdKey = (
   tenantId: string,
@@ -94,7 +99,7 @@ export const externalIdKey = (
  * case-insensitive match key (emails.value is caseExact false).
  */
 export const emailPartition = (tenantId: string, email: string): string =>
-  `${tenantPrefix(tenantId)}#USER#EMAIL#${matchKey(email, false)}`;
+  checkedPartition(`${tenantPrefix(tenantId)}#USER#EMAIL#${matchKey(email, false)}`, 'email');
 
 export const emailKey = (tenantId: string, email: string, userId: string): TableKey =>
   checkedKey(emailPartition(tenantId, email), userId, 'email');

@@ -41,6 +41,12 @@ export interface GroupUpdateOptions extends UpdateOptions {
 
 export interface FindQuery {
   readonly filter?: Filter;
+  /**
+   * The resource as the client will see it (absolute meta.location, members' `$ref`: the HTTP layer's
+   * business): the filter is evaluated against it, so `meta.location co "acme"` tests what the client
+   * reads. Results are still returned as stored. Default: the resource as stored.
+   */
+  readonly view?: (resource: ScimResource) => JsonObject;
   /** 1-based (RFC 7644 §3.4.2.4). Default 1. Ignored when `cursor` is given. */
   readonly startIndex?: number;
   /** Default and maximum MAX_PAGE_SIZE; 0 returns only totalResults. */
