@@ -18,6 +18,7 @@ import { Budget } from './dynamodb-store';
 import type { DynamoDbStore } from './dynamodb-store';
 import { asResourceItem, fromItem } from './items';
 import {
+  candidateId,
   counterPartition,
   counterSortKeyPrefix,
   emailPartition,
@@ -365,7 +366,7 @@ async function lookupIds(
   const limit = store.maxFilterScanItems;
   switch (plan.kind) {
     case 'id':
-      return [plan.value];
+      return [candidateId(plan.value)];
     case 'unique': {
       const item = await store.getItem(
         filterLookupKey(plan.attribute, () => uniqueKey(tenantId, type, plan.attribute, plan.value)),
@@ -401,8 +402,7 @@ async function lookupIds(
       return items.flatMap((item) => (typeof item.sk === 'string' ? [item.sk] : []));
     }
     case 'memberOf': {
-      // Stored ids are lower-case: an upper-cased id finds its candidates; the evaluator decides.
-      const userId = plan.userId.toLowerCase();
+      const userId = candidateId(plan.userId);
       return isResourceId(userId) ? store.groupIdsOfUser(tenantId, userId) : [];
     }
   }

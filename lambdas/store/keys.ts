@@ -22,6 +22,12 @@ const RESOURCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export const isResourceId = (value: string): boolean => RESOURCE_ID.test(value);
 
+/**
+ * The stored id a filter value may name (`id eq`, `members eq`): its case-exact match key, lower-cased
+ * because ids are stored lower-case. It only finds candidates; the evaluator decides the match.
+ */
+export const candidateId = (value: string): string => matchKey(value, true).toLowerCase();
+
 const tenantPrefix = (tenantId: string): string => {
   // A '#' in a tenant id could forge another tenant's prefix; the HTTP layer validates it too.
   if (!TENANT_ID.test(tenantId)) throw ScimError.notFound('Unknown tenant.');
