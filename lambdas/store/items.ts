@@ -99,7 +99,7 @@ export const fromItem = (item: ResourceItem): ScimResource => {
 };
 
 export interface IndexValues {
-  /** Unique lookups, value as given (keys.ts normalises case). */
+  /** Unique lookups, value as given (keys.ts keys it by its match key). */
   readonly unique: readonly { readonly attribute: UniqueAttribute; readonly value: string }[];
   /**
    * The externalId's case-exact match key (not unique: at most one value per resource, shared by any

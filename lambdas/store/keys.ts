@@ -22,20 +22,28 @@ const RESOURCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export const isResourceId = (value: string): boolean => RESOURCE_ID.test(value);
 
+/**
+ * The stored id a filter value may name (`id eq`, `members eq`): its case-exact match key, lower-cased
+ * because ids are stored lower-case. It only finds candidates; the evaluator decides the match.
+ */
+export const candidateId = (value: string): string => matchKey(value, true).toLowerCase();
+
 const tenantPrefix = (tenantId: string): string => {
   // A '#' in a tenant id could forge another tenant's prefix; the HTTP layer validates it too.
   if (!TENANT_ID.test(tenantId)) throw ScimError.notFound('Unknown tenant.');
   return `T#${tenantId}`;
 };
 
+const tooLong = (what: string): ScimError => ScimError.invalidValue(`The ${what} is too long to be stored.`);
+
+const checkedPartition = (pk: string, what: string): string => {
+  if (Buffer.byteLength(pk, 'utf8') > MAX_PARTITION_KEY_BYTES) throw tooLong(what);
+  return pk;
+};
+
 const checkedKey = (pk: string, sk: string, what: string): TableKey => {
-  if (
-    Buffer.byteLength(pk, 'utf8') > MAX_PARTITION_KEY_BYTES ||
-    Buffer.byteLength(sk, 'utf8') > MAX_SORT_KEY_BYTES
-  ) {
-    throw ScimError.invalidValue(`The ${what} is too long to be stored.`);
-  }
-  return { pk, sk };
+  if (Buffer.byteLength(sk, 'utf8') > MAX_SORT_KEY_BYTES) throw tooLong(what);
+  return { pk: checkedPartition(pk, what), sk };
 };
 
 /** A resource type's label in keys: its name in capitals (`USER`), so the registry names every label. */
@@ -80,7 +88,10 @@ export const uniqueKey = (
  * partition: O(matches). Case-exact (caseExact true), so keyed by the case-exact match key.
  */
 export const externalIdPartition = (tenantId: string, type: ResourceTypeName, externalId: string): string =>
-  `${tenantPrefix(tenantId)}#${resourceLabel(type)}#EXTERNALID#${matchKey(externalId, true)}`;
+  checkedPartition(
+    `${tenantPrefix(tenantId)}#${resourceLabel(type)}#EXTERNALID#${matchKey(externalId, true)}`,
+    'externalId',
+  );
 
 export const externalIdKey = (
   tenantId: string,
@@ -94,7 +105,7 @@ export const externalIdKey = (
  * case-insensitive match key (emails.value is caseExact false).
  */
 export const emailPartition = (tenantId: string, email: string): string =>
-  `${tenantPrefix(tenantId)}#USER#EMAIL#${matchKey(email, false)}`;
+  checkedPartition(`${tenantPrefix(tenantId)}#USER#EMAIL#${matchKey(email, false)}`, 'email');
 
 export const emailKey = (tenantId: string, email: string, userId: string): TableKey =>
   checkedKey(emailPartition(tenantId, email), userId, 'email');

@@ -99,6 +99,22 @@ describe('unicode-equivalent values on DynamoDB Local', () => {
     });
   });
 
+  it('finds a user by id and a group by member id through their lookups, as a scan would', async () => {
+    const tenant = 't-ids';
+    const ada = await users.create(tenant, user('ada'));
+    const group = await groups.create(tenant, {
+      schemas: [CORE_GROUP_URN],
+      displayName: 'Engineers',
+      members: [{ value: ada.id }],
+    });
+    // The evaluator compares ids by their case-exact key; the lookups must find the same candidates.
+    await expect(found(users, tenant, `id eq " ${ada.id}\u200b"`)).resolves.toEqual([ada.id]);
+    await expect(found(groups, tenant, `members[value eq "${ada.id} "]`)).resolves.toEqual([group.id]);
+    await expect(found(groups, tenant, `members eq "\ufeff${ada.id}"`)).resolves.toEqual([group.id]);
+    // Case-exact: an upper-cased id names no resource.
+    await expect(found(users, tenant, `id eq "${ada.id.toUpperCase()}"`)).resolves.toEqual([]);
+  });
+
   it('finds by email and externalId through their lookups, with the same keys', async () => {
     const tenant = 't-lookups';
     const ada = await users.create(

@@ -2,12 +2,12 @@
  * `tenant rekey` as the operator sees it: parsing, the existing-tenant check, and a report of ids and
  * counts only. The rewrite itself runs on DynamoDB Local in test/integration/store/rekey-lookups.test.ts.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CliError, createTenant, parseInvocation, rekeyTenant } from '../../../bin/tenant';
+import { CliError, createTenant, main, parseInvocation, rekeyTenant } from '../../../bin/tenant';
 import type { CliDeps } from '../../../bin/tenant';
 import { FileTokenStore } from '../../../lambdas/auth/file-token-store';
 import type { RekeyReport } from '../../../lambdas/store/rekey-lookups';
@@ -60,6 +60,18 @@ describe('tenant rekey', () => {
     );
     expect(output[1]).toContain(`User ${DUPLICATE} has the userName of User ${HOLDER}`);
     expect(output).toHaveLength(2);
+  });
+
+  it('--stage needs the table (it rewrites items there), before any call', async () => {
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await expect(
+        main(['rekey', 'acme', '--stage', 'prod'], { SCIM_API_URL: 'https://api.example.com' }),
+      ).resolves.toBe(2);
+      expect(String(errors.mock.calls[0]?.[0])).toContain('--stage rekey needs --table');
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it('refuses an unknown tenant and a target without a table', async () => {

@@ -126,6 +126,8 @@ describe('key builders', () => {
   it.each([
     ['userName', () => uniqueKey('acme', 'User', 'userName', 'x'.repeat(3000))],
     ['externalId', () => externalIdKey('acme', 'User', 'x'.repeat(3000), ID)],
+    ['externalId partition', () => ({ pk: externalIdPartition('acme', 'User', 'x'.repeat(3000)), sk: '' })],
+    ['email', () => emailKey('acme', 'x'.repeat(3000), ID)],
   ])('refuses a %s too long for a partition key with 400 invalidValue', (_name, build) => {
     const error = (() => {
       try {
