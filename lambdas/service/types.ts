@@ -5,6 +5,7 @@
  */
 import type { Projection } from '../scim/projection';
 import type { ResourceSchema } from '../scim/schema/types';
+import type { JsonObject } from '../scim/json';
 import type { ScimResource } from '../scim/resource';
 import type { FindResult } from '../store/repository';
 
@@ -15,6 +16,8 @@ export interface ListQuery extends Projection {
   readonly count: number;
   /** Present (possibly '') when the client asked for cursor paging. */
   readonly cursor?: string;
+  /** Not a parameter: the resource as the answer will show it, which the filter tests (FindQuery.view). */
+  readonly view?: (resource: ScimResource) => JsonObject;
 }
 
 export interface ConditionalOptions {
