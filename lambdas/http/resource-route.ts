@@ -50,7 +50,7 @@ export function resourceRoute(service: ResourceService, limits: PageLimits): Sci
         return listResultResponse(await service.list(tenantId, query), context(query));
       }
       case 'create': {
-        const created = await service.create(tenantId, requireBody(request));
+        const created = await service.create(tenantId, requireBody(request), request.ignoredAttributes);
         return resourceResponse(201, created, context(parseProjection(request.query)));
       }
       case 'get': {
@@ -69,6 +69,7 @@ export function resourceRoute(service: ResourceService, limits: PageLimits): Sci
           requireBody(request),
           conditional(request),
           projection,
+          request.ignoredAttributes,
         );
         return resourceResponse(200, replaced, context(projection));
       }
@@ -80,6 +81,7 @@ export function resourceRoute(service: ResourceService, limits: PageLimits): Sci
           requireBody(request),
           conditional(request),
           projection,
+          request.ignoredAttributes,
         );
         if (!hasProjection(projection)) return noContent(patched);
         return resourceResponse(200, patched, context(projection));
