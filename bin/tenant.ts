@@ -14,6 +14,13 @@
  *                                               setup links: created, expiry, revealed or not (never codes)
  *   report <tenantId> [--json]                  per profile field, how many active users lack it; users
  *                                               missing required fields, by id
+ *   export <tenantId> [--format jsonl|csv] [--active-only] [--out FILE]
+ *                                               every user's normalised profile (the platform's initial
+ *                                               load, bin/tenant/export.ts), streamed page by page to
+ *                                               stdout or FILE (mode 0600); progress on stderr
+ *   rekey <tenantId>                            rewrites lookup items keyed before match keys, once after
+ *                                               upgrading (docs/data-model.md, "Migration"); reports users
+ *                                               or groups whose names now clash, by id
  *
  * Targets:
  *   --local (default)  tokens in <data dir>/tenants/*.json (the local server's file token store; the data
@@ -56,9 +63,10 @@ import type { ProfileReport } from '../lambdas/scim/profile';
 import type { ScimResource } from '../lambdas/scim/resource';
 import { localDocumentClient } from '../lambdas/store/dynamodb-local';
 import { DynamoDbScimRepository } from '../lambdas/store/dynamodb-repository';
-import { MAX_PAGE_SIZE } from '../lambdas/store/repository';
-import type { ScimRepository } from '../lambdas/store/repository';
+import type { ScimRepository, UserPages } from '../lambdas/store/repository';
 import { DynamoDbSetupLinks } from '../lambdas/store/setup-links';
+import { rekeyLookups } from '../lambdas/store/rekey-lookups';
+import type { RekeyReport } from '../lambdas/store/rekey-lookups';
 import {
   DEFAULT_LINK_EXPIRY_DAYS,
   MAX_LINK_EXPIRY_DAYS,
@@ -67,6 +75,8 @@ import {
   setupLinkUrl,
 } from '../lambdas/setup/links';
 import type { SetupLink } from '../lambdas/setup/links';
+import { EXPORT_FORMATS, exportMembers, fileOutput, streamOutput } from './tenant/export';
+import type { ExportCounts, ExportFormat, ExportOutput } from './tenant/export';
 
 export const DEFAULT_GRACE_HOURS = 24;
 /** The local server's default port (bin/local.ts, PORT). */
@@ -100,6 +110,15 @@ export type Command =
     }
   | { readonly name: 'list' }
   | { readonly name: 'report'; readonly tenantId: string; readonly json: boolean }
+  | { readonly name: 'rekey'; readonly tenantId: string }
+  | {
+      readonly name: 'export';
+      readonly tenantId: string;
+      readonly format: ExportFormat;
+      readonly activeOnly: boolean;
+      /** Absent: stdout. */
+      readonly out?: string;
+    }
   | { readonly name: 'help' };
 
 export type Target =
@@ -136,6 +155,11 @@ Commands:
   revoke <tenantId> (--token-id ID | --all)  revoke one token or all of them
   list                                       tenants, their tokens and setup links (never codes)
   report <tenantId> [--json]                 profile completeness of the tenant's active users
+  export <tenantId> [--format jsonl|csv] [--active-only] [--out FILE]
+                                             every user's normalised profile (the platform's initial
+                                             load) to stdout or FILE (mode 0600); progress on stderr
+  rekey <tenantId>                           rewrite lookup items keyed before match keys (once, after
+                                             upgrading); lists names that now clash, by id
 
 Targets (default --local):
   --local [--data-dir DIR] [--endpoint URL] [--table NAME]
@@ -172,6 +196,13 @@ const parseExpiryDays = (value: string | undefined): number => {
     );
   }
   return days;
+};
+
+const parseExportFormat = (value: string | undefined): ExportFormat => {
+  if (value === undefined) return 'jsonl';
+  const format = EXPORT_FORMATS.find((candidate) => candidate === value);
+  if (format === undefined) throw new CliError(`--format must be jsonl or csv, not "${value}".`);
+  return format;
 };
 
 /** A company name for the setup page: printable, one line, at most 100 characters. */
@@ -226,6 +257,9 @@ export function parseInvocation(
         'expires-days': { type: 'string' },
         revoke: { type: 'boolean' },
         json: { type: 'boolean' },
+        format: { type: 'string' },
+        'active-only': { type: 'boolean' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -332,6 +366,23 @@ export function parseInvocation(
         command: { name, tenantId: requireTenantId(tenantArgument, name), json: values.json === true },
         target,
       };
+    case 'rekey':
+      return { command: { name, tenantId: requireTenantId(tenantArgument, name) }, target };
+    case 'export': {
+      const tenantId = requireTenantId(tenantArgument, name);
+      const out = values.out;
+      if (out !== undefined && out.trim() === '') throw new CliError('--out needs a file name.');
+      return {
+        command: {
+          name,
+          tenantId,
+          format: parseExportFormat(values.format),
+          activeOnly: values['active-only'] === true,
+          ...(out !== undefined ? { out } : {}),
+        },
+        target,
+      };
+    }
     default:
       throw new CliError(`Unknown command "${name}".\n\n${USAGE}`);
   }
@@ -340,7 +391,7 @@ export function parseInvocation(
 // ---- Commands ----------------------------------------------------------------------------------------
 
 /** What the commands need from the tenant table. */
-export type TenantDirectory = Pick<ScimRepository, 'putTenant' | 'findUsers'>;
+export type TenantDirectory = Pick<ScimRepository, 'putTenant'> & UserPages;
 
 /** What the commands need of the setup links (lambdas/store/setup-links.ts). */
 export type SetupLinkStore = Pick<DynamoDbSetupLinks, 'issue' | 'revokeAll' | 'list'>;
@@ -356,11 +407,16 @@ export interface CliDeps {
   readonly tenantsBestEffort?: boolean;
   /** The setup links, in the tenant table; absent when no DynamoDB is reachable for the local target. */
   readonly setupLinks?: SetupLinkStore;
+  /** Rewrites the tenant's older lookup keys (lambdas/store/rekey-lookups.ts); absent without a table. */
+  readonly rekey?: (tenantId: string) => Promise<RekeyReport>;
   /** The API's base URL, e.g. https://scim.example.com (a trailing slash is ignored). */
   readonly apiBaseUrl?: string;
   readonly now: () => Date;
   readonly print: (line: string) => void;
+  /** stderr: warnings and progress (stdout may carry an export). */
   readonly warn: (line: string) => void;
+  /** Where `export` writes: stdout when `out` is absent. Default: streamOutput / fileOutput. */
+  readonly openOutput?: (out: string | undefined) => Promise<ExportOutput>;
 }
 
 export function tenantUrl(apiBaseUrl: string, tenantId: string): string {
@@ -675,12 +731,7 @@ export function formatTenantReport(tenantId: string, report: ProfileReport): str
 
 export async function listAllUsers(tenants: TenantDirectory, tenantId: string): Promise<ScimResource[]> {
   const users: ScimResource[] = [];
-  let cursor: string | undefined = '';
-  while (cursor !== undefined) {
-    const page = await tenants.findUsers(tenantId, { cursor, count: MAX_PAGE_SIZE });
-    users.push(...page.resources);
-    cursor = page.nextCursor !== undefined && page.resources.length > 0 ? page.nextCursor : undefined;
-  }
+  for await (const page of tenants.userPages(tenantId)) users.push(...page);
   return users;
 }
 
@@ -691,6 +742,52 @@ export async function reportTenant(deps: CliDeps, tenantId: string, json: boolea
   const report = buildTenantReport(await listAllUsers(deps.tenants, tenantId));
   if (json) deps.print(JSON.stringify(report, null, 2));
   else for (const line of formatTenantReport(tenantId, report)) deps.print(line);
+  return report;
+}
+
+const defaultOutput = (out: string | undefined): Promise<ExportOutput> =>
+  out === undefined ? Promise.resolve(streamOutput(process.stdout)) : fileOutput(out);
+
+/** `export`: the records go to stdout or --out; every other line to stderr. */
+export async function exportTenant(
+  deps: CliDeps,
+  command: Extract<Command, { name: 'export' }>,
+): Promise<ExportCounts> {
+  if (!deps.tenants)
+    throw new CliError('The export needs the DynamoDB table: start the local server or pass --table.');
+  const { tenantId, out } = command;
+  await existingRecord(deps, tenantId);
+  const output = await (deps.openOutput ?? defaultOutput)(out);
+  const counts = await exportMembers(tenantId, deps.tenants.userPages(tenantId), command, output, (done) =>
+    deps.warn(`Exporting ${tenantId}: ${done.read} users read, ${done.written} written...`),
+  );
+  deps.warn(
+    `Exported ${counts.written} of ${counts.read} users of ${tenantId}` +
+      `${command.activeOnly ? ' (active only)' : ''} as ${command.format}${out === undefined ? '' : ` to ${out}`}.`,
+  );
+  return counts;
+}
+
+/** Pure: the rekey report as terminal lines (ids and counts only). */
+export function formatRekeyReport(tenantId: string, report: RekeyReport): string[] {
+  return [
+    `Tenant ${tenantId}: ${report.resources} resources read, ${report.written} lookup items written, ` +
+      `${report.removed} items of older keys removed.`,
+    ...report.collisions.map(
+      ({ type, attribute, id, heldBy }) =>
+        `  ${type} ${id} has the ${attribute} of ${type} ${heldBy} (they differ only in case, width, ` +
+        'accents composition or invisible characters): delete or rename one of them.',
+    ),
+  ];
+}
+
+/** `rekey`: docs/data-model.md, "Migration". */
+export async function rekeyTenant(deps: CliDeps, tenantId: string): Promise<RekeyReport> {
+  if (deps.rekey === undefined)
+    throw new CliError('rekey needs the DynamoDB table: start the local server or pass --table.');
+  await existingRecord(deps, tenantId);
+  const report = await deps.rekey(tenantId);
+  for (const line of formatRekeyReport(tenantId, report)) deps.print(line);
   return report;
 }
 
@@ -716,6 +813,12 @@ export async function runCommand(deps: CliDeps, command: Command): Promise<void>
       return;
     case 'report':
       await reportTenant(deps, command.tenantId, command.json);
+      return;
+    case 'export':
+      await exportTenant(deps, command);
+      return;
+    case 'rekey':
+      await rekeyTenant(deps, command.tenantId);
       return;
   }
 }
@@ -754,7 +857,7 @@ export async function readLocalEndpointFile(dataDir: string): Promise<LocalEndpo
 function tableFor(
   tableName: string,
   endpoint?: string,
-): { tenants: DynamoDbScimRepository; setupLinks: DynamoDbSetupLinks } {
+): Required<Pick<CliDeps, 'tenants' | 'setupLinks' | 'rekey'>> {
   const client =
     endpoint === undefined
       ? DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -764,6 +867,7 @@ function tableFor(
   return {
     tenants: new DynamoDbScimRepository({ client, tableName }),
     setupLinks: new DynamoDbSetupLinks({ client, tableName }),
+    rekey: (tenantId) => rekeyLookups({ client, tableName }, tenantId),
   };
 }
 
@@ -796,8 +900,11 @@ export async function main(argv: readonly string[], env = process.env): Promise<
   try {
     const { command, target } = parseInvocation(argv, env);
     if (target.kind === 'stage' && command.name !== 'help' && command.name !== 'list') {
-      if (command.name === 'report' && target.table === undefined) {
-        throw new CliError('--stage report needs --table (stack output TableName) or TABLE_NAME.');
+      if (
+        (command.name === 'report' || command.name === 'export' || command.name === 'rekey') &&
+        target.table === undefined
+      ) {
+        throw new CliError(`--stage ${command.name} needs --table (stack output TableName) or TABLE_NAME.`);
       }
       if ((command.name === 'create' || command.name === 'setup-link') && target.table === undefined) {
         throw new CliError(

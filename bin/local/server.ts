@@ -235,7 +235,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       });
       try {
         const event = toApiGatewayEvent(request, await readBody(request));
-        if (SETUP_PATH.parse(event.rawPath) !== undefined) {
+        // Only what the API routes to the setup Lambda (`/setup/{code}`, exact and case-sensitive); a
+        // trailing slash or a deeper path goes, as there, to the catch-all's 404.
+        if (SETUP_PATH.parse(event.rawPath)?.rest === '') {
           writeResult(response, await setupHandler(event));
           return;
         }

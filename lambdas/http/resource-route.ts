@@ -6,12 +6,13 @@
  */
 import type { ScimRequest, ScimResponse, ScimRoute } from '../middleware/types';
 import { ScimError } from '../scim/errors';
+import type { ScimResource } from '../scim/resource';
 import type { ConditionalOptions, ResourceService } from '../service/types';
 import { notModified } from './conditional';
 import type { PageLimits } from './query';
 import { hasProjection, parseListQuery, parseProjection, parseSearchRequest } from './query';
 import type { ResourceContext } from './responses';
-import { listResultResponse, noContent, resourceResponse } from './responses';
+import { listResultResponse, noContent, resourceResponse, withLocation } from './responses';
 import { route } from './router';
 
 const conditional = (request: ScimRequest): ConditionalOptions => {
@@ -40,14 +41,17 @@ export function resourceRoute(service: ResourceService, limits: PageLimits): Sci
       projection,
     });
 
+    // Filters test the resource as the answer shows it: meta.location is computed here, not stored.
+    const view = (resource: ScimResource): ScimResource => withLocation(resource, request.baseUrl, endpoint);
+
     switch (operation.operation) {
       case 'list': {
         const query = parseListQuery(request.query, limits);
-        return listResultResponse(await service.list(tenantId, query), context(query));
+        return listResultResponse(await service.list(tenantId, { ...query, view }), context(query));
       }
       case 'search': {
         const query = parseSearchRequest(requireBody(request), limits);
-        return listResultResponse(await service.list(tenantId, query), context(query));
+        return listResultResponse(await service.list(tenantId, { ...query, view }), context(query));
       }
       case 'create': {
         const created = await service.create(tenantId, requireBody(request), request.ignoredAttributes);

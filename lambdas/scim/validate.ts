@@ -7,7 +7,8 @@
  * - null, undefined and "" mean "no value" and parse to undefined (docs/providers.md: clearing).
  * - boolean: JSON booleans and "true"/"false" in any case; peopleManager also "yes"/"no" (docs/product.md).
  * - integer/decimal: JSON numbers and numeric strings.
- * - string/reference: strings; finite numbers become strings (employee numbers, postal codes).
+ * - string/reference: strings; finite numbers become strings (employee numbers, postal codes). A required
+ *   string (userName, Group displayName) must not be blank: white space or invisible characters only.
  * - canonicalValues: a case-insensitive match takes the canonical spelling ("Work" -> "work").
  * - complex: sub-attribute names are case-insensitive and take schema casing, unknown ones are dropped
  *   (RFC 7643 §2.1, RFC 7644 §3.3); a bare primitive for an attribute with a `value` sub-attribute means
@@ -24,6 +25,7 @@
 import type { Issue } from './issues';
 import type { JsonObject, JsonValue } from './json';
 import { isJsonObject } from './json';
+import { isBlank } from './match-key';
 import { PEOPLE_MANAGER_ATTRIBUTE } from './schema/profile';
 import type { AttributeDefinition } from './schema/types';
 
@@ -106,13 +108,22 @@ const stringNormaliser = (attribute: AttributeDefinition): Normaliser => {
   const byLowerCase = canonical?.length
     ? new Map(canonical.map((value) => [value.toLowerCase(), value]))
     : undefined;
-  return primitive('expected a string', (input) => {
+  const read = primitive('expected a string', (input) => {
     let text: string;
     if (typeof input === 'string') text = input;
     else if (typeof input === 'number' && Number.isFinite(input)) text = String(input);
     else return undefined;
     return byLowerCase ? (byLowerCase.get(text.toLowerCase()) ?? text) : text;
   });
+  if (!attribute.required) return read;
+  // A required string that shows nothing ("   ", a zero-width space) would be a userName or group name
+  // no admin can see, read or tell apart: as good as missing.
+  return (input, issues) => {
+    const value = read(input, issues);
+    return typeof value === 'string' && isBlank(value)
+      ? fail(issues, 'must not be blank (white space or invisible characters only)')
+      : value;
+  };
 };
 
 const dateTimeNormaliser: Normaliser = (input, issues) => {

@@ -23,6 +23,8 @@ export function toFindQuery(query: ListQuery, schema: ResourceSchema): FindQuery
     startIndex: query.startIndex,
     count: query.count,
     ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+    // Only a filter reads the view.
+    ...(filter !== undefined && query.view !== undefined ? { view: query.view } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
 import type { IgnoredAttributes } from '../scim/normalise';
 import type { Projection } from '../scim/projection';
 import type { ResourceSchema } from '../scim/schema/types';
+import type { JsonObject } from '../scim/json';
 import type { ScimResource } from '../scim/resource';
 import type { FindResult } from '../store/repository';
 
@@ -16,6 +17,8 @@ export interface ListQuery extends Projection {
   readonly count: number;
   /** Present (possibly '') when the client asked for cursor paging. */
   readonly cursor?: string;
+  /** Not a parameter: the resource as the answer will show it, which the filter tests (FindQuery.view). */
+  readonly view?: (resource: ScimResource) => JsonObject;
 }
 
 export interface ConditionalOptions {

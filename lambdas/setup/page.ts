@@ -57,18 +57,18 @@ export interface SetupPageView {
 const STYLE = `
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1b1b;background:#f6f7f9}
 main{max-width:60rem;margin:0 auto;padding:1.5rem}
-h1{font-size:1.6rem;margin:.5rem 0 1rem}h2{font-size:1.25rem;margin:2rem 0 .75rem}
+h1{font-size:1.6rem;margin:.5rem 0 1rem}h2{font-size:1.25rem;margin:2rem 0 .75rem}section>h2:first-child{margin-top:.25rem}
 section{background:#fff;border:1px solid #d6d9de;border-radius:8px;padding:1rem 1.25rem;margin:1rem 0}
 label{font-weight:600;display:block;margin:.5rem 0 .25rem}
-.value{display:flex;gap:.5rem}.value input{flex:1;font:14px ui-monospace,Consolas,monospace;padding:.5rem;border:1px solid #8a8f98;border-radius:4px}
+.value{display:flex;gap:.5rem}.value input{flex:1;font:14px/1.6 ui-monospace,Consolas,monospace;padding:.4rem .5rem;border:1px solid #8a8f98;border-radius:4px}
 button{font:inherit;padding:.5rem 1rem;border-radius:4px;border:1px solid #0b5cad;background:#0b5cad;color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:#0b5cad}button:disabled{opacity:.6;cursor:default}
 .warning{background:#fff4ce;border-left:4px solid #8a6d00;padding:.5rem .75rem;margin:.5rem 0}
 .refused{background:#fde7e9;border-left:4px solid #a4262c;padding:.5rem .75rem;margin:.5rem 0}
 .note{color:#4a4f57;font-size:.9rem}
 table{border-collapse:collapse;width:100%;font-size:.95rem}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d6d9de;vertical-align:top}
-code{font:13px ui-monospace,Consolas,monospace;background:#eef0f3;padding:0 .2rem;border-radius:3px;word-break:break-all}
-.checks{list-style:none;padding:0;margin:0}.checks li{padding:.5rem 0;border-bottom:1px solid #eef0f3}
+code{font:13px ui-monospace,Consolas,monospace;background:#eef0f3;padding:0 .2rem;border-radius:3px;overflow-wrap:anywhere}
+.checks{list-style:none;padding:0;margin:0}.checks li{padding:.5rem 0;border-bottom:1px solid #eef0f3}.checks .note{margin-left:6.8rem}
 .badge{display:inline-block;min-width:5.5rem;font-weight:600;border-radius:4px;padding:0 .4rem;margin-right:.5rem;text-align:center}
 .ok{background:#dff6dd;color:#0e5c0b}.bad{background:#fde7e9;color:#8e1b21}.wait{background:#eef0f3;color:#3b3f45}
 `;
@@ -78,6 +78,10 @@ const SCRIPT = `
 (function(){
 var root=document.getElementById('setup');var code=location.pathname.split('/').pop();
 var refreshMs=Number(root.getAttribute('data-refresh-seconds'))*1000;
+var ISO=/\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?Z/g;
+function readable(text){return String(text).replace(ISO,function(iso){var d=new Date(iso);return isNaN(d.getTime())?iso:
+d.toLocaleString(undefined,{year:'numeric',month:'short',day:'numeric',hour:'numeric',minute:'2-digit',timeZoneName:'short'})})}
+Array.prototype.forEach.call(document.querySelectorAll('time'),function(t){t.textContent=readable(t.getAttribute('datetime'))});
 function post(path,done){var x=new XMLHttpRequest();x.open('POST',path);x.setRequestHeader('Content-Type','application/json');
 x.onload=function(){var body={};try{body=JSON.parse(x.responseText)}catch(e){}done(x.status,body)};
 x.onerror=function(){done(0,{})};x.send(JSON.stringify({code:code}))}
@@ -92,25 +96,30 @@ if(reveal){reveal.addEventListener('click',function(){reveal.disabled=true;
 post('/setup/reveal',function(status,body){var out=document.getElementById('reveal-result');
 if(status===200&&body.token){document.getElementById('token').value=body.token;
 document.getElementById('token-box').hidden=false;reveal.hidden=true;document.getElementById('token').focus()}
-else{out.textContent=body.message||'The token could not be revealed. Reload the page and try again.';out.hidden=false;
-if(status>=500||status===0)reveal.disabled=false}})})}
+else{out.textContent=readable(body.message||'The token could not be revealed. Reload the page and try again.');out.hidden=false;
+if(status>=500||status===0)reveal.disabled=false;else reveal.hidden=true}})})}
 function render(body){var list=document.getElementById('checks');list.textContent='';
 (body.checks||[]).forEach(function(check){var li=document.createElement('li');var badge=document.createElement('span');
 badge.className='badge '+(check.state==='ok'?'ok':check.state==='bad'?'bad':'wait');
 badge.textContent=check.state==='ok'?'OK':check.state==='bad'?'Action':'Waiting';li.setAttribute('data-check',check.id);
 li.setAttribute('data-state',check.state);var label=document.createElement('strong');label.textContent=check.label+': ';
-var text=document.createElement('span');text.textContent=check.text;li.appendChild(badge);li.appendChild(label);li.appendChild(text);
+var text=document.createElement('span');text.textContent=readable(check.text);li.appendChild(badge);li.appendChild(label);li.appendChild(text);
 if(check.action){var act=document.createElement('div');act.className='note';act.textContent=check.action;li.appendChild(act)}
 list.appendChild(li)});
 var errors=document.getElementById('errors');errors.textContent='';var rows=body.errors||[];
 document.getElementById('errors-none').hidden=rows.length>0;document.getElementById('errors-table').hidden=rows.length===0;
 rows.forEach(function(e){var tr=document.createElement('tr');[e.at,String(e.status),e.scimType||'',e.attribute||'',e.request].forEach(function(v){
-var td=document.createElement('td');td.textContent=v;tr.appendChild(td)});errors.appendChild(tr)});
-document.getElementById('checked-at').textContent=body.checkedAt||''}
+var td=document.createElement('td');td.textContent=readable(v);tr.appendChild(td)});errors.appendChild(tr)});
+var checked=document.getElementById('checked-at');checked.setAttribute('datetime',body.checkedAt||'');
+checked.textContent=readable(body.checkedAt||'')}
 function refresh(){post('/setup/status',function(status,body){if(status===200)render(body);
-else{document.getElementById('checked-at').textContent=status===404?'this link is no longer valid':'not available, retrying'}})}
+else{var failed=document.getElementById('checked-at');failed.removeAttribute('datetime');
+failed.textContent=status===404?'this link is no longer valid':'not available, retrying'}})}
 refresh();setInterval(refresh,refreshMs)})();
 `;
+
+/** A time as ISO 8601 (UTC), which the page's script shows in the reader's own zone and language. */
+const timeOf = (iso: string): string => `<time datetime="${escapeHtml(iso)}">${escapeHtml(iso)}</time>`;
 
 const head = (title: string, nonce: string): string =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
@@ -134,7 +143,7 @@ const revealSection = (view: SetupPageView): string =>
       `<button type="button" class="secondary" data-copy="token">Copy</button></div>` +
       `<p class="warning" role="alert">This token is shown only now. Copy it into Entra's <strong>Secret Token</strong> ` +
       `field and do not keep it anywhere else. If you lose it, ask us for a new setup link.</p></div>`
-    : `<p class="refused" role="alert">The Secret Token of this link was revealed on ${escapeHtml(view.revealedAt)}; ` +
+    : `<p class="refused" role="alert">The Secret Token of this link was revealed on ${timeOf(view.revealedAt)}; ` +
       `it cannot be shown again. If you do not have it, ask us for a new link.</p>`;
 
 export function renderSetupPage(view: SetupPageView): string {
@@ -145,7 +154,7 @@ export function renderSetupPage(view: SetupPageView): string {
     `<body><main id="setup" data-refresh-seconds="${view.refreshSeconds}">` +
     `<h1>Connect Microsoft Entra ID for ${company}</h1>` +
     `<p>This private page gives you the two values Entra needs and shows whether provisioning works. ` +
-    `Do not forward the link: it is valid until ${escapeHtml(view.expiresAt)}.</p>` +
+    `Do not forward the link: it is valid until ${timeOf(view.expiresAt)}.</p>` +
     `<section aria-labelledby="values-heading"><h2 id="values-heading">Your connection values</h2>` +
     `<label for="tenant-url">Tenant URL</label><div class="value">` +
     `<input id="tenant-url" readonly value="${tenantUrl}" spellcheck="false">` +
@@ -175,7 +184,7 @@ export function renderSetupPage(view: SetupPageView): string {
     `<table><thead><tr><th scope="col">Field</th><th scope="col">Level</th><th scope="col">Entra source</th>` +
     `<th scope="col">Target attribute</th></tr></thead><tbody>${mappingRows()}</tbody></table></section>` +
     `<section aria-labelledby="status-heading" aria-live="polite"><h2 id="status-heading">Connection status</h2>` +
-    `<p class="note">Refreshed every ${view.refreshSeconds} seconds; last checked <span id="checked-at">…</span></p>` +
+    `<p class="note">Refreshed every ${view.refreshSeconds} seconds; last checked <time id="checked-at">…</time></p>` +
     `<ul class="checks" id="checks"></ul><h3>Last refused requests</h3>` +
     `<p id="errors-none">None so far.</p><table id="errors-table" hidden><thead><tr><th scope="col">Time</th>` +
     `<th scope="col">Status</th><th scope="col">scimType</th><th scope="col">Attribute</th>` +

@@ -6,6 +6,7 @@ import type {
   BatchGetCommandInput,
   BatchWriteCommandInput,
   QueryCommandInput,
+  ScanCommandInput,
   TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ScimError } from '../scim/errors';
@@ -20,6 +21,7 @@ import {
   memberKey,
   normaliseUniqueValue,
   memberIndexPartition,
+  tenantItemPrefix,
   uniqueKey,
 } from './keys';
 import { MEMBER_INDEX } from './table-definition';
@@ -35,6 +37,12 @@ export type ActionMeaning =
    * another transaction on it is retried like any other.
    */
   | { readonly kind: 'membership' }
+  /**
+   * The release of a unique value (releaseUniqueAction). Its condition fails only when another resource
+   * holds the key: this one's item was written under an older key (docs/data-model.md, "Migration").
+   * There is then nothing of its own to release, and the transaction is sent again without it.
+   */
+  | { readonly kind: 'release' }
   | { readonly kind: 'other' };
 
 export interface TaggedAction {
@@ -140,7 +148,7 @@ export const releaseUniqueAction = (
   value: string,
   id: string,
 ): TaggedAction => ({
-  meaning: { kind: 'other' },
+  meaning: { kind: 'release' },
   action: {
     Delete: {
       TableName: tableName,
@@ -208,8 +216,8 @@ const uniqueKeyOf = (attribute: UniqueAttribute, value: string): string =>
 /**
  * The lookup actions that move a resource from `before` to `after` index values: only changed values are
  * touched, so a rename claims the new value and releases the old one in the same transaction, and a
- * change of letter case only of userName/displayName (same lower-cased key) touches nothing. externalId is
- * case-exact: any change, letter case included, moves its item.
+ * change no match key sees (letter case or width of userName/displayName, surrounding spaces) touches
+ * nothing. externalId is case-exact: a change of letter case moves its item.
  */
 export const lookupActions = (
   tableName: string,
@@ -385,6 +393,24 @@ const projectionOf = (
   ProjectionExpression: names.map((_, index) => `#p${index}`).join(', '),
   ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#p${index}`, name])),
 });
+
+/**
+ * A Scan for the lookup items of one tenant (keys and `id` only), for `tenant rekey`: lookup items live in
+ * one partition per value, so no Query reaches them all. Reads the whole table; a one-off.
+ */
+export const tenantLookupScan = (tableName: string, tenantId: string): ScanCommandInput => {
+  const projection = projectionOf(['pk', 'sk', 'id']);
+  return {
+    TableName: tableName,
+    // #p0 is pk (projectionOf names the attributes in order).
+    FilterExpression: 'begins_with(#p0, :prefix)',
+    ExpressionAttributeNames: projection.ExpressionAttributeNames,
+    ExpressionAttributeValues: { ':prefix': tenantItemPrefix(tenantId) },
+    ProjectionExpression: projection.ProjectionExpression,
+    ConsistentRead: true,
+    ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
+  };
+};
 
 /** Strongly consistent BatchGetItem inputs of at most 100 keys each. */
 export const batchGetInputs = (

@@ -31,6 +31,8 @@ export type CancellationCause =
   | { readonly kind: 'retry' }
   /** The request itself is invalid for DynamoDB (an item over 400 KB, a key too long): retrying won't help. */
   | { readonly kind: 'invalid' }
+  /** Only releases of unique values failed (at these positions): values this resource did not hold. */
+  | { readonly kind: 'notHeld'; readonly positions: readonly number[] }
   | { readonly kind: 'unavailable' };
 
 const reasonCodes = (error: unknown): (string | undefined)[] | undefined => {
@@ -57,15 +59,18 @@ export const cancellationCause = (
 ): CancellationCause | undefined => {
   const codes = reasonCodes(error);
   if (codes === undefined) return undefined;
-  const failedMeanings = codes.flatMap((code, index) => {
-    const meaning = meanings[index];
-    return code === 'ConditionalCheckFailed' && meaning !== undefined ? [meaning] : [];
-  });
+  const failedPositions = codes.flatMap((code, index) =>
+    code === 'ConditionalCheckFailed' && meanings[index] !== undefined ? [index] : [],
+  );
+  const failedMeanings = failedPositions.flatMap((index) => meanings[index] ?? []);
   const unique = failedMeanings.find((meaning) => meaning.kind === 'unique');
   if (unique?.kind === 'unique') return { kind: 'unique', attribute: unique.attribute };
   if (failedMeanings.some((meaning) => meaning.kind === 'resource')) return { kind: 'version' };
   // AWS reports an item over 400 KB inside a transaction as a ValidationError reason, not an exception.
   if (codes.includes('ValidationError')) return { kind: 'invalid' };
+  if (failedMeanings.length > 0 && failedMeanings.every((meaning) => meaning.kind === 'release')) {
+    return { kind: 'notHeld', positions: failedPositions };
+  }
   if (codes.some((code) => code !== undefined && RETRYABLE_REASONS.has(code))) return { kind: 'retry' };
   if (failedMeanings.length > 0) return { kind: 'version' };
   return { kind: 'unavailable' };

@@ -27,6 +27,7 @@ import type { DynamoDbRepositoryOptions, WritePlanner } from './dynamodb-store';
 import { fromItem, storableBody } from './items';
 import {
   idFromResourceSortKey,
+  candidateId,
   isResourceId,
   memberKey,
   memberPartition,
@@ -390,9 +391,8 @@ export class DynamoDbGroupRepository implements GroupRepository {
   ): Promise<ScimResource[]> {
     const tested = testedMemberIds(filter);
     if (tested !== undefined) {
-      // Stored ids are lower-case uuids: read the lower-cased key; the evaluator then decides the match
-      // with the schema's caseExact, exactly as on the whole member list.
-      const ids = [...new Set(tested.map((id) => id.toLowerCase()))].filter(isResourceId);
+      // The evaluator then decides the match with the schema's caseExact, exactly as on the whole list.
+      const ids = [...new Set(tested.map(candidateId))].filter(isResourceId);
       const keys = candidates.flatMap((group) => ids.map((userId) => memberKey(tenantId, group.id, userId)));
       budget.spend(keys.length);
       const items = keys.length === 0 ? [] : await this.#store.batchGet(keys, ['pk', 'sk', 'display']);

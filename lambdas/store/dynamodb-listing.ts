@@ -7,6 +7,7 @@
 import { isScimError, ScimError } from '../scim/errors';
 import { compileFilter } from '../scim/filter/evaluate';
 import type { Filter } from '../scim/filter/ast';
+import type { JsonObject } from '../scim/json';
 import type { ScimResource } from '../scim/resource';
 import type { ResourceSchema, ResourceTypeName } from '../scim/schema/types';
 import { resourceTypeNamed } from '../scim/schema/resource-types';
@@ -17,6 +18,7 @@ import { Budget } from './dynamodb-store';
 import type { DynamoDbStore } from './dynamodb-store';
 import { asResourceItem, fromItem } from './items';
 import {
+  candidateId,
   counterPartition,
   counterSortKeyPrefix,
   emailPartition,
@@ -65,7 +67,7 @@ export async function findResources(
   const cursor = query.cursor === undefined ? undefined : { position: decodeCursor(query.cursor) };
   return query.filter === undefined
     ? listAll(store, tenantId, spec.type, count, startIndex, cursor)
-    : listFiltered(store, tenantId, spec, query.filter, count, startIndex, cursor);
+    : listFiltered(store, tenantId, spec, query.filter, query.view ?? asStored, count, startIndex, cursor);
 }
 
 /**
@@ -96,6 +98,25 @@ const totalOf = async (store: DynamoDbStore, tenantId: string, type: ResourceTyp
 
 const resourcesOf = (items: readonly Record<string, unknown>[]): ScimResource[] =>
   items.map((raw) => fromItem(asResourceItem(raw)));
+
+/**
+ * Every resource of the type, in id order, one Query per page, following DynamoDB's LastEvaluatedKey
+ * (a page may end at 1 MB before `pageSize`).
+ */
+export async function* resourcePages(
+  store: DynamoDbStore,
+  tenantId: string,
+  type: ResourceTypeName,
+  pageSize: number,
+): AsyncGenerator<ScimResource[]> {
+  const input = partitionQuery(store.tableName, resourcePartition(tenantId, type), { limit: pageSize });
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await store.queryPage(start === undefined ? input : { ...input, ExclusiveStartKey: start });
+    if (page.items.length > 0) yield resourcesOf(page.items);
+    start = page.lastKey;
+  } while (start !== undefined);
+}
 
 /** No filter: one Query of the type's partition per page, in id order. */
 async function listAll(
@@ -216,7 +237,8 @@ async function cursorPage(
     }),
   );
   const items = resourcesOf(page.items);
-  const more = items.length > count;
+  // A Query page also ends at 1 MB, before `count + 1` items: its LastEvaluatedKey says there is more.
+  const more = items.length > count || page.lastKey !== undefined;
   const resources = backwards ? items.slice(0, count).reverse() : items.slice(0, count);
   return cursorsFor(resources, {
     hasNext: backwards ? true : more,
@@ -224,12 +246,15 @@ async function cursorPage(
   });
 }
 
+const asStored = (resource: ScimResource): JsonObject => resource;
+
 /** A filter: candidates from a lookup when one applies, else the tenant's items up to a bound. */
 async function listFiltered(
   store: DynamoDbStore,
   tenantId: string,
   spec: ListingSpec,
   filter: Filter,
+  view: (resource: ScimResource) => JsonObject,
   count: number,
   startIndex: number,
   cursor: CursorRequest,
@@ -251,7 +276,7 @@ async function listFiltered(
     ? (resource: ScimResource): ScimResource => withoutComputed(type, resource)
     : (resource: ScimResource) => resource;
   const matches = candidates
-    .filter((resource) => predicate(resource))
+    .filter((resource) => predicate(view(resource)))
     .map(strip)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const totalResults = matches.length;
@@ -321,7 +346,7 @@ async function lookup(
  * A lookup key for a filter value. A value too long for any key (keys.ts) can be held by no stored
  * resource: the filter is what is wrong, not something to store.
  */
-const filterLookupKey = (attribute: string, build: () => TableKey): TableKey => {
+const filterLookupKey = <K extends TableKey | string>(attribute: string, build: () => K): K => {
   try {
     return build();
   } catch (error) {
@@ -341,7 +366,7 @@ async function lookupIds(
   const limit = store.maxFilterScanItems;
   switch (plan.kind) {
     case 'id':
-      return [plan.value];
+      return [candidateId(plan.value)];
     case 'unique': {
       const item = await store.getItem(
         filterLookupKey(plan.attribute, () => uniqueKey(tenantId, type, plan.attribute, plan.value)),
@@ -352,9 +377,13 @@ async function lookupIds(
       // Reads `id`, not `sk`: a lookup item of the earlier unique layout (sk UNIQUE) is still found; a
       // stale one only adds a candidate that the filter then rejects.
       const items = await store.queryAll(
-        partitionQuery(store.tableName, externalIdPartition(tenantId, type, plan.value), {
-          projection: ['id'],
-        }),
+        partitionQuery(
+          store.tableName,
+          filterLookupKey('externalId', () => externalIdPartition(tenantId, type, plan.value)),
+          {
+            projection: ['id'],
+          },
+        ),
         new Budget(limit, () =>
           ScimError.tooMany(`This filter matches more than ${limit} ${type} resources.`),
         ),
@@ -363,14 +392,17 @@ async function lookupIds(
     }
     case 'email': {
       const items = await store.queryAll(
-        partitionQuery(store.tableName, emailPartition(tenantId, plan.value), { projection: ['sk'] }),
+        partitionQuery(
+          store.tableName,
+          filterLookupKey('email', () => emailPartition(tenantId, plan.value)),
+          { projection: ['sk'] },
+        ),
         new Budget(limit, () => ScimError.tooMany(`This filter matches more than ${limit} users.`)),
       );
       return items.flatMap((item) => (typeof item.sk === 'string' ? [item.sk] : []));
     }
     case 'memberOf': {
-      // Stored ids are lower-case: an upper-cased id finds its candidates; the evaluator decides.
-      const userId = plan.userId.toLowerCase();
+      const userId = candidateId(plan.userId);
       return isResourceId(userId) ? store.groupIdsOfUser(tenantId, userId) : [];
     }
   }

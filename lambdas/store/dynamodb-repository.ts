@@ -8,10 +8,16 @@ import { DynamoDbGroupRepository } from './dynamodb-groups';
 import type { DynamoDbRepositoryOptions } from './dynamodb-store';
 import { DynamoDbTenantRepository } from './dynamodb-tenants';
 import { DynamoDbUserRepository } from './dynamodb-users';
-import type { GroupRepository, ScimRepository, TenantRepository, UserRepository } from './repository';
+import type {
+  GroupRepository,
+  ScimRepository,
+  TenantRepository,
+  UserPages,
+  UserRepository,
+} from './repository';
 
-export class DynamoDbScimRepository implements ScimRepository {
-  readonly #users: UserRepository;
+export class DynamoDbScimRepository implements ScimRepository, UserPages {
+  readonly #users: DynamoDbUserRepository;
   readonly #groups: GroupRepository;
   readonly #tenants: TenantRepository;
 
@@ -28,6 +34,7 @@ export class DynamoDbScimRepository implements ScimRepository {
   readonly updateUser: UserRepository['updateUser'] = (...args) => this.#users.updateUser(...args);
   readonly deleteUser: UserRepository['deleteUser'] = (...args) => this.#users.deleteUser(...args);
   readonly findUsers: UserRepository['findUsers'] = (...args) => this.#users.findUsers(...args);
+  readonly userPages: UserPages['userPages'] = (...args) => this.#users.userPages(...args);
 
   readonly createGroup: GroupRepository['createGroup'] = (...args) => this.#groups.createGroup(...args);
   readonly getGroup: GroupRepository['getGroup'] = (...args) => this.#groups.getGroup(...args);

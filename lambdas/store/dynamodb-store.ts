@@ -343,16 +343,28 @@ export class DynamoDbStore {
     return toScimError(error);
   }
 
-  /** Sends a transaction, retrying conflicts with other transactions; other cancellations are thrown. */
-  async #transact(actions: readonly TaggedAction[]): Promise<void> {
-    const meanings = actions.map(({ meaning }) => meaning);
+  /**
+   * Sends a transaction, retrying conflicts with other transactions, and again without the releases of
+   * unique values the resource turned out not to hold (ActionMeaning `release`); other cancellations
+   * are thrown.
+   */
+  async #transact(transaction: readonly TaggedAction[]): Promise<void> {
+    let actions = transaction;
     for (let attempt = 1; ; attempt += 1) {
       try {
         await this.#client.send(new TransactWriteCommand(transactInput(actions)));
         return;
       } catch (error) {
-        const cause = cancellationCause(error, meanings);
+        const cause = cancellationCause(
+          error,
+          actions.map(({ meaning }) => meaning),
+        );
         if (cause === undefined) throw toScimError(error);
+        if (cause.kind === 'notHeld' && attempt < MAX_BATCH_ATTEMPTS) {
+          const dropped = new Set(cause.positions);
+          actions = actions.filter((_action, position) => !dropped.has(position));
+          continue;
+        }
         if (cause.kind === 'retry' && attempt < MAX_BATCH_ATTEMPTS) {
           await this.#backoff(attempt);
           continue;

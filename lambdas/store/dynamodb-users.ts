@@ -6,7 +6,7 @@ import type { JsonObject } from '../scim/json';
 import type { ScimResource } from '../scim/resource';
 import { USER_SCHEMA } from '../scim/schema';
 import { deleteMembershipRequest } from './commands';
-import { findResources } from './dynamodb-listing';
+import { findResources, resourcePages } from './dynamodb-listing';
 import type { ListingSpec } from './dynamodb-listing';
 import { BULK_CONCURRENCY, DynamoDbStore, mapLimit, schemasOf } from './dynamodb-store';
 import type { DynamoDbRepositoryOptions } from './dynamodb-store';
@@ -17,14 +17,16 @@ import type {
   FindResult,
   UpdateOptions,
   UserMutation,
+  UserPages,
   UserRepository,
   WriteOptions,
 } from './repository';
+import { MAX_PAGE_SIZE } from './repository';
 
 const withGroups = (user: ScimResource, groupIds: readonly string[]): ScimResource =>
   groupIds.length === 0 ? user : { ...user, groups: groupIds.map((value) => ({ value, type: 'direct' })) };
 
-export class DynamoDbUserRepository implements UserRepository {
+export class DynamoDbUserRepository implements UserRepository, UserPages {
   readonly #store: DynamoDbStore;
   readonly #listing: ListingSpec;
 
@@ -112,6 +114,10 @@ export class DynamoDbUserRepository implements UserRepository {
       const groupIds = await this.#store.groupIdsOfUser(tenantId, id);
       return groupIds.map((groupId) => deleteMembershipRequest(tenantId, groupId, id));
     });
+  }
+
+  userPages(tenantId: string, options: { readonly pageSize?: number } = {}): AsyncIterable<ScimResource[]> {
+    return resourcePages(this.#store, tenantId, 'User', options.pageSize ?? MAX_PAGE_SIZE);
   }
 
   async findUsers(tenantId: string, query: FindQuery): Promise<FindResult> {

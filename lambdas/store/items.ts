@@ -5,6 +5,7 @@
  */
 import { ScimError } from '../scim/errors';
 import { isJsonObject } from '../scim/json';
+import { matchKey } from '../scim/match-key';
 import type { JsonObject, JsonValue } from '../scim/json';
 import type { Meta, ScimResource } from '../scim/resource';
 import type { ResourceTypeName, UniqueAttribute } from '../scim/schema/resource-types';
@@ -41,6 +42,11 @@ export const storableBody = (type: ResourceTypeName, resource: JsonObject): Json
   withoutKeys(resource, storeOwned(type));
 
 export const formatVersion = (version: number): string => `W/"${version}"`;
+/** The number of a `meta.version` formatVersion wrote; undefined for anything else. */
+export const parseVersion = (text: string): number | undefined => {
+  const match = /^W\/"(\d{1,15})"$/.exec(text);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+};
 
 export const toItem = (
   tenantId: string,
@@ -93,11 +99,14 @@ export const fromItem = (item: ResourceItem): ScimResource => {
 };
 
 export interface IndexValues {
-  /** Unique lookups, value as given (keys.ts normalises case). */
+  /** Unique lookups, value as given (keys.ts keys it by its match key). */
   readonly unique: readonly { readonly attribute: UniqueAttribute; readonly value: string }[];
-  /** The externalId, case kept (not unique: at most one value per resource, shared by any number). */
+  /**
+   * The externalId's case-exact match key (not unique: at most one value per resource, shared by any
+   * number). Keys, not values, so that a change no key sees (" x" to "x") touches no lookup item.
+   */
   readonly externalIds: readonly string[];
-  /** Distinct lower-cased email values (users only). */
+  /** The distinct match keys of the email values (users only). */
   readonly emails: readonly string[];
 }
 
@@ -116,7 +125,7 @@ const emailValues = (user: JsonObject, attribute: string): string[] => {
     .filter(isJsonObject)
     .map((email) => stringMember(email, 'value'))
     .filter((value): value is string => value !== undefined)
-    .map((value) => value.toLowerCase());
+    .map((value) => matchKey(value, false));
   return [...new Set(values)];
 };
 
@@ -132,5 +141,5 @@ export const indexValues = (type: ResourceTypeName, resource: JsonObject): Index
   if (emails.length > MAX_INDEXED_EMAILS) {
     throw ScimError.invalidValue(`A user may have at most ${MAX_INDEXED_EMAILS} distinct email addresses.`);
   }
-  return { unique, externalIds: externalId === undefined ? [] : [externalId], emails };
+  return { unique, externalIds: externalId === undefined ? [] : [matchKey(externalId, true)], emails };
 };

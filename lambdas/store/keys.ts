@@ -3,6 +3,7 @@
  * starts with `T#<tenantId>#`, so no key of one tenant can equal a key of another.
  */
 import { ScimError } from '../scim/errors';
+import { matchKey } from '../scim/match-key';
 import type { ResourceTypeName, UniqueAttribute } from '../scim/schema/resource-types';
 import { RESOURCE_TYPES } from '../scim/schema/resource-types';
 
@@ -21,20 +22,28 @@ const RESOURCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export const isResourceId = (value: string): boolean => RESOURCE_ID.test(value);
 
+/**
+ * The stored id a filter value may name (`id eq`, `members eq`): its case-exact match key, lower-cased
+ * because ids are stored lower-case. It only finds candidates; the evaluator decides the match.
+ */
+export const candidateId = (value: string): string => matchKey(value, true).toLowerCase();
+
 const tenantPrefix = (tenantId: string): string => {
   // A '#' in a tenant id could forge another tenant's prefix; the HTTP layer validates it too.
   if (!TENANT_ID.test(tenantId)) throw ScimError.notFound('Unknown tenant.');
   return `T#${tenantId}`;
 };
 
+const tooLong = (what: string): ScimError => ScimError.invalidValue(`The ${what} is too long to be stored.`);
+
+const checkedPartition = (pk: string, what: string): string => {
+  if (Buffer.byteLength(pk, 'utf8') > MAX_PARTITION_KEY_BYTES) throw tooLong(what);
+  return pk;
+};
+
 const checkedKey = (pk: string, sk: string, what: string): TableKey => {
-  if (
-    Buffer.byteLength(pk, 'utf8') > MAX_PARTITION_KEY_BYTES ||
-    Buffer.byteLength(sk, 'utf8') > MAX_SORT_KEY_BYTES
-  ) {
-    throw ScimError.invalidValue(`The ${what} is too long to be stored.`);
-  }
-  return { pk, sk };
+  if (Buffer.byteLength(sk, 'utf8') > MAX_SORT_KEY_BYTES) throw tooLong(what);
+  return { pk: checkedPartition(pk, what), sk };
 };
 
 /** A resource type's label in keys: its name in capitals (`USER`), so the registry names every label. */
@@ -55,10 +64,11 @@ export const idFromResourceSortKey = (type: ResourceTypeName, sk: string): strin
 
 /**
  * Unique attributes (each type's descriptor names one): one lookup item per value, whose existence is the
- * uniqueness constraint. userName and group displayName are case-insensitive (RFC 7643 caseExact false),
- * so their lookups are lower-cased.
+ * uniqueness constraint. userName and group displayName are case-insensitive (RFC 7643 caseExact false,
+ * test/unit/store/keys.test.ts holds the schema to it), so their lookups are keyed by the case-insensitive
+ * match key (lambdas/scim/match-key.ts): "Ada", "ａｄａ" and " ada" claim one item.
  */
-export const normaliseUniqueValue = (value: string): string => value.toLowerCase();
+export const normaliseUniqueValue = (value: string): string => matchKey(value, false);
 
 export const uniqueKey = (
   tenantId: string,
@@ -75,10 +85,13 @@ export const uniqueKey = (
 /**
  * externalId is the client's identifier and NOT unique (RFC 7643 §3.1: uniqueness none), so, like email,
  * it gets one lookup item per (resource type, externalId, resource id), read with a Query of its
- * partition: O(matches). Case-exact (caseExact true), so the value is kept as given.
+ * partition: O(matches). Case-exact (caseExact true), so keyed by the case-exact match key.
  */
 export const externalIdPartition = (tenantId: string, type: ResourceTypeName, externalId: string): string =>
-  `${tenantPrefix(tenantId)}#${resourceLabel(type)}#EXTERNALID#${externalId}`;
+  checkedPartition(
+    `${tenantPrefix(tenantId)}#${resourceLabel(type)}#EXTERNALID#${matchKey(externalId, true)}`,
+    'externalId',
+  );
 
 export const externalIdKey = (
   tenantId: string,
@@ -87,12 +100,35 @@ export const externalIdKey = (
   id: string,
 ): TableKey => checkedKey(externalIdPartition(tenantId, type, externalId), id, 'externalId');
 
-/** Email lookups are not unique (two users may share an address): one item per (email, user). */
+/**
+ * Email lookups are not unique (two users may share an address): one item per (email, user), keyed by the
+ * case-insensitive match key (emails.value is caseExact false).
+ */
 export const emailPartition = (tenantId: string, email: string): string =>
-  `${tenantPrefix(tenantId)}#USER#EMAIL#${email.toLowerCase()}`;
+  checkedPartition(`${tenantPrefix(tenantId)}#USER#EMAIL#${matchKey(email, false)}`, 'email');
 
 export const emailKey = (tenantId: string, email: string, userId: string): TableKey =>
   checkedKey(emailPartition(tenantId, email), userId, 'email');
+
+/**
+ * The partition-key prefix of every lookup of a tenant, with whether its value part is a case-exact key:
+ * what `tenant rekey` (rekey-lookups.ts) needs to tell an item written under an older key (its value part
+ * is not a match key) from a current one. Built by the builders above, so it follows their formats.
+ */
+export const lookupKeyPrefixes = (
+  tenantId: string,
+): readonly { readonly prefix: string; readonly caseExact: boolean }[] => [
+  ...RESOURCE_TYPES.flatMap((type) => [
+    { prefix: uniqueKey(tenantId, type.name, type.uniqueAttribute, '').pk, caseExact: false },
+    { prefix: externalIdPartition(tenantId, type.name, ''), caseExact: true },
+  ]),
+  ...(RESOURCE_TYPES.some((type) => type.lookups.some(({ kind }) => kind === 'email'))
+    ? [{ prefix: emailPartition(tenantId, ''), caseExact: false }]
+    : []),
+];
+
+/** The prefix of every partition key of a tenant (`T#<tenantId>#`). */
+export const tenantItemPrefix = (tenantId: string): string => `${tenantPrefix(tenantId)}#`;
 
 /** Member items of a group, ordered by user id. */
 export const memberPartition = (tenantId: string, groupId: string): string =>

@@ -41,6 +41,12 @@ export interface GroupUpdateOptions extends UpdateOptions {
 
 export interface FindQuery {
   readonly filter?: Filter;
+  /**
+   * The resource as the client will see it (absolute meta.location, members' `$ref`: the HTTP layer's
+   * business): the filter is evaluated against it, so `meta.location co "acme"` tests what the client
+   * reads. Results are still returned as stored. Default: the resource as stored.
+   */
+  readonly view?: (resource: ScimResource) => JsonObject;
   /** 1-based (RFC 7644 §3.4.2.4). Default 1. Ignored when `cursor` is given. */
   readonly startIndex?: number;
   /** Default and maximum MAX_PAGE_SIZE; 0 returns only totalResults. */
@@ -81,8 +87,8 @@ export interface TenantMetadata {
 /** The Users endpoints' port: users, and the groups a user is in (read from the member items). */
 export interface UserRepository {
   /**
-   * POST /Users: a new id and meta (version W/"1"); 409 `uniqueness` on a userName clash (any letter
-   * case). externalId is not unique (RFC 7643 §3.1): users may share one.
+   * POST /Users: a new id and meta (version W/"1"); 409 `uniqueness` on a userName clash (same
+   * match key: lambdas/scim/match-key.ts). externalId is not unique (RFC 7643 §3.1): users may share one.
    */
   createUser(tenantId: string, user: JsonObject): Promise<ScimResource>;
   /** undefined when absent. `includeGroups` adds the computed `groups` from the member items, by the byMember index (eventually consistent). */
@@ -117,7 +123,7 @@ export interface GroupRepository {
   /**
    * POST /Groups: `members` of the input (ids of users of this tenant, with the display sent, if any) are
    * added; unknown ids -> 400 `invalidValue` naming them, nothing written. 409 `uniqueness` on a
-   * displayName clash (any letter case); externalId is not unique. Members read back as
+   * displayName clash (same match key); externalId is not unique. Members read back as
    * `{value, type: "User", display?}`.
    */
   createGroup(tenantId: string, group: JsonObject): Promise<ScimResource>;
@@ -156,6 +162,18 @@ export interface GroupRepository {
    */
   deleteGroup(tenantId: string, id: string, options?: WriteOptions): Promise<void>;
   findGroups(tenantId: string, query: FindGroupsQuery): Promise<FindResult>;
+}
+
+/**
+ * Every user of a tenant, a page at a time, for the tenant CLI's export and report: one Query of the
+ * tenant's user partition per page (at most `pageSize` users, default MAX_PAGE_SIZE, and DynamoDB's 1 MB),
+ * so a tenant of any size costs O(users) reads and never sits in memory. Not for the Lambdas.
+ */
+export interface UserPages {
+  userPages(
+    tenantId: string,
+    options?: { readonly pageSize?: number },
+  ): AsyncIterable<readonly ScimResource[]>;
 }
 
 /** Tenant metadata, for the tenant CLI. */

@@ -33,10 +33,10 @@ export interface BenchReporter {
 const HEADER = `# Benchmarks
 
 Written by \`npm run bench\` (test/bench/index.ts) from the figures of its last run: do not edit by hand.
-\`npm run bench -- <name>\` (\`filter\`, \`patch\`, \`store\`, \`http\`) runs one bench and rewrites only its
-sections; each section names the date and machine of the run that measured it. Machines here are shared and
-noisy, so the figures that matter are ratios and counts measured in one run. Why the figures are what they
-are: [design.md](design.md).
+\`npm run bench -- <name>\` (\`filter\`, \`patch\`, \`store\`, \`http\`, \`events\`) runs one bench and
+rewrites only its sections; each section names the date and machine of the run that measured it. Machines
+here are shared and noisy, so the figures that matter are ratios and counts measured in one run. Why the
+figures are what they are: [design.md](design.md).
 `;
 
 const escapeCell = (cell: string): string => cell.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');

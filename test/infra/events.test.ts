@@ -103,17 +103,33 @@ describe.each([
     expect(statements.flatMap((statement) => statement.actions)).not.toContain(
       'secretsmanager:GetSecretValue',
     );
-    for (const name of ['users', 'groups', 'discovery'] as const) {
-      const actions = statementsOfRole(template, idOf(stack, stack.functions[name].role)).flatMap(
-        (statement) => asArray(statement.Action).map(String),
+    // No other role of the stack may put events or read the stream: every IAM policy of the template.
+    const publisherRole = `<${idOf(stack, stack.events.publisher.role)}>`;
+    const elsewhere = Object.entries(resourcesOfType(template, 'AWS::IAM::Policy'))
+      .filter(
+        ([, policy]) => !asArray(policy.Properties?.Roles).some((role) => cfnText(role) === publisherRole),
+      )
+      .flatMap(([policyId, policy]) =>
+        (
+          asArray((policy.Properties?.PolicyDocument as { Statement: unknown }).Statement) as Record<
+            string,
+            unknown
+          >[]
+        )
+          .flatMap((statement) => asArray(statement.Action).map(String))
+          .filter(
+            (action) =>
+              action === '*' ||
+              action.startsWith('events:') ||
+              (action.startsWith('dynamodb:') &&
+                (action.includes('Stream') || action === 'dynamodb:GetRecords')),
+          )
+          .map((action) => `${policyId}: ${action}`),
       );
-      expect(
-        actions.filter(
-          (action) =>
-            action.startsWith('events:') || (action.startsWith('dynamodb:') && action.includes('Stream')),
-        ),
-      ).toEqual([]);
-    }
+    expect(elsewhere).toEqual([]);
+    // Its role carries no managed policy (AWSLambdaBasicExecutionRole would grant logs on every group).
+    const role = resourcesOfType(template, 'AWS::IAM::Role')[idOf(stack, stack.events.publisher.role)];
+    expect(role?.Properties?.ManagedPolicyArns).toBeUndefined();
   });
 
   it('archives every change event for the retention set in cdk.json', () => {
@@ -156,6 +172,32 @@ describe.each([
         maxReceiveCount: PLATFORM_QUEUE_MAX_RECEIVES,
       },
     });
+    // EventBridge may send to the platform queue and its DLQ only on behalf of this rule.
+    const ruleId = Object.keys(resourcesOfType(template, 'AWS::Events::Rule'))[0] ?? '';
+    for (const queue of [platformQueue, platformDeadLetterQueue]) {
+      const policies = Object.values(resourcesOfType(template, 'AWS::SQS::QueuePolicy')).filter((policy) =>
+        asArray(policy.Properties?.Queues).some((ref) => cfnText(ref) === `<${idOf(stack, queue)}>`),
+      );
+      const allows = policies
+        .flatMap(
+          (policy) =>
+            asArray((policy.Properties?.PolicyDocument as { Statement: unknown }).Statement) as Record<
+              string,
+              unknown
+            >[],
+        )
+        .filter((statement) => statement.Effect === 'Allow');
+      expect(allows).toHaveLength(1);
+      expect(allows[0]).toMatchObject({
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+      });
+      // Send only (CDK adds the two reads a sender uses), never receive or delete.
+      const actions = asArray(allows[0]?.Action).map(String);
+      expect(actions).toContain('sqs:SendMessage');
+      for (const action of actions)
+        expect(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']).toContain(action);
+    }
     // Every queue is encrypted and refuses plain HTTP.
     expect(Object.values(queues)).toHaveLength(3);
     for (const queue of Object.values(queues)) expect(queue.Properties?.SqsManagedSseEnabled).toBe(true);
@@ -192,6 +234,9 @@ describe.each([
     expect(cfnText(outputs.EventArchiveName?.Value)).toBe(`<${idOf(stack, stack.events.archive)}>`);
     expect(outputs.EventQueueName?.Value).toEqual({
       'Fn::GetAtt': [idOf(stack, stack.events.platformQueue ?? stack.events.bus), 'QueueName'],
+    });
+    expect(outputs.EventQueueUrl?.Value).toEqual({
+      Ref: idOf(stack, stack.events.platformQueue ?? stack.events.bus),
     });
     expect(outputs.EventsDeadLetterQueueName?.Value).toEqual({
       'Fn::GetAtt': [idOf(stack, stack.events.deadLetterQueue), 'QueueName'],

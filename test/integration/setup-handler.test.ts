@@ -193,7 +193,9 @@ describe('POST /setup/reveal', () => {
     );
     expect((await tokens.getTenantTokens(tenantId))?.tokens).toHaveLength(1);
     const page = await setup(event('GET', `/setup/${code}`));
-    expect(page.body).toContain(`revealed on ${T0.toISOString()}`);
+    expect(page.body).toContain(
+      `revealed on <time datetime="${T0.toISOString()}">${T0.toISOString()}</time>`,
+    );
     expect(page.body).not.toContain('id="reveal"');
   });
 

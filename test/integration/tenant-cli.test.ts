@@ -583,7 +583,9 @@ describe('main', () => {
       ...deps,
       tenants: {
         putTenant: () => Promise.reject(new Error('down')),
-        findUsers: () => Promise.reject(new Error('unused')),
+        userPages: () => {
+          throw new Error('unused');
+        },
       },
     };
     await expect(createWithToken(failing, uniqueTenant('strict'))).rejects.toThrow('down');

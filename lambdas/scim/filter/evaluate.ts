@@ -7,7 +7,9 @@
  * - Attribute names are matched case-insensitively, in the schema and in the resource. A path with the core
  *   schema URN reads the top level; an extension attribute (with or without its URN) reads under the
  *   extension's URN key.
- * - Strings compare per the attribute's caseExact.
+ * - Strings compare by their match keys (../match-key.ts), the keys uniqueness is enforced on, per the
+ *   attribute's caseExact: `userName eq "ａｄａ "` finds "ada". Substring operators compare keys too, so
+ *   the operand's surrounding spaces do not count (`co " smith"` is `co "smith"`).
  * - An attribute or sub-attribute no schema defines is invalidFilter naming it: stored resources hold only
  *   defined attributes, so it could match nothing, and a matching attribute an admin mistyped would make
  *   Entra find no user and create a duplicate. `schemas` is the one undefined name that every resource
@@ -20,7 +22,7 @@
  *   `ne null` = present.
  * - dateTime attributes compare as instants (any offset, sub-millisecond digits kept); a filter value that
  *   is not a dateTime is invalidFilter. Numbers compare numerically; strings lexicographically by UTF-16
- *   code unit (after lower-casing when not caseExact). gt/ge/lt/le on boolean or binary attributes is
+ *   code unit of their keys. gt/ge/lt/le on boolean or binary attributes is
  *   invalidFilter (RFC 7644 §3.4.2.2).
  * - A number compared with a string-typed attribute (string, dateTime, reference, binary) is invalidFilter
  *   for every operator, `eq` included (`title gt 5`, `meta.created gt 2011`, `externalId eq 123`): it could
@@ -32,6 +34,7 @@
  */
 import { ScimError } from '../errors';
 import { isJsonObject } from '../json';
+import { matchKey } from '../match-key';
 import type { JsonObject, JsonPrimitive, JsonValue } from '../json';
 import { findAttribute, resolveAttribute, sameName } from '../schema/resolve';
 import type { AttributeDefinition, ResourceSchema } from '../schema/types';
@@ -287,9 +290,8 @@ const valueTest = (
   }
   if (typeof expected === 'string') {
     const caseExact = definition?.caseExact ?? false;
-    const wanted = caseExact ? expected : expected.toLowerCase();
-    return (actual) =>
-      typeof actual === 'string' && compareStrings(op, caseExact ? actual : actual.toLowerCase(), wanted);
+    const wanted = matchKey(expected, caseExact);
+    return (actual) => typeof actual === 'string' && compareStrings(op, matchKey(actual, caseExact), wanted);
   }
   if (typeof expected === 'number') {
     return (actual) => typeof actual === 'number' && order(op, actual - expected);

@@ -34,6 +34,7 @@ import { ScimError } from '../errors';
 import type { Filter } from '../filter/ast';
 import type { JsonObject, JsonValue } from '../json';
 import { isJsonObject } from '../json';
+import { matchKey } from '../match-key';
 import type { IgnoredAttributes } from '../normalise';
 import { normaliseValue } from '../normalise';
 import type { ScimResource } from '../resource';
@@ -93,10 +94,11 @@ export const applyOperations = (
 // ---------------------------------------------------------------------------------------------------
 // Comparing values and elements
 
+/** Two values the same for matching: strings by their match keys (a filter would find one by the other). */
 const sameText = (a: JsonValue | undefined, b: JsonValue | undefined, caseExact: boolean): boolean =>
   a === b ||
   (typeof a === 'string' && typeof b === 'string'
-    ? !caseExact && a.toLowerCase() === b.toLowerCase()
+    ? matchKey(a, caseExact) === matchKey(b, caseExact)
     : jsonEqual(a, b));
 
 const subAttributeOf = (attribute: AttributeDefinition, name: string): AttributeDefinition | undefined =>
@@ -194,7 +196,7 @@ const valueKey = (element: JsonValue, attribute: AttributeDefinition): string | 
   const identity = identityOf(attribute);
   if (!identity.value || !identity.typeFollowsValue) return undefined;
   if (!isJsonObject(element) || typeof element.value !== 'string') return undefined;
-  return identity.value.caseExact ? element.value : element.value.toLowerCase();
+  return matchKey(element.value, identity.value.caseExact);
 };
 
 /** Adds `additions` to `list`, merging each into an element it designates instead of duplicating it. */

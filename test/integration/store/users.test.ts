@@ -149,13 +149,22 @@ describe('users on DynamoDB Local', () => {
     expect(none).toEqual({ resources: [], totalResults: 0, startIndex: 1 });
   });
 
-  it('says what is wrong with a filter whose userName is longer than any stored one can be', async () => {
-    const error = await scimErrorOf(
-      repository.findUsers(TENANT, { filter: parseFilter(`userName eq "${'a'.repeat(2_100)}"`) }),
-    );
-    expect([error.status, error.scimType]).toEqual([400, 'invalidFilter']);
-    expect(error.detail).toContain('longer than any stored userName');
-  });
+  it.each([
+    ['userName', 'userName'],
+    ['externalId', 'externalId'],
+    ['emails.value', 'email'],
+    ['emails[type eq "work"].value', 'email'],
+  ])(
+    'says what is wrong with a filter whose %s is longer than any stored one can be',
+    async (path, named) => {
+      const error = await scimErrorOf(
+        repository.findUsers(TENANT, { filter: parseFilter(`${path} eq "${'a'.repeat(2_100)}"`) }),
+      );
+      expect([error.status, error.scimType]).toEqual([400, 'invalidFilter']);
+      expect(error.detail).toContain(`longer than any stored ${named}`);
+      expect(error.detail).not.toContain('too long to be stored');
+    },
+  );
 
   it('lets users share an externalId (not unique): all created, all found by one lookup, never a scan', async () => {
     const tenant = 'tenant-shared-ext';

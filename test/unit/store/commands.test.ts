@@ -283,6 +283,30 @@ describe('cancellationCause', () => {
   it('is undefined for other errors', () => {
     expect(cancellationCause(new Error('x'), meanings)).toBeUndefined();
   });
+
+  // A rename or delete of a resource whose unique item has an older key (docs/data-model.md, Migration).
+  const withReleases = [
+    { kind: 'resource' },
+    { kind: 'unique', attribute: 'userName' },
+    { kind: 'release' },
+    { kind: 'release' },
+  ] as const;
+  it.each([
+    [['None', 'None', 'ConditionalCheckFailed', 'None'], { kind: 'notHeld', positions: [2] }],
+    [
+      ['None', 'None', 'ConditionalCheckFailed', 'ConditionalCheckFailed'],
+      { kind: 'notHeld', positions: [2, 3] },
+    ],
+    // Anything else that failed decides first: the release may well be held after a retry.
+    [['ConditionalCheckFailed', 'None', 'ConditionalCheckFailed', 'None'], { kind: 'version' }],
+    [
+      ['None', 'ConditionalCheckFailed', 'ConditionalCheckFailed', 'None'],
+      { kind: 'unique', attribute: 'userName' },
+    ],
+    [['None', 'None', 'ConditionalCheckFailed', 'ValidationError'], { kind: 'invalid' }],
+  ])('with releases: %p -> %p', (codes, expected) => {
+    expect(cancellationCause(cancelled(...codes), withReleases)).toEqual(expected);
+  });
 });
 
 describe('groupWritePlan', () => {

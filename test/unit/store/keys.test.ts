@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { ScimError } from '../../../lambdas/scim/errors';
+import { RESOURCE_SCHEMAS, USER_SCHEMA } from '../../../lambdas/scim/schema';
+import { resolveAttribute } from '../../../lambdas/scim/schema/resolve';
 import {
   counterKey,
   emailKey,
@@ -66,6 +68,45 @@ describe('key builders', () => {
     expect(externalIdPartition('acme', 'Group', 'obj-1')).not.toBe(first.pk);
   });
 
+  // Each row: values an attacker could use to hold a second account under one visible userName.
+  it.each([
+    ['precomposed / decomposed', 'jos\u00e9', 'jose\u0301'],
+    ['full-width', '\uff41\uff44\uff41', 'ada'],
+    ['zero-width space', 'a\u200bda', 'ada'],
+    ['surrounding spaces and case', '  ADA ', 'ada'],
+    ['byte-order mark', '\ufeffada', 'ada'],
+  ])('keys %s variants of a userName, a group name and an email alike', (_case, a, b) => {
+    expect(uniqueKey('acme', 'User', 'userName', a)).toEqual(uniqueKey('acme', 'User', 'userName', b));
+    expect(uniqueKey('acme', 'Group', 'displayName', a)).toEqual(
+      uniqueKey('acme', 'Group', 'displayName', b),
+    );
+    expect(emailKey('acme', a, ID)).toEqual(emailKey('acme', b, ID));
+  });
+
+  it('keys an externalId by its case-exact key: invisible differences go, case and width stay', () => {
+    expect(externalIdPartition('acme', 'User', ' obj\u200b-1 ')).toBe(
+      externalIdPartition('acme', 'User', 'obj-1'),
+    );
+    expect(externalIdPartition('acme', 'User', 'jos\u00e9')).toBe(
+      externalIdPartition('acme', 'User', 'jose\u0301'),
+    );
+    expect(externalIdPartition('acme', 'User', '\uff4f')).not.toBe(externalIdPartition('acme', 'User', 'o'));
+  });
+
+  it('folds case exactly where the schema says the attribute is case-insensitive', () => {
+    // keys.ts cannot import the schemas (each Lambda bundles only its own): this holds it to them.
+    const caseExactOf = (schema: (typeof RESOURCE_SCHEMAS)[number], attribute: string, sub?: string) =>
+      resolveAttribute(schema, { attribute, subAttribute: sub })?.[
+        sub === undefined ? 'attribute' : 'subAttribute'
+      ]?.caseExact;
+    for (const schema of RESOURCE_SCHEMAS) {
+      const { name, uniqueAttribute } = schema.resourceType;
+      expect([name, caseExactOf(schema, uniqueAttribute)]).toEqual([name, false]);
+      expect([name, caseExactOf(schema, 'externalId')]).toEqual([name, true]);
+    }
+    expect(caseExactOf(USER_SCHEMA, 'emails', 'value')).toBe(false);
+  });
+
   it('recovers the id from a resource sort key', () => {
     expect(idFromResourceSortKey('User', resourceKey('t', 'User', ID).sk)).toBe(ID);
   });
@@ -85,6 +126,8 @@ describe('key builders', () => {
   it.each([
     ['userName', () => uniqueKey('acme', 'User', 'userName', 'x'.repeat(3000))],
     ['externalId', () => externalIdKey('acme', 'User', 'x'.repeat(3000), ID)],
+    ['externalId partition', () => ({ pk: externalIdPartition('acme', 'User', 'x'.repeat(3000)), sk: '' })],
+    ['email', () => emailKey('acme', 'x'.repeat(3000), ID)],
   ])('refuses a %s too long for a partition key with 400 invalidValue', (_name, build) => {
     const error = (() => {
       try {

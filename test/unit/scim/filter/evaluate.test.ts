@@ -383,6 +383,15 @@ describe('evaluateFilter on the production schemas', () => {
     ['members[value eq "c3a8f2e0-0000-4000-8000-000000000001"]', 'group', true],
     ['members ne "u-3"', 'group', true],
     ['members ne "u-2"', 'group', false],
+    // Match keys (lambdas/scim/match-key.ts): what uniqueness treats as one value, a filter finds.
+    ['userName eq "\uff21\uff44\uff41.Lovelace@Contoso.com"', 'user', true],
+    ['userName eq " ada.lovelace@contoso.com\u200b"', 'user', true],
+    ['userName sw "\uff41\uff44\uff41"', 'user', true],
+    ['emails.value eq "\ufeffADA@contoso.com"', 'user', true],
+    ['externalId eq "5d2c7a10-Entra-ObjectId "', 'user', true],
+    ['externalId eq "\uff15d2c7a10-Entra-ObjectId"', 'user', false],
+    ['displayName eq "sales\u00a0emea"', 'group', true],
+    ['displayName eq "\uff33ales EMEA"', 'group', true],
   ])('%s on the %s -> %s', (filter, kind, expected) => {
     const schema = kind === 'group' ? GROUP_SCHEMA : USER_SCHEMA;
     expect(evaluateFilter(parseFilter(filter), resources[kind], schema)).toBe(expected);

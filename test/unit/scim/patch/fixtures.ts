@@ -873,6 +873,24 @@ export const EXTENSION_BLOCK_FIXTURES: readonly PatchFixture[] = [
     }),
   },
   {
+    name: 'replace at an extension URN path whose value carries its own schemas key',
+    source: user({
+      schemas: [CORE_USER_URN, ENTERPRISE_USER_URN],
+      [ENTERPRISE_USER_URN]: { department: 'Sales', costCenter: '42' },
+    }),
+    ops: [
+      {
+        op: 'replace',
+        path: ENTERPRISE_USER_URN,
+        value: { schemas: [ENTERPRISE_USER_URN], department: 'R&D' },
+      },
+    ],
+    target: user({
+      schemas: [CORE_USER_URN, ENTERPRISE_USER_URN],
+      [ENTERPRISE_USER_URN]: { department: 'R&D', costCenter: '42' },
+    }),
+  },
+  {
     name: 'bare core schema URN as path -> invalidPath',
     source: USER,
     ops: [{ op: 'add', path: CORE_USER_URN, value: { title: 'CTO' } }],
