@@ -237,7 +237,8 @@ async function cursorPage(
     }),
   );
   const items = resourcesOf(page.items);
-  const more = items.length > count;
+  // A Query page also ends at 1 MB, before `count + 1` items: its LastEvaluatedKey says there is more.
+  const more = items.length > count || page.lastKey !== undefined;
   const resources = backwards ? items.slice(0, count).reverse() : items.slice(0, count);
   return cursorsFor(resources, {
     hasNext: backwards ? true : more,

@@ -8,10 +8,12 @@
  *
  * What stands in for AWS: Lambda's event source mapping is emulated here (`EventSourceMapping`): batches
  * of up to EVENTS_BATCH_SIZE records in shard order, a batch item failure resumes the batch at that
- * record, the checkpoint moves only after a batch succeeded. moto 5 serves EventBridge (buses, rules,
- * PutEvents with per-entry results) and delivers to SQS targets, so the delivery is moto's own; it does
- * not enforce the queue policy, the 256 KB entry limit or the archive's replay, which the template
- * tests (test/infra/events.test.ts) and the mapping's unit tests cover instead.
+ * record, the checkpoint moves only after a batch succeeded (Lambda's own mapping cannot run locally; its
+ * settings are asserted in test/infra/events.test.ts). moto 5 serves EventBridge (buses, rules, PutEvents
+ * with per-entry results, refusing more than 10 entries a request) and delivers to SQS targets itself, so
+ * the delivery here is moto's. What moto does not check: the 256 KB entry limit (the mapping's unit tests
+ * size entries) and the queue policy (moto enforces no IAM; the template tests assert it). The archive and
+ * its replay are not exercised here.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';

@@ -3,12 +3,12 @@
  * complete or absent).
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CliError, parseInvocation } from '../../../bin/tenant';
+import { CliError, main, parseInvocation } from '../../../bin/tenant';
 import {
   PROGRESS_EVERY_USERS,
   csvCell,
@@ -362,5 +362,20 @@ describe('parseInvocation: export', () => {
   ])('refuses %j', (argv, message) => {
     expect(() => parseInvocation(argv)).toThrow(CliError);
     expect(() => parseInvocation(argv)).toThrow(message);
+  });
+});
+
+describe('main: export', () => {
+  it('--stage without a table is a usage error (exit 2) before any AWS call', async () => {
+    const errors: string[] = [];
+    const error = jest
+      .spyOn(console, 'error')
+      .mockImplementation((line: unknown) => errors.push(String(line)));
+    try {
+      expect(await main(['export', 'acme', '--stage', 'prod'], {})).toBe(2);
+    } finally {
+      error.mockRestore();
+    }
+    expect(errors).toEqual(['--stage export needs --table (stack output TableName) or TABLE_NAME.']);
   });
 });
