@@ -193,7 +193,9 @@ describe('the shared request counter', () => {
   const dynamo = mockClient(DynamoDBDocumentClient);
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
   const flush = { windowStartSeconds: 1_700_000_000, count: 7, expiresAtSeconds: 1_700_003_610 };
-  beforeEach(() => dynamo.reset());
+  beforeEach(() => {
+    dynamo.reset();
+  });
 
   it("adds the count to the tenant's window item, sets its TTL once and asks for the new count", () => {
     expect(addRequestCountInput('scim', 'acme', flush)).toEqual({

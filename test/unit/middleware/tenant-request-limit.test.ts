@@ -22,7 +22,9 @@ const LIMIT = { ratePerSecond: 1, burst: 2 };
 const T0 = 1_700_000_000_000;
 
 let logs: LogCapture;
-beforeEach(() => (logs = captureLogs()));
+beforeEach(() => {
+  logs = captureLogs();
+});
 afterEach(() => logs.restore());
 
 function setUp(counter: RequestCounter, clock: () => number = () => T0 + 500) {
