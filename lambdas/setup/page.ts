@@ -110,9 +110,11 @@ var errors=document.getElementById('errors');errors.textContent='';var rows=body
 document.getElementById('errors-none').hidden=rows.length>0;document.getElementById('errors-table').hidden=rows.length===0;
 rows.forEach(function(e){var tr=document.createElement('tr');[e.at,String(e.status),e.scimType||'',e.attribute||'',e.request].forEach(function(v){
 var td=document.createElement('td');td.textContent=readable(v);tr.appendChild(td)});errors.appendChild(tr)});
-document.getElementById('checked-at').textContent=readable(body.checkedAt||'')}
+var checked=document.getElementById('checked-at');checked.setAttribute('datetime',body.checkedAt||'');
+checked.textContent=readable(body.checkedAt||'')}
 function refresh(){post('/setup/status',function(status,body){if(status===200)render(body);
-else{document.getElementById('checked-at').textContent=status===404?'this link is no longer valid':'not available, retrying'}})}
+else{var failed=document.getElementById('checked-at');failed.removeAttribute('datetime');
+failed.textContent=status===404?'this link is no longer valid':'not available, retrying'}})}
 refresh();setInterval(refresh,refreshMs)})();
 `;
 
@@ -182,7 +184,7 @@ export function renderSetupPage(view: SetupPageView): string {
     `<table><thead><tr><th scope="col">Field</th><th scope="col">Level</th><th scope="col">Entra source</th>` +
     `<th scope="col">Target attribute</th></tr></thead><tbody>${mappingRows()}</tbody></table></section>` +
     `<section aria-labelledby="status-heading" aria-live="polite"><h2 id="status-heading">Connection status</h2>` +
-    `<p class="note">Refreshed every ${view.refreshSeconds} seconds; last checked <span id="checked-at">…</span></p>` +
+    `<p class="note">Refreshed every ${view.refreshSeconds} seconds; last checked <time id="checked-at">…</time></p>` +
     `<ul class="checks" id="checks"></ul><h3>Last refused requests</h3>` +
     `<p id="errors-none">None so far.</p><table id="errors-table" hidden><thead><tr><th scope="col">Time</th>` +
     `<th scope="col">Status</th><th scope="col">scimType</th><th scope="col">Attribute</th>` +

@@ -279,9 +279,8 @@ const STATUS_ITEMS = `Array.from(document.querySelectorAll('#checks li'), (item)
 const tableCells = (rowsSelector: string): string =>
   `Array.from(document.querySelectorAll(${JSON.stringify(rowsSelector)}), (row) =>
     Array.from(row.querySelectorAll('td'), (cell) => cell.textContent))`;
-const NEXT_FRAME = 'new Promise((resolve) => requestAnimationFrame(() => resolve(null)))';
 const CLEAR_CLIPBOARD = "navigator.clipboard.writeText('')";
-const CLIPBOARD_FILLED = "() => navigator.clipboard.readText().then((text) => text !== '')";
+const CLIPBOARD_FILLED = "navigator.clipboard.readText().then((text) => text !== '')";
 const READ_CLIPBOARD = 'navigator.clipboard.readText()';
 const SET_MARKER = "window.setupWalkMarker = 'no-reload'";
 const MARKER_KEPT = "window.setupWalkMarker === 'no-reload'";
@@ -307,20 +306,38 @@ export interface StatusItem {
 
 export const statusItems = (page: Page): Promise<StatusItem[]> => page.evaluate<StatusItem[]>(STATUS_ITEMS);
 
-/** Lets the page's ~30 s status refresh fire (the page clock is fake) and waits for its answer. */
+/**
+ * Polls `expression` in the page until it is true. Not waitForFunction: that evaluates a string with the
+ * page's eval, which the page's CSP (rightly) refuses; this goes through the DevTools protocol.
+ */
+async function waitUntil(page: Page, expression: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+  }
+}
+
+/**
+ * Fires the page's ~30 s status refresh (its clock is fake) and waits until an answer to a check made
+ * after this call is rendered: "last checked" holds the check's server time, to the millisecond, or has
+ * none once the refresh failed. A refresh of the page's own, begun earlier, cannot pass for it.
+ */
 export async function refreshStatus(page: Page): Promise<void> {
-  const answered = page.waitForResponse((response) => response.url().endsWith('/setup/status'));
+  const since = JSON.stringify(new Date().toISOString());
   await page.clock.fastForward(REFRESH_MS);
-  await answered;
-  // The answer is rendered in the same task as the response event; give the page a turn.
-  await page.evaluate(NEXT_FRAME);
+  await waitUntil(
+    page,
+    `((checked) => !checked.hasAttribute('datetime') || checked.getAttribute('datetime') >= ${since})` +
+      `(document.getElementById('checked-at'))`,
+  );
 }
 
 /** Clicks a copy button and returns what the clipboard then holds. */
 export async function copyWith(page: Page, button: Locator): Promise<string> {
   await page.evaluate(CLEAR_CLIPBOARD);
   await button.click();
-  await page.waitForFunction(CLIPBOARD_FILLED);
+  await waitUntil(page, CLIPBOARD_FILLED);
   return page.evaluate<string>(READ_CLIPBOARD);
 }
 
