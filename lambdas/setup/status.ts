@@ -15,6 +15,8 @@ export interface RecordedStatus {
   readonly lastSeenAt?: string;
   readonly userAgent?: string;
   readonly testConnectionAt?: string;
+  /** Attribute names requests gave that no schema defines (sorted): mappings that go nowhere. */
+  readonly ignoredAttributes?: readonly string[];
 }
 
 /** One refused request as recorded by the SCIM chain. */

@@ -21,6 +21,12 @@ export interface TenantActivity {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** A string set as the document client reads it (a Set), sorted; undefined when absent or empty. */
+const sortedNames = (value: unknown): string[] | undefined => {
+  if (!(value instanceof Set) || value.size === 0) return undefined;
+  return [...(value as Set<unknown>)].filter((name): name is string => typeof name === 'string').sort();
+};
+
 /** The ring of answered errors: every slot (their order is the slots', not the errors'). */
 export const latestErrorsQuery = (tableName: string, tenantId: string): QueryCommandInput => ({
   TableName: tableName,
@@ -74,12 +80,14 @@ export class DynamoDbTenantActivity {
       const lastSeenAt = text(item.lastSeenAt);
       const userAgent = text(item.userAgent);
       const testConnectionAt = text(item.testConnectionAt);
+      const ignoredAttributes = sortedNames(item.ignoredAttributes);
       const lastChangeAt = lastChanges.sort().at(-1);
       return {
         recorded: {
           ...(lastSeenAt !== undefined ? { lastSeenAt } : {}),
           ...(userAgent !== undefined ? { userAgent } : {}),
           ...(testConnectionAt !== undefined ? { testConnectionAt } : {}),
+          ...(ignoredAttributes !== undefined ? { ignoredAttributes } : {}),
         },
         errors: (errors.Items ?? [])
           .map((entry) => {
