@@ -4,7 +4,7 @@
  *   - "last seen" and the User-Agent: at most one write per tenant per SEEN_INTERVAL_MS per container;
  *   - Entra's Test Connection probe (a filter on a random GUID, answered 200): written when seen, at most
  *     once per interval too;
- *   - every 4xx/5xx answered but 503: one small write (time, status, scimType, the attribute at fault, method, and
+ *   - every 4xx/5xx answered but 503 and 429: one small write (time, status, scimType, the attribute at fault, method, and
  *     route template) into the tenant's ring of error slots;
  *   - the names of attributes a request gave that no schema defines (the route puts them in the chain
  *     state): one write when a name this container has not recorded for the tenant appears, never again
@@ -115,7 +115,8 @@ export function connectionStatus(deps: ConnectionStatusDeps): ScimMiddleware {
     const { tenantId, answeredAtDeadline, ignoredAttributes } = chainState(event);
     const status = response?.statusCode;
     // A 503 answers a backend fault: the status lives in the same table, and the answer must not wait.
-    if (!tenantId || answeredAtDeadline || !response || !status || status === 503) return;
+    // A 429 refuses a tenant over its request limit: refusing must cost no write per request.
+    if (!tenantId || answeredAtDeadline || !response || !status || status === 503 || status === 429) return;
     const at = now();
     const nowMs = at.getTime();
     if (tenants.size > MAX_TENANTS_TRACKED) tenants.clear();

@@ -175,6 +175,14 @@ describe('answered errors', () => {
       request: 'GET /Users',
     });
   });
+
+  it('a 429 (a tenant over its request limit) writes no error: refusing stays free of writes', async () => {
+    const handler = handlerWith(() => {
+      throw ScimError.tooManyRequests('Too many requests for this tenant.', 3);
+    });
+    for (let index = 0; index < 5; index += 1) expect((await send(handler)).statusCode).toBe(429);
+    expect(writes.errors).toEqual([]);
+  });
 });
 
 describe('ignored attribute names', () => {
