@@ -9,6 +9,9 @@
  *   STAGE                     default "local"
  *   POWERTOOLS_SERVICE_NAME   default "serverless-scim"
  *   DYNAMODB_ENDPOINT         optional http(s) URL, e.g. DynamoDB Local
+ *   TENANT_RATE_LIMIT         optional, with TENANT_BURST_LIMIT: the per-tenant request limit of the Users
+ *   TENANT_BURST_LIMIT        and Groups handlers (lambdas/tenant-request-limit.ts); both or neither, none
+ *                             means no per-tenant limit (the local server); the deployed stack sets both
  *   EVENT_BUS_NAME            required by the events handler (loadEventsConfig): the bus it puts to
  *   <FUNCTION>_FUNCTION_NAME  required by the catch-all (discovery) Lambda (loadCatchAllConfig), one per
  *                             resource type (USERS_, GROUPS_): the Lambdas it hands other-cased or
@@ -17,6 +20,7 @@
  */
 import { codePoints, expectedOneOf, expectedType, tooBig, tooSmall } from './scim/issues';
 import { RESOURCE_TYPES, type ResourceFunctionName } from './scim/schema/resource-types';
+import { type TenantRequestLimit, tenantRequestLimitProblem } from './tenant-request-limit';
 
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -146,6 +150,8 @@ export interface BaseConfig {
 
 export interface Config extends BaseConfig {
   readonly tableName: string;
+  /** Undefined: no per-tenant request limit. */
+  readonly tenantRequestLimit: TenantRequestLimit | undefined;
 }
 
 /** The variables naming the Lambda each resource path is handed to by the catch-all Lambda. */
@@ -174,13 +180,36 @@ export function loadBaseConfig(env: Env = process.env): BaseConfig {
   return Object.freeze(toBaseConfig(readEnvironment(env, BASE_VARIABLES)));
 }
 
+/** The per-tenant request limit: both variables or neither, meeting tenantRequestLimitProblem's rule. */
+function toTenantRequestLimit(
+  rate: number | undefined,
+  burst: number | undefined,
+): TenantRequestLimit | undefined {
+  if (rate === undefined && burst === undefined) return undefined;
+  if (rate === undefined || burst === undefined)
+    throw new ConfigError(
+      'Invalid environment: TENANT_RATE_LIMIT and TENANT_BURST_LIMIT: set both or neither',
+    );
+  const limit = { ratePerSecond: rate, burst };
+  const problem = tenantRequestLimitProblem(limit);
+  if (problem !== undefined)
+    throw new ConfigError(`Invalid environment: TENANT_RATE_LIMIT and TENANT_BURST_LIMIT: ${problem}`);
+  return limit;
+}
+
 /** Configuration of the Users and Groups handlers: TABLE_NAME is required. */
 export function loadConfig(env: Env = process.env): Config {
   const values = readEnvironment(env, {
     ...BASE_VARIABLES,
     TABLE_NAME: required(text(/^[A-Za-z0-9_.-]{3,255}$/, 'is not a DynamoDB table name')),
+    TENANT_RATE_LIMIT: optional(integerBetween(1, 100_000)),
+    TENANT_BURST_LIMIT: optional(integerBetween(1, 6_000_000)),
   });
-  return Object.freeze({ ...toBaseConfig(values), tableName: values.TABLE_NAME });
+  return Object.freeze({
+    ...toBaseConfig(values),
+    tableName: values.TABLE_NAME,
+    tenantRequestLimit: toTenantRequestLimit(values.TENANT_RATE_LIMIT, values.TENANT_BURST_LIMIT),
+  });
 }
 
 export interface EventsConfig extends BaseConfig {

@@ -1,7 +1,7 @@
 /** The Groups Lambda: configuration and clients once per container, then the shared handler factory. */
 import { createTokenStore } from './auth/token-store-factory';
 import { loadConfig } from './config';
-import { createDocumentClient, createGroupsHandler } from './http/handlers';
+import { createDocumentClient, createGroupsHandler, createRequestLimiter } from './http/handlers';
 import { createLogger } from './logger';
 import { dynamoDbStatusRecorder } from './store/tenant-status';
 import { DynamoDbGroupRepository } from './store/dynamodb-groups';
@@ -14,4 +14,5 @@ export const handler = createGroupsHandler({
   statusRecorder: dynamoDbStatusRecorder(client, config.tableName),
   tokenStore: createTokenStore(config),
   logger: createLogger(config),
+  requestLimiter: createRequestLimiter(config, client),
 });

@@ -1,7 +1,7 @@
 /** The Users Lambda: configuration and clients once per container, then the shared handler factory. */
 import { createTokenStore } from './auth/token-store-factory';
 import { loadConfig } from './config';
-import { createDocumentClient, createUsersHandler } from './http/handlers';
+import { createDocumentClient, createUsersHandler, createRequestLimiter } from './http/handlers';
 import { createLogger } from './logger';
 import { dynamoDbStatusRecorder } from './store/tenant-status';
 import { DynamoDbUserRepository } from './store/dynamodb-users';
@@ -14,4 +14,5 @@ export const handler = createUsersHandler({
   statusRecorder: dynamoDbStatusRecorder(client, config.tableName),
   tokenStore: createTokenStore(config),
   logger: createLogger(config),
+  requestLimiter: createRequestLimiter(config, client),
 });

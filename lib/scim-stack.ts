@@ -235,7 +235,12 @@ export class ScimStack extends Stack {
           entry: entries[name],
           projectRoot: PROJECT_ROOT,
           environment: usesTable(name)
-            ? { ...commonEnvironment, TABLE_NAME: this.table.tableName }
+            ? {
+                ...commonEnvironment,
+                TABLE_NAME: this.table.tableName,
+                TENANT_RATE_LIMIT: String(config.tenantThrottle.rateLimit),
+                TENANT_BURST_LIMIT: String(config.tenantThrottle.burstLimit),
+              }
             : commonEnvironment,
           logLevel: config.logLevel,
           reservedConcurrency: config.reservedConcurrency[name],

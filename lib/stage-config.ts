@@ -5,6 +5,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { isJsonObject } from '../lambdas/scim/json';
+import { tenantRequestLimitProblem } from '../lambdas/tenant-request-limit';
 import { SETUP_FUNCTION, forEachFunction } from './routes';
 
 /** The stage that must never lose data: its table and logs are always retained. */
@@ -42,11 +43,25 @@ const stageSettingsSchema = z.strictObject({
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected an AWS region such as eu-west-1' })
     .optional(),
-  /** API Gateway stage throttling across all tenants (per-tenant limits live in the service). */
+  /**
+   * API Gateway stage throttling, shared by all tenants. HTTP APIs apply it to each route separately
+   * (DefaultRouteSettings), not to the API as a whole (docs/deploy.md).
+   */
   throttle: z.strictObject({
     rateLimit: z.number().positive(),
     burstLimit: z.number().int().positive(),
   }),
+  /**
+   * The per-tenant request limit (lambdas/tenant-request-limit.ts), counted across all containers: each
+   * tenant may make burstLimit requests in each fixed window of burstLimit / rateLimit seconds; beyond
+   * it, 429 + Retry-After.
+   */
+  tenantThrottle: z
+    .strictObject({ rateLimit: z.number().int().min(1), burstLimit: z.number().int().min(1) })
+    .superRefine((limit, context) => {
+      const problem = tenantRequestLimitProblem({ ratePerSecond: limit.rateLimit, burst: limit.burstLimit });
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+    }),
   /**
    * Concurrent executions reserved for each function: a backend brown-out (every request waiting for its
    * time limit) cannot take the account's whole concurrency, and one function cannot starve another.

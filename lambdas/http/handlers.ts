@@ -9,13 +9,15 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 import { type ClientLimits, clientTimeLimits } from '../client-limits';
-import type { BaseConfig } from '../config';
+import type { BaseConfig, Config } from '../config';
 import type { ScimHandlerDeps, ScimLambdaHandler } from '../middleware';
 import { scimHandler } from '../middleware';
 import { createGroupService } from '../service/groups';
 import type { ResourceService } from '../service/types';
 import { createUserService } from '../service/users';
 import type { GroupRepository, UserRepository } from '../store/repository';
+import { dynamoDbRequestCounter } from '../store/request-counts';
+import { TenantRequestLimiter } from '../tenant-request-limit';
 import { PAGE_LIMITS } from './limits';
 import { resourceRoute } from './resource-route';
 
@@ -59,4 +61,16 @@ export function createDocumentClient(
     ...overrides,
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** The container's per-tenant request limiter, counting on the table; none when no limit is configured. */
+export function createRequestLimiter(
+  config: Pick<Config, 'tableName' | 'tenantRequestLimit'>,
+  client: DynamoDBDocumentClient,
+): TenantRequestLimiter | undefined {
+  if (config.tenantRequestLimit === undefined) return undefined;
+  return new TenantRequestLimiter(
+    config.tenantRequestLimit,
+    dynamoDbRequestCounter(client, config.tableName),
+  );
 }

@@ -54,7 +54,7 @@ export function resourceRoute(service: ResourceService, limits: PageLimits): Sci
         return listResultResponse(await service.list(tenantId, { ...query, view }), context(query));
       }
       case 'create': {
-        const created = await service.create(tenantId, requireBody(request));
+        const created = await service.create(tenantId, requireBody(request), request.ignoredAttributes);
         return resourceResponse(201, created, context(parseProjection(request.query)));
       }
       case 'get': {
@@ -73,6 +73,7 @@ export function resourceRoute(service: ResourceService, limits: PageLimits): Sci
           requireBody(request),
           conditional(request),
           projection,
+          request.ignoredAttributes,
         );
         return resourceResponse(200, replaced, context(projection));
       }
@@ -84,6 +85,7 @@ export function resourceRoute(service: ResourceService, limits: PageLimits): Sci
           requireBody(request),
           conditional(request),
           projection,
+          request.ignoredAttributes,
         );
         if (!hasProjection(projection)) return noContent(patched);
         return resourceResponse(200, patched, context(projection));

@@ -3,6 +3,7 @@
  * parsed body. Kept in a WeakMap keyed by the event (one event per invocation) rather than on Middy's
  * `internal`, which a plugin may share between invocations.
  */
+import type { IgnoredAttributes } from '../scim/normalise';
 import type { ScimEvent } from './types';
 
 export interface ChainState {
@@ -12,6 +13,11 @@ export interface ChainState {
   startedAtMs?: number;
   /** Set when the deadline answered for the chain: its late end must not log a second access line. */
   answeredAtDeadline?: boolean;
+  /**
+   * Names of attributes the request gave that no schema defines, filled by the route (never values);
+   * connection-status records the new ones for the tenant's report.
+   */
+  ignoredAttributes?: IgnoredAttributes;
 }
 
 const states = new WeakMap<ScimEvent, ChainState>();

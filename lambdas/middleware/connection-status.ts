@@ -4,8 +4,11 @@
  *   - "last seen" and the User-Agent: at most one write per tenant per SEEN_INTERVAL_MS per container;
  *   - Entra's Test Connection probe (a filter on a random GUID, answered 200): written when seen, at most
  *     once per interval too;
- *   - every 4xx/5xx answered but 503: one small write (time, status, scimType, the attribute at fault, method, and
- *     route template) into the tenant's ring of error slots.
+ *   - every 4xx/5xx answered but 503 and 429: one small write (time, status, scimType, the attribute at fault, method, and
+ *     route template) into the tenant's ring of error slots;
+ *   - the names of attributes a request gave that no schema defines (the route puts them in the chain
+ *     state): one write when a name this container has not recorded for the tenant appears, never again
+ *     for that name; at most MAX_IGNORED_ATTRIBUTES names per tenant, here as in the table.
  * Nothing else is written, and a success costs no write at all between two "last seen" writes. Recording
  * never changes the answer: a failed write is logged by name and dropped, a slow one is not waited for
  * after WRITE_BUDGET_MS, and a request the deadline already answered records nothing.
@@ -17,6 +20,7 @@ import { TENANT_SCIM_PATH } from '../paths';
 import { attributeAtFault } from '../scim/error-attribute';
 import type { ResourceSchema } from '../scim/schema/types';
 import { ANSWERED_ERROR_SLOTS } from '../store/keys';
+import { MAX_IGNORED_ATTRIBUTES } from '../store/tenant-status';
 import type { AnsweredErrorRecord, StatusRecorder } from '../store/tenant-status';
 import { chainState } from './chain-state';
 import { routeTemplate } from './request-context';
@@ -79,7 +83,16 @@ interface TenantWrites {
   seenAtMs: number;
   probeAtMs: number;
   nextSlot: number;
+  /** Ignored attribute names recorded (or being recorded) for the tenant by this container. */
+  readonly ignored: Set<string>;
 }
+
+/** The names of `given` not yet recorded, as many as the tenant's set still takes. */
+const newIgnoredNames = (given: ReadonlySet<string> | undefined, recorded: ReadonlySet<string>): string[] => {
+  const room = MAX_IGNORED_ATTRIBUTES - recorded.size;
+  if (given === undefined || room <= 0) return [];
+  return [...given].filter((name) => !recorded.has(name)).slice(0, room);
+};
 
 export function connectionStatus(deps: ConnectionStatusDeps): ScimMiddleware {
   const now = deps.now ?? (() => new Date());
@@ -99,10 +112,11 @@ export function connectionStatus(deps: ConnectionStatusDeps): ScimMiddleware {
   };
 
   const record = async (event: ScimEvent, response: ScimResult | null | undefined): Promise<void> => {
-    const { tenantId, answeredAtDeadline } = chainState(event);
+    const { tenantId, answeredAtDeadline, ignoredAttributes } = chainState(event);
     const status = response?.statusCode;
     // A 503 answers a backend fault: the status lives in the same table, and the answer must not wait.
-    if (!tenantId || answeredAtDeadline || !response || !status || status === 503) return;
+    // A 429 refuses a tenant over its request limit: refusing must cost no write per request.
+    if (!tenantId || answeredAtDeadline || !response || !status || status === 503 || status === 429) return;
     const at = now();
     const nowMs = at.getTime();
     if (tenants.size > MAX_TENANTS_TRACKED) tenants.clear();
@@ -111,6 +125,7 @@ export function connectionStatus(deps: ConnectionStatusDeps): ScimMiddleware {
       seenAtMs: -Infinity,
       probeAtMs: -Infinity,
       nextSlot: randomInt(ANSWERED_ERROR_SLOTS),
+      ignored: new Set<string>(),
     };
     tenants.set(tenantId, writes);
     const pending: Promise<void>[] = [];
@@ -119,6 +134,17 @@ export function connectionStatus(deps: ConnectionStatusDeps): ScimMiddleware {
       pending.push(
         bounded(deps.statusRecorder.recordError(tenantId, writes.nextSlot++ % ANSWERED_ERROR_SLOTS, error)),
       );
+    }
+    const ignored = newIgnoredNames(ignoredAttributes, writes.ignored);
+    if (ignored.length > 0) {
+      // Marked before the write, so concurrent requests do not repeat it; forgotten if it fails, so a
+      // later request retries.
+      for (const name of ignored) writes.ignored.add(name);
+      const write = deps.statusRecorder.recordIgnoredAttributes(tenantId, ignored).catch((error: unknown) => {
+        for (const name of ignored) writes.ignored.delete(name);
+        throw error;
+      });
+      pending.push(bounded(write));
     }
     const probe = status === 200 && isTestConnectionProbe(event);
     if (nowMs - writes.seenAtMs >= interval || (probe && nowMs - writes.probeAtMs >= interval)) {
@@ -135,7 +161,7 @@ export function connectionStatus(deps: ConnectionStatusDeps): ScimMiddleware {
         ),
       );
     }
-    // The two writes (at most) go out together: one round, never two.
+    // The writes (three at most) go out together: one round, never two.
     await Promise.all(pending);
   };
 

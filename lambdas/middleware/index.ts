@@ -7,6 +7,8 @@
  *                    final response, so it sits outside scim-errors; only when a recorder is given)
  *   scim-errors      every error -> SCIM error response (so it runs before request-context's onError)
  *   tenant-auth      tenant id + bearer token (before the body is read: no parsing for strangers)
+ *   tenant-request-limit  the tenant's request limit: 429 + Retry-After beyond its share (only when a
+ *                    limiter is given)
  *   scim-body        size limit, content type, JSON
  * then the route, whose ScimResponse is serialised by scim-response. answerByDeadline (deadline.ts) wraps
  * the whole chain: whatever stage hangs, the request is answered 503 + Retry-After before the Lambda ends.
@@ -26,6 +28,8 @@ import { scimErrors } from './scim-errors';
 import { toScimRequest } from './scim-request';
 import { toApiGatewayResult } from './scim-response';
 import { tenantAuth } from './tenant-auth';
+import { tenantRequestLimit } from './tenant-request-limit';
+import type { TenantRequestLimiter } from '../tenant-request-limit';
 import type { ScimEvent, ScimLambdaHandler, ScimResult, ScimRoute } from './types';
 
 export type { ScimRequest, ScimResponse, ScimRoute, ScimLambdaHandler, ScimEvent, ScimResult } from './types';
@@ -44,6 +48,8 @@ export interface ScimHandlerDeps {
   readonly statusRecorder?: StatusRecorder;
   /** The schema of the resource the route serves (names the attribute at fault of a recorded error). */
   readonly resourceSchema?: ResourceSchema;
+  /** The per-tenant request limit; no limit without one. */
+  readonly requestLimiter?: TenantRequestLimiter;
 }
 
 /** Middy's own early timeout covers only the route; answerByDeadline covers the whole chain instead. */
@@ -59,6 +65,9 @@ export function scimHandler(route: ScimRoute, deps: ScimHandlerDeps): ScimLambda
       ...(deps.statusRecorder ? [connectionStatus({ ...deps, statusRecorder: deps.statusRecorder })] : []),
       scimErrors({ logger: deps.logger }),
       tenantAuth({ tokenStore: deps.tokenStore, logger: deps.logger, now: deps.now }),
+      ...(deps.requestLimiter
+        ? [tenantRequestLimit({ limiter: deps.requestLimiter, logger: deps.logger })]
+        : []),
       scimBody({ maxBodyBytes: deps.maxBodyBytes }),
     ])
     .handler(base);

@@ -54,5 +54,6 @@ export function toScimRequest(event: ScimEvent, state: ChainState, awsRequestId?
     body: state.body,
     baseUrl: tenantBaseUrl(event, headers, tenantId),
     requestId: requestIdOf(event, awsRequestId),
+    ignoredAttributes: (state.ignoredAttributes ??= new Set()),
   };
 }

@@ -6,6 +6,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
+import type { IgnoredAttributes } from '../scim/normalise';
+
 export interface ScimRequest {
   /** Upper-case HTTP method. */
   readonly method: string;
@@ -22,6 +24,8 @@ export interface ScimRequest {
   /** Absolute tenant base URL without a trailing slash, e.g. https://host/tenants/acme/scim/v2. */
   readonly baseUrl: string;
   readonly requestId: string;
+  /** Where the use case adds the names of attributes it ignored (the chain records them per tenant). */
+  readonly ignoredAttributes: IgnoredAttributes;
 }
 
 export interface ScimResponse {

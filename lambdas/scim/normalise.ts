@@ -26,15 +26,27 @@ export type IgnoredAttributes = Set<string>;
  */
 const DROPPED_ON_PURPOSE = new Set(['schemas', 'password']);
 
-/** Longest name kept in the report: names come from clients. */
-const MAX_IGNORED_NAME_LENGTH = 200;
+/**
+ * What the report keeps of an ignored name. Names come from clients' keys and paths, not values, but a
+ * client could put data in a key: only names shaped like attribute names are kept (RFC 7643 §2.1 ATTRNAME,
+ * optionally behind a schema URN, with a sub-attribute and an elided filter `[...]`), at most
+ * MAX_IGNORED_NAME_LENGTH characters. Any other key (an email address, text with spaces, a long string) is
+ * reported as NOT_AN_ATTRIBUTE_NAME: the admin learns a mapping sends such a key, not what it holds.
+ */
+export const MAX_IGNORED_NAME_LENGTH = 128;
+export const NOT_AN_ATTRIBUTE_NAME = '(a key that is not an attribute name)';
+const ATTRIBUTE_NAME = /^(?:urn:[A-Za-z0-9._:-]+:)?[A-Za-z][\w-]*(?:\[\.\.\.\])?(?:\.[A-Za-z$][\w-]*)?$/i;
+
+/** The name as the report may keep it (see NOT_AN_ATTRIBUTE_NAME). */
+export const reportableName = (name: string): string =>
+  name.length <= MAX_IGNORED_NAME_LENGTH && ATTRIBUTE_NAME.test(name) ? name : NOT_AN_ATTRIBUTE_NAME;
 
 /** Records `name` as ignored, unless it is dropped on purpose. */
 export const recordIgnored = (ignored: IgnoredAttributes | undefined, name: string): void => {
   if (!ignored) return;
   const bare = name.slice(name.lastIndexOf(':') + 1);
   if (DROPPED_ON_PURPOSE.has(bare.toLowerCase())) return;
-  ignored.add(name.slice(0, MAX_IGNORED_NAME_LENGTH));
+  ignored.add(reportableName(name));
 };
 
 /** At most this many problems are named in one error detail. */

@@ -43,8 +43,8 @@ export function createGroupService(repository: GroupRepository): ResourceService
       });
     },
 
-    async create(tenantId, body) {
-      return repository.createGroup(tenantId, normaliseResource(body, GROUP_SCHEMA));
+    async create(tenantId, body, ignored) {
+      return repository.createGroup(tenantId, normaliseResource(body, GROUP_SCHEMA, ignored));
     },
 
     async get(tenantId, id, projection) {
@@ -55,16 +55,16 @@ export function createGroupService(repository: GroupRepository): ResourceService
       return group;
     },
 
-    async replace(tenantId, id, body, options) {
+    async replace(tenantId, id, body, options, _projection, ignored) {
       // members.value is immutable per element, which a whole-list replace (Okta) does not violate.
-      return repository.replaceGroup(tenantId, id, normaliseResource(body, GROUP_SCHEMA), options);
+      return repository.replaceGroup(tenantId, id, normaliseResource(body, GROUP_SCHEMA, ignored), options);
     },
 
-    async patch(tenantId, id, body, options, projection) {
+    async patch(tenantId, id, body, options, projection, ignored) {
       const patched = await repository.updateGroup(
         tenantId,
         id,
-        (current) => planGroupPatch(current, body, GROUP_SCHEMA),
+        (current) => planGroupPatch(current, body, GROUP_SCHEMA, ignored),
         { ...options, memberIdsHint: memberIdsToAdd(body) },
       );
       // The store answers a PATCH without members: read them when the projection returns them.

@@ -3,6 +3,7 @@
  * port. They take and return canonical SCIM resources; status codes, headers, meta.location and projection
  * are the HTTP layer's business.
  */
+import type { IgnoredAttributes } from '../scim/normalise';
 import type { Projection } from '../scim/projection';
 import type { ResourceSchema } from '../scim/schema/types';
 import type { JsonObject } from '../scim/json';
@@ -25,12 +26,16 @@ export interface ConditionalOptions {
   readonly ifMatch?: string;
 }
 
+/**
+ * create, replace and patch add to `ignored`, when given, the names of the attributes the body gave that
+ * no schema defines (never values): the tenant's report of mappings that go nowhere.
+ */
 export interface ResourceService {
   readonly schema: ResourceSchema;
   /** GET /<Resource> and POST /<Resource>/.search. Bad filter -> 400 invalidFilter. */
   list(tenantId: string, query: ListQuery): Promise<FindResult>;
   /** POST: 201 material. 400 for a bad body, 409 uniqueness. */
-  create(tenantId: string, body: unknown): Promise<ScimResource>;
+  create(tenantId: string, body: unknown, ignored?: IgnoredAttributes): Promise<ScimResource>;
   /** GET by id; reads computed attributes (groups, members) only when the projection returns them. 404. */
   get(tenantId: string, id: string, projection: Projection): Promise<ScimResource>;
   /**
@@ -43,6 +48,7 @@ export interface ResourceService {
     body: unknown,
     options: ConditionalOptions,
     projection?: Projection,
+    ignored?: IgnoredAttributes,
   ): Promise<ScimResource>;
   /**
    * PATCH with a PatchOp body. Returns the resource as stored; with a `projection` that returns the
@@ -54,6 +60,7 @@ export interface ResourceService {
     body: unknown,
     options: ConditionalOptions,
     projection?: Projection,
+    ignored?: IgnoredAttributes,
   ): Promise<ScimResource>;
   /** DELETE. 404 when absent, 412 when If-Match differs. */
   remove(tenantId: string, id: string, options: ConditionalOptions): Promise<void>;

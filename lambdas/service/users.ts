@@ -56,8 +56,8 @@ export function createUserService(repository: UserRepository): ResourceService {
       });
     },
 
-    async create(tenantId, body) {
-      return repository.createUser(tenantId, normaliseResource(body, USER_SCHEMA));
+    async create(tenantId, body, ignored) {
+      return repository.createUser(tenantId, normaliseResource(body, USER_SCHEMA, ignored));
     },
 
     async get(tenantId, id, projection) {
@@ -68,21 +68,21 @@ export function createUserService(repository: UserRepository): ResourceService {
       return user;
     },
 
-    async replace(tenantId, id, body, options, projection) {
+    async replace(tenantId, id, body, options, projection, ignored) {
       // The User schema has no immutable attributes, so PUT needs no read of the current state here:
       // readOnly attributes are dropped by normalisation and the store keeps id and meta.created.
-      const user = normaliseResource(body, USER_SCHEMA);
+      const user = normaliseResource(body, USER_SCHEMA, ignored);
       rejectSelfManagement(id, user);
       const replaced = await repository.replaceUser(tenantId, id, user, options);
       return withGroupsWhenAsked(tenantId, replaced, projection);
     },
 
-    async patch(tenantId, id, body, options, projection) {
+    async patch(tenantId, id, body, options, projection, ignored) {
       const patched = await repository.updateUser(
         tenantId,
         id,
         (current) => {
-          const result = applyPatch(current, body, USER_SCHEMA);
+          const result = applyPatch(current, body, USER_SCHEMA, ignored);
           if (result.changed) rejectSelfManagement(id, result.resource);
           return result;
         },

@@ -15,6 +15,8 @@ export interface RecordedStatus {
   readonly lastSeenAt?: string;
   readonly userAgent?: string;
   readonly testConnectionAt?: string;
+  /** Attribute names requests gave that no schema defines (sorted): mappings that go nowhere. */
+  readonly ignoredAttributes?: readonly string[];
 }
 
 /** One refused request as recorded by the SCIM chain. */
@@ -164,6 +166,19 @@ export function buildStatusView(inputs: StatusInputs, now: Date): StatusView {
       report.unsupportedLocales,
       ['all supported', 'served in en-US'],
       `Supported: ${SUPPORTED_LOCALES.join(', ')}. Other values are served in English.`,
+    ),
+  );
+  const ignored = recorded.ignoredAttributes ?? [];
+  checks.push(
+    check(
+      'ignored-attributes',
+      'Mappings that go nowhere',
+      ignored.length === 0 ? 'ok' : 'bad',
+      ignored.length === 0
+        ? 'none: every attribute sent is one we define'
+        : `sent but not defined here, so ignored: ${ignored.join(', ')}`,
+      'In Entra, open Provisioning > Mappings and correct the target attribute of each mapping listed ' +
+        '(see the attribute list), or delete it; the next cycle then sends it where it belongs.',
     ),
   );
   const errors = inputs.errors.slice(0, MAX_ERRORS_SHOWN);

@@ -244,3 +244,12 @@ export const answeredErrorKey = (tenantId: string, slot: number): TableKey => ({
   pk: answeredErrorPartition(tenantId),
   sk: `SLOT#${slot % ANSWERED_ERROR_SLOTS}`,
 });
+
+/**
+ * A tenant's request count in one fixed window (lambdas/tenant-request-limit.ts), keyed by the window's
+ * start in epoch seconds; it expires by TTL soon after the window ends.
+ */
+export const requestCountKey = (tenantId: string, windowStartSeconds: number): TableKey => ({
+  pk: `${tenantPrefix(tenantId)}#REQUESTS`,
+  sk: `W#${windowStartSeconds}`,
+});

@@ -3,7 +3,7 @@
  * answered errors, the tenant's users (for the completeness report) and its groups' count and last change.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, GetCommandInput, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 import type { ScimResource } from '../scim/resource';
 import type { AnsweredError, RecordedStatus } from '../setup/status';
@@ -21,12 +21,25 @@ export interface TenantActivity {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** A string set as the document client reads it (a Set), sorted; undefined when absent or empty. */
+const sortedNames = (value: unknown): string[] | undefined => {
+  if (!(value instanceof Set) || value.size === 0) return undefined;
+  return [...(value as Set<unknown>)].filter((name): name is string => typeof name === 'string').sort();
+};
+
 /** The ring of answered errors: every slot (their order is the slots', not the errors'). */
 export const latestErrorsQuery = (tableName: string, tenantId: string): QueryCommandInput => ({
   TableName: tableName,
   KeyConditionExpression: 'pk = :pk',
   ExpressionAttributeValues: { ':pk': answeredErrorPartition(tenantId) },
   Limit: ANSWERED_ERROR_SLOTS,
+});
+
+/** The tenant's ignored attribute names alone (the CLI report). */
+export const ignoredAttributesQuery = (tableName: string, tenantId: string): GetCommandInput => ({
+  TableName: tableName,
+  Key: tenantStatusKey(tenantId),
+  ProjectionExpression: 'ignoredAttributes',
 });
 
 const newestFirst = (a: AnsweredError, b: AnsweredError): number => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0);
@@ -48,6 +61,16 @@ export class DynamoDbTenantActivity {
       start = output.LastEvaluatedKey;
     } while (start !== undefined);
     return items;
+  }
+
+  /** Attribute names requests gave that no schema defines, sorted (mappings that go nowhere). */
+  async ignoredAttributes(tenantId: string): Promise<string[]> {
+    try {
+      const output = await this.client.send(new GetCommand(ignoredAttributesQuery(this.tableName, tenantId)));
+      return sortedNames(output.Item?.ignoredAttributes) ?? [];
+    } catch (error) {
+      throw toScimError(error);
+    }
   }
 
   async read(tenantId: string): Promise<TenantActivity> {
@@ -74,12 +97,14 @@ export class DynamoDbTenantActivity {
       const lastSeenAt = text(item.lastSeenAt);
       const userAgent = text(item.userAgent);
       const testConnectionAt = text(item.testConnectionAt);
+      const ignoredAttributes = sortedNames(item.ignoredAttributes);
       const lastChangeAt = lastChanges.sort().at(-1);
       return {
         recorded: {
           ...(lastSeenAt !== undefined ? { lastSeenAt } : {}),
           ...(userAgent !== undefined ? { userAgent } : {}),
           ...(testConnectionAt !== undefined ? { testConnectionAt } : {}),
+          ...(ignoredAttributes !== undefined ? { ignoredAttributes } : {}),
         },
         errors: (errors.Items ?? [])
           .map((entry) => {

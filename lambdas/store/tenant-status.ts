@@ -2,7 +2,9 @@
  * What the setup page's connection panel needs, written by the SCIM chain (middleware/connection-status.ts):
  * one status item per tenant (last seen, User-Agent, Test Connection), and the errors answered, in a ring
  * of ANSWERED_ERROR_SLOTS items per tenant (each error overwrites the oldest slot of its container's turn),
- * so an error storm costs one small write per error and never grows the table. Kept apart from the resource
+ * so an error storm costs one small write per error and never grows the table; and the names of attributes
+ * requests gave that no schema defines, a set of at most MAX_IGNORED_ATTRIBUTES names on the status item,
+ * added to only when a container sees a name it has not recorded. Kept apart from the resource
  * store so the Users and Groups bundles carry only these two writes.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,6 +14,13 @@ import { answeredErrorKey, tenantStatusKey } from './keys';
 
 /** A User-Agent is kept to this many characters (it names the provider; nothing more is needed). */
 export const MAX_USER_AGENT_LENGTH = 200;
+
+/**
+ * The most ignored attribute names kept per tenant: enough for every mapping of a directory, and a bound
+ * on what clients can make us store (each name is at most MAX_IGNORED_NAME_LENGTH characters, checked by
+ * lambdas/scim/normalise.ts#reportableName).
+ */
+export const MAX_IGNORED_ATTRIBUTES = 50;
 
 export interface SeenRequest {
   readonly at: string;
@@ -52,9 +61,30 @@ export const recordErrorInput = (
   Item: { ...answeredErrorKey(tenantId, slot), ...error },
 });
 
+/**
+ * Adds `names` to the tenant's set of ignored attribute names, unless that could take the set beyond
+ * MAX_IGNORED_ATTRIBUTES (then the condition fails and the set stays as it is: it is full).
+ */
+export const recordIgnoredAttributesInput = (
+  tableName: string,
+  tenantId: string,
+  names: readonly string[],
+): UpdateCommandInput => {
+  const added = names.slice(0, MAX_IGNORED_ATTRIBUTES);
+  return {
+    TableName: tableName,
+    Key: tenantStatusKey(tenantId),
+    UpdateExpression: 'ADD ignoredAttributes :names',
+    ConditionExpression: 'attribute_not_exists(ignoredAttributes) OR size(ignoredAttributes) <= :room',
+    ExpressionAttributeValues: { ':names': new Set(added), ':room': MAX_IGNORED_ATTRIBUTES - added.length },
+  };
+};
+
 export interface StatusRecorder {
   recordSeen(tenantId: string, seen: SeenRequest): Promise<void>;
   recordError(tenantId: string, slot: number, error: AnsweredErrorRecord): Promise<void>;
+  /** Adds names to the tenant's ignored attributes; a full set is left as it is (no error). */
+  recordIgnoredAttributes(tenantId: string, names: readonly string[]): Promise<void>;
 }
 
 export const dynamoDbStatusRecorder = (
@@ -66,5 +96,13 @@ export const dynamoDbStatusRecorder = (
   },
   recordError: async (tenantId, slot, error) => {
     await client.send(new PutCommand(recordErrorInput(tableName, tenantId, slot, error)));
+  },
+  recordIgnoredAttributes: async (tenantId, names) => {
+    if (names.length === 0) return;
+    try {
+      await client.send(new UpdateCommand(recordIgnoredAttributesInput(tableName, tenantId, names)));
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    }
   },
 });

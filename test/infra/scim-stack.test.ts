@@ -11,7 +11,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { TABLE_DEFINITION } from '../../lambdas/store/table-definition';
-import { handOffVariable } from '../../lambdas/config';
+import { handOffVariable, loadConfig } from '../../lambdas/config';
 import { handlerForPath } from '../../lambdas/http/router';
 import { CATCH_ALL_FUNCTION, SCIM_FUNCTION_NAMES, type ScimFunctionName } from '../../lib/routes';
 import {
@@ -278,7 +278,11 @@ describe.each([
       const { stack, template } = synthesised();
       const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionLogicalId(stack, name)];
       const variables = (fn?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-      const settings = cdkJsonStages()[stageName] as { logLevel: string; secretCacheTtlSeconds: number };
+      const settings = cdkJsonStages()[stageName] as {
+        logLevel: string;
+        secretCacheTtlSeconds: number;
+        tenantThrottle: { rateLimit: number; burstLimit: number };
+      };
       expect(variables).toMatchObject({
         TENANT_SECRET_PREFIX: `scim/${stageName}/tenants/`,
         SECRET_CACHE_TTL_SECONDS: String(settings.secretCacheTtlSeconds),
@@ -291,12 +295,30 @@ describe.each([
       const tableId = logicalIdOf(stack, stack.table);
       if (name === 'discovery') {
         expect(variables.TABLE_NAME).toBeUndefined();
+        // Its hand-offs are counted by the resource Lambda they reach, once.
+        expect(variables.TENANT_RATE_LIMIT).toBeUndefined();
+        expect(variables.TENANT_BURST_LIMIT).toBeUndefined();
         expect(variables).toMatchObject({
           USERS_FUNCTION_NAME: { Ref: functionLogicalId(stack, 'users') },
           GROUPS_FUNCTION_NAME: { Ref: functionLogicalId(stack, 'groups') },
         });
       } else {
         expect(variables.TABLE_NAME).toEqual({ Ref: tableId });
+        // The per-tenant request limit; its counter items are UpdateItems on the table (IAM below).
+        expect(variables).toMatchObject({
+          TENANT_RATE_LIMIT: String(settings.tenantThrottle.rateLimit),
+          TENANT_BURST_LIMIT: String(settings.tenantThrottle.burstLimit),
+        });
+        // ...which the Lambda's own validation accepts.
+        const lambdaEnvironment = {
+          TABLE_NAME: 'scim-table',
+          TENANT_RATE_LIMIT: String(variables.TENANT_RATE_LIMIT),
+          TENANT_BURST_LIMIT: String(variables.TENANT_BURST_LIMIT),
+        };
+        expect(loadConfig(lambdaEnvironment).tenantRequestLimit).toEqual({
+          ratePerSecond: settings.tenantThrottle.rateLimit,
+          burst: settings.tenantThrottle.burstLimit,
+        });
       }
     });
   });

@@ -9,6 +9,7 @@ import { cdkJsonStages } from './synth';
 
 const validSettings = {
   throttle: { rateLimit: 50, burstLimit: 100 },
+  tenantThrottle: { rateLimit: 25, burstLimit: 250 },
   reservedConcurrency: { users: 10, groups: 10, discovery: 5, setup: 2 },
   logRetentionDays: 14,
   removalPolicy: 'destroy',
@@ -118,6 +119,22 @@ describe('resolveStageConfig', () => {
 
   it.each<[string, Record<string, unknown>, string]>([
     ['a missing throttle', { throttle: undefined }, 'throttle'],
+    ['a missing tenant throttle', { tenantThrottle: undefined }, 'tenantThrottle'],
+    [
+      'a tenant burst that is not a multiple of its rate',
+      { tenantThrottle: { rateLimit: 25, burstLimit: 260 } },
+      'tenantThrottle: the burst must be a whole multiple of the rate',
+    ],
+    [
+      'a tenant window over 60 s',
+      { tenantThrottle: { rateLimit: 1, burstLimit: 120 } },
+      'tenantThrottle: the window (burst / rate) must be 1 to 60 seconds',
+    ],
+    [
+      'a fractional tenant rate',
+      { tenantThrottle: { rateLimit: 2.5, burstLimit: 25 } },
+      'tenantThrottle.rateLimit',
+    ],
     ['a negative rate', { throttle: { rateLimit: -1, burstLimit: 10 } }, 'throttle.rateLimit'],
     ['a fractional burst', { throttle: { rateLimit: 1, burstLimit: 1.5 } }, 'throttle.burstLimit'],
     ['no reserved concurrency', { reservedConcurrency: undefined }, 'reservedConcurrency'],

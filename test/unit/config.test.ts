@@ -12,7 +12,26 @@ describe('loadConfig', () => {
       stage: 'local',
       serviceName: 'serverless-scim',
       dynamoDbEndpoint: undefined,
+      tenantRequestLimit: undefined,
     });
+  });
+
+  it('reads the per-tenant request limit: both variables or neither, a whole-second window', () => {
+    const env = { TABLE_NAME: 'scim-dev' };
+    expect(
+      loadConfig({ ...env, TENANT_RATE_LIMIT: '25', TENANT_BURST_LIMIT: '250' }).tenantRequestLimit,
+    ).toEqual({ ratePerSecond: 25, burst: 250 });
+    expect(() => loadConfig({ ...env, TENANT_RATE_LIMIT: '25' })).toThrow(/set both or neither/);
+    expect(() => loadConfig({ ...env, TENANT_BURST_LIMIT: '250' })).toThrow(/set both or neither/);
+    expect(() => loadConfig({ ...env, TENANT_RATE_LIMIT: '25', TENANT_BURST_LIMIT: '260' })).toThrow(
+      /TENANT_BURST_LIMIT: the burst must be a whole multiple of the rate/,
+    );
+    expect(() => loadConfig({ ...env, TENANT_RATE_LIMIT: '1', TENANT_BURST_LIMIT: '61' })).toThrow(
+      /window \(burst \/ rate\) must be 1 to 60 seconds/,
+    );
+    expect(() => loadConfig({ ...env, TENANT_RATE_LIMIT: '2.5', TENANT_BURST_LIMIT: '25' })).toThrow(
+      ConfigError,
+    );
   });
 
   it('reads every variable', () => {

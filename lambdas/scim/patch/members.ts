@@ -22,6 +22,7 @@ import { ScimError } from '../errors';
 import type { Filter } from '../filter/ast';
 import type { JsonValue } from '../json';
 import { isJsonObject } from '../json';
+import type { IgnoredAttributes } from '../normalise';
 import type { ScimResource } from '../resource';
 import type { ResourceSchema } from '../schema/types';
 import { applyOperations } from './apply';
@@ -166,14 +167,15 @@ const planMembersOperation = (plan: MemberPlan, operation: PatchOperation): void
 /**
  * Plans a group PATCH for a group read WITHOUT its members. Never mutates its arguments. Throws ScimError
  * as applyPatch does, and for member operations that cannot be served without the member list (see
- * above).
+ * above). Names of paths no schema defines are added to `ignored`, when given.
  */
 export const planGroupPatch = (
   group: ScimResource,
   request: unknown,
   schema: ResourceSchema,
+  ignored?: IgnoredAttributes,
 ): GroupPatchPlan => {
-  const operations = compilePatchRequest(request, schema);
+  const operations = compilePatchRequest(request, schema, ignored);
   const plan = new MemberPlan();
   const others: PatchOperation[] = [];
   for (const operation of operations) {

@@ -69,7 +69,15 @@ class Child {
     };
     process.stdout?.on('data', collect);
     process.stderr?.on('data', collect);
-    this.exited = new Promise((resolveExit) => process.once('exit', (code) => resolveExit(code)));
+    // Should this process exit first (a test timed out mid-walk), the child is told to stop too.
+    const stopWithUs = (): void => void process.kill('SIGTERM');
+    globalThis.process.once('exit', stopWithUs);
+    this.exited = new Promise((resolveExit) =>
+      process.once('exit', (code) => {
+        globalThis.process.off('exit', stopWithUs);
+        resolveExit(code);
+      }),
+    );
     this.exited.then(
       () => this.listeners.forEach((listener) => listener()),
       () => undefined,

@@ -3,7 +3,8 @@
  * real Users handler: the same flow against a handler without a recorder and one with it, counted per
  * request as the store benchmark counts (requests, and sequential rounds). The store's own rounds are the
  * same; the recorder adds one write, in one round, only to the first request of the minute, to the Test
- * Connection probe, and to each error answered.
+ * Connection probe, to each error answered, and to a request that ignores an attribute name not yet
+ * recorded.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
@@ -15,7 +16,7 @@ import { createUsersHandler } from '../../../lambdas/http/handlers';
 import { createLogger } from '../../../lambdas/logger';
 import type { ScimLambdaHandler } from '../../../lambdas/middleware';
 import { CORE_USER_URN } from '../../../lambdas/scim/schema/urns';
-import { dynamoDbStatusRecorder } from '../../../lambdas/store/tenant-status';
+import { MAX_IGNORED_ATTRIBUTES, dynamoDbStatusRecorder } from '../../../lambdas/store/tenant-status';
 import { DynamoDbTenantActivity } from '../../../lambdas/store/tenant-status-reader';
 import { makeContext, makeEvent } from '../../unit/middleware/helpers';
 import { createTestTable } from './table';
@@ -48,7 +49,7 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'roundsMeter' },
   );
-  for (const tenantId of ['plain', 'recorded']) {
+  for (const tenantId of ['plain', 'recorded', 'misspelt', 'plain-misspelt']) {
     const { record, token } = newTenantRecord(tenantId, new Date());
     tenants.set(tenantId, record);
     tokens.set(tenantId, token);
@@ -154,5 +155,90 @@ describe('status recording on the SCIM chain, on DynamoDB Local', () => {
         request: 'POST /Users',
       }),
     ]);
+  });
+});
+
+describe('ignored attribute names, on DynamoDB Local', () => {
+  const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+  /** Entra with a mapping to `nickname2` and one to the enterprise `costCentre`: a POST, then PATCHes. */
+  async function misspeltFlow(tenantId: string, handler: ScimLambdaHandler) {
+    const base = `/tenants/${tenantId}/scim/v2/Users`;
+    const headers = {
+      authorization: `Bearer ${tokens.get(tenantId) ?? ''}`,
+      'content-type': 'application/scim+json',
+      'user-agent': 'Azure AD SCIM',
+    };
+    const results: { status: number; cost: Cost }[] = [];
+    const run = async (method: string, path: string, body: unknown) => {
+      Object.assign(meter, { commands: [], rounds: 0, inFlight: 0 });
+      const result = await handler(
+        makeEvent({ method, rawPath: path, headers, body: JSON.stringify(body) }),
+        makeContext(),
+      );
+      results.push({
+        status: result.statusCode ?? 0,
+        cost: { requests: meter.commands, rounds: meter.rounds },
+      });
+      return result;
+    };
+    const created = await run('POST', base, {
+      schemas: [CORE_USER_URN],
+      userName: 'grace@example.com',
+      nickname2: 'Amazing Grace',
+    });
+    const id = (JSON.parse(created.body ?? '{}') as { id: string }).id;
+    const patch = (path: string, value: unknown) =>
+      run('PATCH', `${base}/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path, value }] });
+    await patch('nickname2', 'Grace');
+    await patch(`${ENTERPRISE}:costCentre`, 'C1');
+    await patch('displayName', 'Grace Hopper');
+    return results;
+  }
+
+  it('POST and PATCH ignore the same misspelt attributes; each new name costs one write, in the same round', async () => {
+    const repository = table.repository();
+    const plain = await misspeltFlow(
+      'plain-misspelt',
+      createUsersHandler({ repository, tokenStore, logger }),
+    );
+    const recorded = await misspeltFlow(
+      'misspelt',
+      createUsersHandler({
+        repository,
+        tokenStore,
+        logger,
+        statusRecorder: dynamoDbStatusRecorder(table.documentClient, table.tableName),
+      }),
+    );
+    expect(recorded.map(({ status }) => status)).toEqual([201, 204, 204, 204]);
+    expect(plain.map(({ status }) => status)).toEqual([201, 204, 204, 204]);
+    const extraWrites = recorded.map(({ cost }, index) => {
+      const store = plain[index]?.cost ?? { requests: [], rounds: 0 };
+      const writes = cost.requests.slice(store.requests.length);
+      expect(cost.rounds).toBe(store.rounds + (writes.length > 0 ? 1 : 0));
+      return writes;
+    });
+    // POST: "last seen" and the new name nickname2; PATCH nickname2 again: nothing; the new costCentre:
+    // one write; a PATCH that ignores nothing: nothing.
+    expect(extraWrites).toEqual([['UpdateItemCommand', 'UpdateItemCommand'], [], ['UpdateItemCommand'], []]);
+
+    const activity = await new DynamoDbTenantActivity(table.documentClient, table.tableName).read('misspelt');
+    expect(activity.recorded.ignoredAttributes).toEqual(['nickname2', `${ENTERPRISE}:costCentre`]);
+    expect(activity.users.map((user) => user.displayName)).toEqual(['Grace Hopper']);
+  });
+
+  it(`keeps at most ${MAX_IGNORED_ATTRIBUTES} names per tenant, whatever containers send`, async () => {
+    const recorder = dynamoDbStatusRecorder(table.documentClient, table.tableName);
+    const names = Array.from({ length: MAX_IGNORED_ATTRIBUTES + 10 }, (_, index) => `attr${index}`);
+    await recorder.recordIgnoredAttributes('full', names.slice(0, 45));
+    // Ten more would overflow: refused whole, without an error (the set is full for these).
+    await recorder.recordIgnoredAttributes('full', names.slice(45, 55));
+    await recorder.recordIgnoredAttributes('full', names.slice(45, 50));
+    await recorder.recordIgnoredAttributes('full', names.slice(50));
+    // A name already there adds nothing, but a full set refuses any write.
+    await recorder.recordIgnoredAttributes('full', ['attr0']);
+    const activity = await new DynamoDbTenantActivity(table.documentClient, table.tableName).read('full');
+    expect(activity.recorded.ignoredAttributes).toEqual(names.slice(0, MAX_IGNORED_ATTRIBUTES).sort());
   });
 });

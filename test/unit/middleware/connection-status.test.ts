@@ -7,11 +7,12 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { TokenStore } from '../../../lambdas/auth/token-store';
 import { newTenantRecord } from '../../../lambdas/auth/tokens';
 import { scimHandler } from '../../../lambdas/middleware';
-import type { ScimResponse } from '../../../lambdas/middleware';
+import type { ScimRequest, ScimResponse } from '../../../lambdas/middleware';
 import { isTestConnectionProbe } from '../../../lambdas/middleware/connection-status';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { USER_SCHEMA } from '../../../lambdas/scim/schema';
 import { ANSWERED_ERROR_SLOTS } from '../../../lambdas/store/keys';
+import { MAX_IGNORED_ATTRIBUTES } from '../../../lambdas/store/tenant-status';
 import type { AnsweredErrorRecord, SeenRequest, StatusRecorder } from '../../../lambdas/store/tenant-status';
 import { captureLogs, makeContext, makeEvent, testLogger } from './helpers';
 import type { EventOptions, LogCapture } from './helpers';
@@ -25,6 +26,7 @@ const PROBE = 'filter=userName+eq+%2207f8a5a4-7c2b-4f3e-9d61-2a3b4c5d6e7f%22';
 interface Writes {
   seen: { tenantId: string; seen: SeenRequest }[];
   errors: { tenantId: string; slot: number; error: AnsweredErrorRecord }[];
+  ignored: { tenantId: string; names: readonly string[] }[];
 }
 
 let logs: LogCapture;
@@ -41,6 +43,10 @@ const recorder: StatusRecorder = {
     writes.errors.push({ tenantId, slot, error });
     return failure();
   },
+  recordIgnoredAttributes: (tenantId, names) => {
+    writes.ignored.push({ tenantId, names });
+    return failure();
+  },
 };
 const failure = (): Promise<void> =>
   failWith === 'throw'
@@ -52,7 +58,7 @@ const failure = (): Promise<void> =>
 beforeEach(() => {
   logs = captureLogs();
   clock = Date.parse('2026-03-01T10:00:00.000Z');
-  writes = { seen: [], errors: [] };
+  writes = { seen: [], errors: [], ignored: [] };
   failWith = 'none';
 });
 afterEach(() => logs.restore());
@@ -110,7 +116,7 @@ describe('last seen', () => {
     const handler = handlerWith(ok);
     const result = await send(handler, { rawQueryString: PROBE }, 'wrong-token-0123456789');
     expect(result.statusCode).toBe(401);
-    expect(writes).toEqual({ seen: [], errors: [] });
+    expect(writes).toEqual({ seen: [], errors: [], ignored: [] });
   });
 });
 
@@ -168,6 +174,74 @@ describe('answered errors', () => {
       status: 404,
       request: 'GET /Users',
     });
+  });
+
+  it('a 429 (a tenant over its request limit) writes no error: refusing stays free of writes', async () => {
+    const handler = handlerWith(() => {
+      throw ScimError.tooManyRequests('Too many requests for this tenant.', 3);
+    });
+    for (let index = 0; index < 5; index += 1) expect((await send(handler)).statusCode).toBe(429);
+    expect(writes.errors).toEqual([]);
+  });
+});
+
+describe('ignored attribute names', () => {
+  /** A route that ignores the names the request lists in its `x-ignore` header, then answers `status`. */
+  const ignoring = (status = 201) =>
+    scimHandler(
+      async (request: ScimRequest) => {
+        for (const name of (request.headers['x-ignore'] ?? '').split(',').filter(Boolean))
+          request.ignoredAttributes.add(name);
+        if (status >= 400) throw ScimError.invalidValue('Attribute "userName" is required.');
+        return Promise.resolve({ status, body: {} });
+      },
+      { tokenStore, logger: testLogger(), now: () => new Date(clock), statusRecorder: recorder },
+    );
+  const ignore = (handler: ReturnType<typeof ignoring>, names: string) =>
+    send(handler, { method: 'POST', headers: { 'x-ignore': names } });
+
+  it('a name is written once, when first seen; a request that ignores nothing new writes nothing', async () => {
+    const handler = ignoring();
+    await ignore(handler, 'nickname2,name.givenNme');
+    await ignore(handler, 'nickname2');
+    await ignore(handler, 'name.givenNme,nickname2');
+    await ignore(handler, 'nickname2,costCentre');
+    await ignore(handler, '');
+    expect(writes.ignored).toEqual([
+      { tenantId: 'acme', names: ['nickname2', 'name.givenNme'] },
+      { tenantId: 'acme', names: ['costCentre'] },
+    ]);
+  });
+
+  it('names ignored by a refused request are recorded too (the mapping goes nowhere either way)', async () => {
+    const result = await ignore(ignoring(400), 'nickname2');
+    expect(result.statusCode).toBe(400);
+    expect(writes.ignored).toEqual([{ tenantId: 'acme', names: ['nickname2'] }]);
+  });
+
+  it(`stops at ${MAX_IGNORED_ATTRIBUTES} names per tenant: a flood of new names costs no more writes`, async () => {
+    const handler = ignoring();
+    const names = Array.from({ length: MAX_IGNORED_ATTRIBUTES + 20 }, (_, index) => `attr${index}`);
+    await ignore(handler, names.slice(0, 30).join(','));
+    await ignore(handler, names.slice(30).join(','));
+    for (const name of names) await ignore(handler, name);
+    expect(writes.ignored.map(({ names: written }) => written.length)).toEqual([
+      30,
+      MAX_IGNORED_ATTRIBUTES - 30,
+    ]);
+    expect(writes.ignored.flatMap(({ names: written }) => written)).toEqual(
+      names.slice(0, MAX_IGNORED_ATTRIBUTES),
+    );
+  });
+
+  it('a failed write is retried by the next request that ignores the name', async () => {
+    const handler = ignoring();
+    failWith = 'throw';
+    await ignore(handler, 'nickname2');
+    failWith = 'none';
+    await ignore(handler, 'nickname2');
+    await ignore(handler, 'nickname2');
+    expect(writes.ignored.map(({ names }) => names)).toEqual([['nickname2'], ['nickname2']]);
   });
 });
 
