@@ -13,7 +13,8 @@
  *   list                                        tenant ids, token ids, created, expiry (never hashes);
  *                                               setup links: created, expiry, revealed or not (never codes)
  *   report <tenantId> [--json]                  per profile field, how many active users lack it; users
- *                                               missing required fields, by id
+ *                                               missing required fields, by id; attribute names requests
+ *                                               gave that no schema defines (mappings that go nowhere)
  *   export <tenantId> [--format jsonl|csv] [--active-only] [--out FILE]
  *                                               every user's normalised profile (the platform's initial
  *                                               load, bin/tenant/export.ts), streamed page by page to
@@ -66,6 +67,7 @@ import { DynamoDbScimRepository } from '../lambdas/store/dynamodb-repository';
 import type { ScimRepository, UserPages } from '../lambdas/store/repository';
 import { DynamoDbSetupLinks } from '../lambdas/store/setup-links';
 import { rekeyLookups } from '../lambdas/store/rekey-lookups';
+import { DynamoDbTenantActivity } from '../lambdas/store/tenant-status-reader';
 import type { RekeyReport } from '../lambdas/store/rekey-lookups';
 import {
   DEFAULT_LINK_EXPIRY_DAYS,
@@ -154,7 +156,8 @@ Commands:
   rotate <tenantId> [--grace-hours N]        issue a new token; older tokens expire after N hours (24)
   revoke <tenantId> (--token-id ID | --all)  revoke one token or all of them
   list                                       tenants, their tokens and setup links (never codes)
-  report <tenantId> [--json]                 profile completeness of the tenant's active users
+  report <tenantId> [--json]                 profile completeness of the tenant's active users, and
+                                             mappings that go nowhere (attributes we do not define)
   export <tenantId> [--format jsonl|csv] [--active-only] [--out FILE]
                                              every user's normalised profile (the platform's initial
                                              load) to stdout or FILE (mode 0600); progress on stderr
@@ -409,6 +412,8 @@ export interface CliDeps {
   readonly setupLinks?: SetupLinkStore;
   /** Rewrites the tenant's older lookup keys (lambdas/store/rekey-lookups.ts); absent without a table. */
   readonly rekey?: (tenantId: string) => Promise<RekeyReport>;
+  /** The attribute names requests gave that no schema defines (the status item); absent without a table. */
+  readonly ignoredAttributes?: (tenantId: string) => Promise<string[]>;
   /** The API's base URL, e.g. https://scim.example.com (a trailing slash is ignored). */
   readonly apiBaseUrl?: string;
   readonly now: () => Date;
@@ -696,8 +701,19 @@ export async function listTenants(deps: CliDeps): Promise<TenantListing[]> {
 /** Pure: the tenant's users -> the completeness report (ids, field names and counts only). */
 export const buildTenantReport = buildProfileReport;
 
+/**
+ * The report: profile completeness, and the attribute names requests gave that no schema defines
+ * (recorded by the SCIM chain; names only, see lambdas/scim/normalise.ts#reportableName).
+ */
+export interface TenantReport extends ProfileReport {
+  readonly ignoredAttributes: readonly string[];
+}
+
 /** Pure: the report as terminal lines. */
-export function formatTenantReport(tenantId: string, report: ProfileReport): string[] {
+export function formatTenantReport(
+  tenantId: string,
+  report: ProfileReport & { readonly ignoredAttributes?: readonly string[] },
+): string[] {
   const lines = [
     `Tenant ${tenantId}: ${report.totalUsers} users (${report.activeUsers} active, ${report.inactiveUsers} inactive).`,
     '',
@@ -726,6 +742,18 @@ export function formatTenantReport(tenantId: string, report: ProfileReport): str
     lines.push('', 'Unsupported locales (served as en-US):');
     for (const { value, count } of report.unsupportedLocales) lines.push(`  ${value}: ${count}`);
   }
+  const ignored = report.ignoredAttributes ?? [];
+  lines.push('');
+  if (ignored.length === 0) {
+    lines.push('Mappings that go nowhere: none (every attribute sent is one we define).');
+  } else {
+    lines.push(
+      `Mappings that go nowhere (${ignored.length}): attributes sent that no schema defines, ignored:`,
+      ...ignored.map((name) => `  ${name}`),
+      '  Fix each mapping in the provider (Entra: Provisioning > Mappings): correct the target attribute',
+      '  name (see /Schemas), or delete the mapping.',
+    );
+  }
   return lines;
 }
 
@@ -735,11 +763,15 @@ export async function listAllUsers(tenants: TenantDirectory, tenantId: string): 
   return users;
 }
 
-export async function reportTenant(deps: CliDeps, tenantId: string, json: boolean): Promise<ProfileReport> {
-  if (!deps.tenants)
+export async function reportTenant(deps: CliDeps, tenantId: string, json: boolean): Promise<TenantReport> {
+  if (!deps.tenants || !deps.ignoredAttributes)
     throw new CliError('The report needs the DynamoDB table: start the local server or pass --table.');
   await existingRecord(deps, tenantId);
-  const report = buildTenantReport(await listAllUsers(deps.tenants, tenantId));
+  const [users, ignoredAttributes] = await Promise.all([
+    listAllUsers(deps.tenants, tenantId),
+    deps.ignoredAttributes(tenantId),
+  ]);
+  const report: TenantReport = { ...buildTenantReport(users), ignoredAttributes };
   if (json) deps.print(JSON.stringify(report, null, 2));
   else for (const line of formatTenantReport(tenantId, report)) deps.print(line);
   return report;
@@ -857,7 +889,7 @@ export async function readLocalEndpointFile(dataDir: string): Promise<LocalEndpo
 function tableFor(
   tableName: string,
   endpoint?: string,
-): Required<Pick<CliDeps, 'tenants' | 'setupLinks' | 'rekey'>> {
+): Required<Pick<CliDeps, 'tenants' | 'setupLinks' | 'rekey' | 'ignoredAttributes'>> {
   const client =
     endpoint === undefined
       ? DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -868,6 +900,8 @@ function tableFor(
     tenants: new DynamoDbScimRepository({ client, tableName }),
     setupLinks: new DynamoDbSetupLinks({ client, tableName }),
     rekey: (tenantId) => rekeyLookups({ client, tableName }, tenantId),
+    ignoredAttributes: (tenantId) =>
+      new DynamoDbTenantActivity(client, tableName).ignoredAttributes(tenantId),
   };
 }
 

@@ -168,6 +168,19 @@ export function buildStatusView(inputs: StatusInputs, now: Date): StatusView {
       `Supported: ${SUPPORTED_LOCALES.join(', ')}. Other values are served in English.`,
     ),
   );
+  const ignored = recorded.ignoredAttributes ?? [];
+  checks.push(
+    check(
+      'ignored-attributes',
+      'Mappings that go nowhere',
+      ignored.length === 0 ? 'ok' : 'bad',
+      ignored.length === 0
+        ? 'none: every attribute sent is one we define'
+        : `sent but not defined here, so ignored: ${ignored.join(', ')}`,
+      'In Entra, open Provisioning > Mappings and correct the target attribute of each mapping listed ' +
+        '(see the attribute list), or delete it; the next cycle then sends it where it belongs.',
+    ),
+  );
   const errors = inputs.errors.slice(0, MAX_ERRORS_SHOWN);
   checks.push(
     check(

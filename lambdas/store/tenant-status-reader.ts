@@ -3,7 +3,7 @@
  * answered errors, the tenant's users (for the completeness report) and its groups' count and last change.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, GetCommandInput, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 import type { ScimResource } from '../scim/resource';
 import type { AnsweredError, RecordedStatus } from '../setup/status';
@@ -35,6 +35,13 @@ export const latestErrorsQuery = (tableName: string, tenantId: string): QueryCom
   Limit: ANSWERED_ERROR_SLOTS,
 });
 
+/** The tenant's ignored attribute names alone (the CLI report). */
+export const ignoredAttributesQuery = (tableName: string, tenantId: string): GetCommandInput => ({
+  TableName: tableName,
+  Key: tenantStatusKey(tenantId),
+  ProjectionExpression: 'ignoredAttributes',
+});
+
 const newestFirst = (a: AnsweredError, b: AnsweredError): number => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0);
 
 export class DynamoDbTenantActivity {
@@ -54,6 +61,16 @@ export class DynamoDbTenantActivity {
       start = output.LastEvaluatedKey;
     } while (start !== undefined);
     return items;
+  }
+
+  /** Attribute names requests gave that no schema defines, sorted (mappings that go nowhere). */
+  async ignoredAttributes(tenantId: string): Promise<string[]> {
+    try {
+      const output = await this.client.send(new GetCommand(ignoredAttributesQuery(this.tableName, tenantId)));
+      return sortedNames(output.Item?.ignoredAttributes) ?? [];
+    } catch (error) {
+      throw toScimError(error);
+    }
   }
 
   async read(tenantId: string): Promise<TenantActivity> {

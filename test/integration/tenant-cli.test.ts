@@ -37,9 +37,15 @@ import { FileTokenStore } from '../../lambdas/auth/file-token-store';
 import { SecretsManagerTokenStore } from '../../lambdas/auth/secrets-manager-token-store';
 import { verifyToken } from '../../lambdas/auth/tokens';
 import type { ScimResource } from '../../lambdas/scim/resource';
+import { createUsersHandler } from '../../lambdas/http/handlers';
+import { createLogger } from '../../lambdas/logger';
+import { NOT_AN_ATTRIBUTE_NAME } from '../../lambdas/scim/normalise';
 import { hashSetupCode } from '../../lambdas/setup/links';
 import { setupLinkIndexPartition, setupLinkKey } from '../../lambdas/store/keys';
 import { DynamoDbSetupLinks } from '../../lambdas/store/setup-links';
+import { dynamoDbStatusRecorder } from '../../lambdas/store/tenant-status';
+import { DynamoDbTenantActivity } from '../../lambdas/store/tenant-status-reader';
+import { makeContext, makeEvent } from '../unit/middleware/helpers';
 import { createTestTable } from './store/table';
 import type { TestTable } from './store/table';
 
@@ -69,6 +75,8 @@ beforeEach(async () => {
     tokenStore: new FileTokenStore(join(directory, 'tenants')),
     tenants: table.repository(),
     setupLinks: new DynamoDbSetupLinks({ client: table.documentClient, tableName: table.tableName }),
+    ignoredAttributes: (tenantId) =>
+      new DynamoDbTenantActivity(table.documentClient, table.tableName).ignoredAttributes(tenantId),
     apiBaseUrl: 'https://scim.example.com/',
     now: () => clock,
     print: (line) => output.push(line),
@@ -351,6 +359,59 @@ describe('report', () => {
     const report = await reportTenant(deps, tenantId, true);
     expect(JSON.parse(output.join('\n'))).toEqual(JSON.parse(JSON.stringify(report)));
     expect(report.totalUsers).toBe(0);
+    expect(report.ignoredAttributes).toEqual([]);
+  });
+
+  it('lists the attributes a POST and a PATCH sent that no schema defines (mappings that go nowhere)', async () => {
+    const tenantId = uniqueTenant('report');
+    const { token } = await createWithToken(deps, tenantId);
+    const handler = createUsersHandler({
+      repository: table.repository(),
+      tokenStore: deps.tokenStore,
+      logger: createLogger({ serviceName: 'tenant-cli', logLevel: 'SILENT' }),
+      statusRecorder: dynamoDbStatusRecorder(table.documentClient, table.tableName),
+    });
+    const send = async (method: string, path: string, body: unknown) =>
+      handler(
+        makeEvent({
+          method,
+          rawPath: `/tenants/${tenantId}/scim/v2/Users${path}`,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+          body: JSON.stringify(body),
+        }),
+        makeContext(),
+      );
+    const created = await send('POST', '', {
+      schemas: [USER_SCHEMA],
+      userName: 'grace@example.com',
+      nickname2: 'Grace',
+      'grace@example.com': true,
+    });
+    expect(created.statusCode).toBe(201);
+    const { id } = JSON.parse(created.body ?? '{}') as { id: string };
+    const patched = await send('PATCH', `/${id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [
+        { op: 'Replace', path: 'name.givenNme', value: 'Grace' },
+        { op: 'Replace', path: 'nickname2', value: 'Amazing' },
+      ],
+    });
+    expect(patched.statusCode).toBe(204);
+    output.length = 0;
+
+    const report = await reportTenant(deps, tenantId, false);
+
+    const names = [NOT_AN_ATTRIBUTE_NAME, 'name.givenNme', 'nickname2'];
+    expect(report.ignoredAttributes).toEqual(names);
+    const text = output.join('\n');
+    expect(text).toContain('Mappings that go nowhere (3): attributes sent that no schema defines, ignored:');
+    for (const name of names) expect(output).toContain(`  ${name}`);
+    expect(text).not.toContain('grace@');
+    output.length = 0;
+    await reportTenant(deps, tenantId, true);
+    expect((JSON.parse(output.join('\n')) as { ignoredAttributes: string[] }).ignoredAttributes).toEqual(
+      names,
+    );
   });
 
   it('an unknown tenant or no table -> CliError', async () => {

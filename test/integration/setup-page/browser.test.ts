@@ -52,6 +52,7 @@ const STATUS_ITEMS = [
   ...FIELD_ITEMS,
   'management-levels',
   'locales',
+  'ignored-attributes',
   'errors',
 ];
 

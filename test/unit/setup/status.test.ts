@@ -18,6 +18,7 @@ describe('buildStatusView', () => {
     expect(byId.get('test-connection')?.action).toContain('Test Connection');
     expect(byId.get('field-firstName')).toMatchObject({ state: 'waiting' });
     expect(byId.get('errors')).toMatchObject({ state: 'ok', text: 'none' });
+    expect(byId.get('ignored-attributes')).toMatchObject({ state: 'ok' });
     expect(view.checkedAt).toBe(NOW.toISOString());
   });
 
@@ -68,6 +69,25 @@ describe('buildStatusView', () => {
     expect(byId.get('locales')).toMatchObject({ state: 'bad', text: 'served in en-US: de-DE (1)' });
     expect(byId.get('errors')).toMatchObject({ state: 'bad' });
     expect(JSON.stringify(view)).not.toContain('example.com');
+  });
+
+  it('lists the mappings that go nowhere and says to fix them in Entra', () => {
+    const view = buildStatusView(
+      {
+        recorded: { ignoredAttributes: ['name.givenNme', 'nickname2'] },
+        errors: [],
+        report: buildProfileReport([]),
+        groups: 0,
+      },
+      NOW,
+    );
+    const check = view.checks.find(({ id }) => id === 'ignored-attributes');
+    expect(check).toMatchObject({
+      label: 'Mappings that go nowhere',
+      state: 'bad',
+      text: 'sent but not defined here, so ignored: name.givenNme, nickname2',
+    });
+    expect(check?.action).toContain('Mappings');
   });
 
   it('names the provider from the User-Agent', () => {
