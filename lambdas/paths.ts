@@ -86,3 +86,10 @@ export const TENANT_SCIM_PATH = pathTemplate('/tenants/{tenantId}/scim/v2');
 
 /** The one-time setup page a tenant's administrator opens from a setup link. */
 export const SETUP_PATH = pathTemplate('/setup/{code}');
+
+/**
+ * The setup page's POSTs, `/setup/<action>`: they take the code in the body, never in the path. A code
+ * (43 base64url characters) can never be one of these words.
+ */
+export const SETUP_ACTIONS = ['reveal', 'status'] as const;
+export type SetupAction = (typeof SETUP_ACTIONS)[number];

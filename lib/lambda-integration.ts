@@ -4,14 +4,18 @@
  * instead of CDK's per-route statements (literal `{tenantId}` in the ARN) or its API-wide `*\/*\/*`, which
  * does not match the `$default` route's `<stage>/$default`.
  */
+import { Stack } from 'aws-cdk-lib';
 import {
+  type HttpApi,
   HttpIntegrationType,
   type HttpRouteIntegrationBindOptions,
   type HttpRouteIntegrationConfig,
   HttpRouteIntegration,
   PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { invokeSourceArnResource } from './routes';
 
 export class LambdaProxyIntegration extends HttpRouteIntegration {
   constructor(
@@ -28,4 +32,23 @@ export class LambdaProxyIntegration extends HttpRouteIntegration {
       payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
     };
   }
+}
+
+/**
+ * Lets `api` invoke `handler` for exactly one route: `<api-id>/<stage>/<method>/<path>` (lib/routes.ts).
+ * `method` undefined: a route of method ANY (or `$default`).
+ */
+export function allowRouteInvoke(handler: IFunction, api: HttpApi, path: string, method?: string): void {
+  const id = `ApiInvoke${`${method ?? ''} ${path}`
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .replace(/ /g, '-')}`;
+  handler.addPermission(id, {
+    principal: new ServicePrincipal('apigateway.amazonaws.com'),
+    sourceArn: Stack.of(api).formatArn({
+      service: 'execute-api',
+      resource: api.apiId,
+      resourceName: invokeSourceArnResource(path, method),
+    }),
+  });
 }

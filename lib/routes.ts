@@ -13,7 +13,7 @@
  * So a resource path reaches its Lambda whichever of the two API Gateway picks.
  */
 import { CATCH_ALL_HANDLER, type HandlerName } from '../lambdas/http/router';
-import { TENANT_SCIM_PATH } from '../lambdas/paths';
+import { SETUP_ACTIONS, SETUP_PATH, TENANT_SCIM_PATH } from '../lambdas/paths';
 import { RESOURCE_TYPES, type ResourceFunctionName } from '../lambdas/scim/schema/resource-types';
 
 /** One Lambda per registered resource type, then the catch-all, in the order the stack creates them. */
@@ -70,13 +70,36 @@ export function scimRoutes(): ScimRoute[] {
   );
 }
 
+/** The setup page's Lambda (lambdas/setup.ts): on the same API, but no SCIM handler. */
+export const SETUP_FUNCTION = 'setup';
+
+export interface MethodRoute {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+}
+
+/**
+ * The setup page's routes, each with the one method its handler serves: the page (`GET /setup/{code}`)
+ * and its POSTs (`/setup/reveal`, `/setup/status`, which take the code in the body; an exact path wins
+ * over `{code}`). Any other method or deeper path goes to `$default`, which answers 404.
+ */
+export function setupRoutes(): MethodRoute[] {
+  return [
+    { method: 'GET', path: SETUP_PATH.template },
+    ...SETUP_ACTIONS.map((action): MethodRoute => ({
+      method: 'POST',
+      path: SETUP_PATH.build({ code: action }),
+    })),
+  ];
+}
+
 /**
  * The resource part (after `<api-id>/`) of the execute-api ARN that API Gateway invokes a route's Lambda
  * with: `<stage>/<method>/<path>` for a path route, `<stage>/$default` for the `$default` route (one
  * segment fewer, which `*\/*\/*` does not match). Path variables become `*`, which in an ARN pattern also
- * matches the "/" inside a greedy `{proxy+}`.
+ * matches the "/" inside a greedy `{proxy+}`. `method` is the route's method, `*` for ANY.
  */
-export function invokeSourceArnResource(path: string): string {
+export function invokeSourceArnResource(path: string, method = '*'): string {
   if (path === DEFAULT_ROUTE) return `*/${DEFAULT_ROUTE}`;
-  return `*/*${path.replace(/\{[^}]+\}/g, '*')}`;
+  return `*/${method}${path.replace(/\{[^}]+\}/g, '*')}`;
 }

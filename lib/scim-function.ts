@@ -8,7 +8,7 @@ import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime } from 'aws-c
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { ScimFunctionName } from './routes';
+import type { SETUP_FUNCTION, ScimFunctionName } from './routes';
 import type { StageConfig } from './stage-config';
 
 /** Pinned to the Node.js line the project is tested against (see README, Deploy). */
@@ -40,7 +40,7 @@ const APPLICATION_LOG_LEVEL: Record<StageConfig['logLevel'], ApplicationLogLevel
 };
 
 export interface ScimFunctionProps {
-  readonly name: ScimFunctionName | 'events';
+  readonly name: ScimFunctionName | typeof SETUP_FUNCTION | 'events';
   /** Default `SCIM <name> endpoint`. */
   readonly description?: string;
   /** Default LAMBDA_TIMEOUT (sized for the HTTP API). */

@@ -49,7 +49,7 @@ import type { Construct } from 'constructs';
 import { handOffVariable } from '../lambdas/config';
 import { TABLE_DEFINITION } from '../lambdas/store/table-definition';
 import { ChangeEvents } from './events';
-import { LambdaProxyIntegration } from './lambda-integration';
+import { LambdaProxyIntegration, allowRouteInvoke } from './lambda-integration';
 import {
   CATCH_ALL_FUNCTION,
   DEFAULT_ROUTE,
@@ -59,10 +59,10 @@ import {
   TENANT_BASE_PATH,
   constructStem,
   forEachFunction,
-  invokeSourceArnResource,
   scimRoutes,
 } from './routes';
 import { ScimFunction } from './scim-function';
+import { SetupPage } from './setup-page';
 import type { StageConfig } from './stage-config';
 
 /** The repository root: esbuild resolves node_modules and tsconfig from here. */
@@ -70,6 +70,9 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 /** The events Lambda (lib/events.ts): the table stream to the event bus. */
 export const DEFAULT_EVENTS_ENTRY = path.join(PROJECT_ROOT, 'lambdas/events.ts');
+
+/** The setup page's Lambda (lib/setup-page.ts). */
+export const DEFAULT_SETUP_ENTRY = path.join(PROJECT_ROOT, 'lambdas/setup.ts');
 
 /** Each function's entry: lambdas/<function name>.ts. */
 export const DEFAULT_HANDLER_ENTRIES: Readonly<Record<ScimFunctionName, string>> = forEachFunction((name) =>
@@ -160,15 +163,16 @@ function usesTable(name: ScimFunctionName): boolean {
 }
 
 /**
- * JSON access log line. Deliberately without the query string: SCIM filters carry user names and e-mail
- * addresses. The path carries only tenant and resource ids.
+ * JSON access log line. Deliberately without the query string (SCIM filters carry user names and e-mail
+ * addresses) and without the path: a setup link's path is its code, a bearer secret. The route key names
+ * the route as a template (`GET /setup/{code}`, `ANY /tenants/{tenantId}/scim/v2/Users/{proxy+}`); the
+ * tenant and resource ids are in the Lambda's line of the same requestId.
  */
 export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
   requestId: '$context.requestId',
   requestTime: '$context.requestTime',
   httpMethod: '$context.httpMethod',
   routeKey: '$context.routeKey',
-  path: '$context.path',
   status: '$context.status',
   protocol: '$context.protocol',
   responseLength: '$context.responseLength',
@@ -187,6 +191,8 @@ export interface ScimStackProps extends StackProps {
   readonly handlerEntries?: Readonly<Record<ScimFunctionName, string>>;
   /** Override the events Lambda's entry file (tests only); defaults to lambdas/events.ts. */
   readonly eventsEntry?: string;
+  /** Override the setup Lambda's entry file (tests only); defaults to lambdas/setup.ts. */
+  readonly setupEntry?: string;
 }
 
 export class ScimStack extends Stack {
@@ -196,6 +202,7 @@ export class ScimStack extends Stack {
   readonly alarmTopic: Topic;
   readonly customDomain: DomainName | undefined;
   readonly events: ChangeEvents;
+  readonly setup: SetupPage;
 
   constructor(scope: Construct, id: string, props: ScimStackProps) {
     super(scope, id, {
@@ -210,12 +217,15 @@ export class ScimStack extends Stack {
 
     this.table = this.createTable(TABLE_DEFINITION, retain, removalPolicy);
 
-    const commonEnvironment: Record<string, string> = {
+    const stageEnvironment: Record<string, string> = {
       TENANT_SECRET_PREFIX: config.tenantSecretPrefix,
-      SECRET_CACHE_TTL_SECONDS: String(config.secretCacheTtlSeconds),
       LOG_LEVEL: config.logLevel,
       STAGE: config.stageName,
       POWERTOOLS_SERVICE_NAME: 'serverless-scim',
+    };
+    const commonEnvironment: Record<string, string> = {
+      ...stageEnvironment,
+      SECRET_CACHE_TTL_SECONDS: String(config.secretCacheTtlSeconds),
     };
     const entries = props.handlerEntries ?? DEFAULT_HANDLER_ENTRIES;
     this.functions = forEachFunction(
@@ -258,6 +268,19 @@ export class ScimStack extends Stack {
       entry: props.eventsEntry ?? DEFAULT_EVENTS_ENTRY,
       projectRoot: PROJECT_ROOT,
       environment: commonEnvironment,
+      logRetention,
+      removalPolicy,
+      alarm: (alarmId, metric, threshold, description) => this.alarm(alarmId, metric, threshold, description),
+    });
+    this.setup = new SetupPage(this, 'Setup', {
+      config,
+      api: this.api,
+      table: this.table,
+      tenantSecretsArn: this.tenantSecretsArn(config.tenantSecretPrefix),
+      entry: props.setupEntry ?? DEFAULT_SETUP_ENTRY,
+      projectRoot: PROJECT_ROOT,
+      // No SECRET_CACHE_TTL_SECONDS: the reveal reads the token record uncached.
+      environment: stageEnvironment,
       logRetention,
       removalPolicy,
       alarm: (alarmId, metric, threshold, description) => this.alarm(alarmId, metric, threshold, description),
@@ -391,18 +414,7 @@ export class ScimStack extends Stack {
       { path: DEFAULT_ROUTE, target: CATCH_ALL_FUNCTION },
     ];
     for (const { path: routePath, target } of invokers) {
-      const id = `ApiInvoke${routePath
-        .replace(/[^A-Za-z0-9]+/g, ' ')
-        .trim()
-        .replace(/ /g, '-')}`;
-      this.functions[target].function.addPermission(id, {
-        principal: new ServicePrincipal('apigateway.amazonaws.com'),
-        sourceArn: this.formatArn({
-          service: 'execute-api',
-          resource: api.apiId,
-          resourceName: invokeSourceArnResource(routePath),
-        }),
-      });
+      allowRouteInvoke(this.functions[target].function, api, routePath);
     }
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
@@ -518,7 +530,8 @@ export class ScimStack extends Stack {
       API_THROTTLED_THRESHOLD,
       `At least ${API_THROTTLED_THRESHOLD} requests answered 429 in 5 minutes, mostly the stage throttling ` +
         '(rate, burst in cdk.json), which all tenants share: one busy sync slows everyone down. Find the ' +
-        'tenant in the access log (path), then raise the stage limits or talk to the tenant.',
+        'busiest tenant in the Lambda logs (tenantId; the access log names routes, not paths), then raise ' +
+        'the stage limits or talk to the tenant.',
     );
 
     for (const [name, scimFunction] of Object.entries(this.functions)) {
@@ -562,7 +575,9 @@ export class ScimStack extends Stack {
         'token is per tenant in the path, failures must be SCIM error bodies, and a backend outage must ' +
         'answer 503 rather than 401 (Entra quarantines on 401). An API Gateway authorizer can do neither.',
     });
-    for (const scimFunction of Object.values(this.functions)) {
+    // The SCIM functions and the setup page's: each pinned, each reading (setup: writing) tenant secrets.
+    const functions = [...Object.values(this.functions), this.setup.handler];
+    for (const scimFunction of functions) {
       Validations.of(scimFunction.function).acknowledge({
         id: 'AwsSolutions-L1',
         reason:
@@ -574,11 +589,11 @@ export class ScimStack extends Stack {
     const region = Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region;
     const account = Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account;
     const secretArnFinding = `Resource::arn:<AWS::Partition>:secretsmanager:${region}:${account}:secret:${config.tenantSecretPrefix}*`;
-    for (const scimFunction of Object.values(this.functions)) {
+    for (const scimFunction of functions) {
       Validations.of(scimFunction.role).acknowledge({
         id: `AwsSolutions-IAM5[${secretArnFinding}]`,
         reason:
-          'Secrets Manager appends a random 6-character suffix to each secret ARN, so reading the tenant ' +
+          'Secrets Manager appends a random 6-character suffix to each secret ARN, so naming the tenant ' +
           "secrets needs a trailing wildcard; it is limited to this stage's tenant-secret name prefix.",
       });
     }

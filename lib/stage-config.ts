@@ -6,7 +6,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { isJsonObject } from '../lambdas/scim/json';
 import { tenantRequestLimitProblem } from '../lambdas/tenant-request-limit';
-import { forEachFunction } from './routes';
+import { SETUP_FUNCTION, forEachFunction } from './routes';
 
 /** The stage that must never lose data: its table and logs are always retained. */
 export const PRODUCTION_STAGE = 'prod';
@@ -66,7 +66,11 @@ const stageSettingsSchema = z.strictObject({
    * Concurrent executions reserved for each function: a backend brown-out (every request waiting for its
    * time limit) cannot take the account's whole concurrency, and one function cannot starve another.
    */
-  reservedConcurrency: z.strictObject(forEachFunction(() => z.number().int().min(1))),
+  reservedConcurrency: z.strictObject({
+    ...forEachFunction(() => z.number().int().min(1)),
+    // Small: a handful of admins at a time; it also bounds what a flood of reveals can cost.
+    [SETUP_FUNCTION]: z.number().int().min(1),
+  }),
   logRetentionDays: z.number().refine((days) => VALID_RETENTION_DAYS.includes(days), {
     message: `must be one of CloudWatch Logs' retention periods: ${VALID_RETENTION_DAYS.join(', ')}`,
   }),

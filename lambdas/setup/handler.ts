@@ -17,7 +17,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { WritableTokenStore } from '../auth/token-store';
 import { issueToken } from '../auth/tokens';
 import type { Logger } from '../logger';
-import { SETUP_PATH, TENANT_SCIM_PATH } from '../paths';
+import { SETUP_ACTIONS, SETUP_PATH, type SetupAction, TENANT_SCIM_PATH } from '../paths';
 import { buildProfileReport } from '../scim/profile';
 import type { DynamoDbSetupLinks } from '../store/setup-links';
 import type { TenantActivity } from '../store/tenant-status-reader';
@@ -222,7 +222,7 @@ export function createSetupHandler(deps: SetupHandlerDeps): (event: SetupEvent) 
     );
   };
 
-  const post = async (event: SetupEvent, action: 'reveal' | 'status'): Promise<SetupResult> => {
+  const post = async (event: SetupEvent, action: SetupAction): Promise<SetupResult> => {
     const origin = header(event, 'origin');
     if (origin === undefined || origin !== ownOrigin(event)) {
       return refusal(403, 'origin', 'This request must come from the setup page itself.');
@@ -245,7 +245,7 @@ export function createSetupHandler(deps: SetupHandlerDeps): (event: SetupEvent) 
     const method = (event.requestContext?.http?.method ?? 'GET').toUpperCase();
     const match = SETUP_PATH.parse(event.rawPath ?? '');
     const segment = match?.parameters.code ?? '';
-    const action = segment === 'reveal' || segment === 'status' ? segment : undefined;
+    const action = SETUP_ACTIONS.find((candidate) => candidate === segment);
     deps.logger.appendKeys({
       requestId: event.requestContext?.requestId ?? 'unknown',
       method,

@@ -211,12 +211,18 @@ export const parseChangedItemKey = (pk: string, sk: string): ChangedItemKey | un
   return undefined;
 };
 
+/** The setup links' partitions: the only items the setup Lambda may write (its IAM condition, lib/). */
+export const SETUP_LINK_PARTITION_PREFIX = 'SETUP#';
+
 /**
  * A setup link, found by the SHA-256 (hex) of its code alone: the page knows no tenant before it reads
  * this item. The only partition not starting with `T#`: `SETUP#` cannot be forged by a tenant id, and a
  * hash names no tenant.
  */
-export const setupLinkKey = (codeSha256: string): TableKey => ({ pk: `SETUP#${codeSha256}`, sk: 'LINK' });
+export const setupLinkKey = (codeSha256: string): TableKey => ({
+  pk: `${SETUP_LINK_PARTITION_PREFIX}${codeSha256}`,
+  sk: 'LINK',
+});
 
 /** The tenant's setup links (one pointer item per link, sk = the code's SHA-256), for `list` and ending. */
 export const setupLinkIndexPartition = (tenantId: string): string => `${tenantPrefix(tenantId)}#SETUP`;

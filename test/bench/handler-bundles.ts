@@ -7,7 +7,7 @@
 import { build } from 'esbuild';
 import { join, resolve } from 'node:path';
 
-import type { ScimFunctionName } from '../../lib/routes';
+import type { SETUP_FUNCTION, ScimFunctionName } from '../../lib/routes';
 
 /** Issue 4: our code may add under 20% to the bundle of the SDK clients alone. */
 export const MAX_ADDED_OVER_SDK = 0.2;
@@ -25,7 +25,8 @@ export const clients = [new SecretsManagerClient({}), new LambdaClient({}), Invo
 `;
 
 export interface HandlerBundle {
-  readonly name: ScimFunctionName;
+  /** The SCIM handlers and the setup page: the Lambdas behind the HTTP API. */
+  readonly name: ScimFunctionName | typeof SETUP_FUNCTION;
   readonly entry: string;
   /** The SDK clients the handler creates, as a module that creates them too. */
   readonly sdkOnly: string;
@@ -35,6 +36,7 @@ export const HANDLER_BUNDLES: readonly HandlerBundle[] = [
   { name: 'users', entry: 'lambdas/users.ts', sdkOnly: DYNAMODB_AND_SECRETS },
   { name: 'groups', entry: 'lambdas/groups.ts', sdkOnly: DYNAMODB_AND_SECRETS },
   { name: 'discovery', entry: 'lambdas/discovery.ts', sdkOnly: SECRETS_AND_LAMBDA },
+  { name: 'setup', entry: 'lambdas/setup.ts', sdkOnly: DYNAMODB_AND_SECRETS },
 ];
 
 /** The events Lambda (lib/events.ts): EventBridge, and the SDK's codec for stream images. */

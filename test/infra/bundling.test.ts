@@ -1,5 +1,5 @@
 /**
- * The one test that really bundles: the three real handler entries with the local esbuild, as
+ * The one test that really bundles: the real handler entries (SCIM and setup page) with the local esbuild, as
  * `cdk synth` does. Each bundle must carry the AWS SDK and a source map, and must load in a fresh Node
  * process given exactly the environment the template sets (which also checks the env var contract
  * against the handlers' own start-up validation).
@@ -16,7 +16,7 @@ import { SECRETS_MANAGER_CLIENT_LIMITS } from '../../lambdas/auth/token-store-fa
 import { newTenantRecord } from '../../lambdas/auth/tokens';
 import { worstCaseMs } from '../../lambdas/client-limits';
 import { DYNAMODB_CLIENT_LIMITS } from '../../lambdas/http/handlers';
-import { SCIM_FUNCTION_NAMES, type ScimFunctionName } from '../../lib/routes';
+import { SCIM_FUNCTION_NAMES, SETUP_FUNCTION, type ScimFunctionName } from '../../lib/routes';
 import { DEFAULT_HANDLER_ENTRIES } from '../../lib/scim-stack';
 import { EVENTS_BUNDLE, HANDLER_BUNDLES, MAX_ADDED_OVER_SDK, bundleBytes } from '../bench/handler-bundles';
 import { startBlackHole } from '../unit/handlers/black-hole';
@@ -35,21 +35,28 @@ afterAll(() => {
   fs.rmSync(outdir, { recursive: true, force: true });
 });
 
-function functionProperties(name: ScimFunctionName): Record<string, unknown> {
+/** The Lambdas behind the HTTP API: the SCIM handlers and the setup page. */
+type ApiFunctionName = ScimFunctionName | typeof SETUP_FUNCTION;
+const API_FUNCTION_NAMES: readonly ApiFunctionName[] = [...SCIM_FUNCTION_NAMES, SETUP_FUNCTION];
+
+function functionProperties(name: ApiFunctionName): Record<string, unknown> {
   const { stack, template } = synthesised;
-  const id = logicalIdOf(stack, stack.functions[name].function);
+  const id = logicalIdOf(
+    stack,
+    name === SETUP_FUNCTION ? stack.setup.handler.function : stack.functions[name].function,
+  );
   const properties = resourcesOfType(template, 'AWS::Lambda::Function')[id]?.Properties;
   if (properties === undefined) throw new Error(`no function ${id}`);
   return properties;
 }
 
-function assetDirectory(name: ScimFunctionName): string {
+function assetDirectory(name: ApiFunctionName): string {
   const code = functionProperties(name).Code as { S3Key: string };
   return path.join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
 }
 
 /** The template's environment with CloudFormation references replaced by plausible literal values. */
-function runtimeEnvironment(name: ScimFunctionName): Record<string, string> {
+function runtimeEnvironment(name: ApiFunctionName): Record<string, string> {
   const variables = (functionProperties(name).Environment as { Variables: Record<string, unknown> })
     .Variables;
   return Object.fromEntries(
@@ -64,7 +71,7 @@ function runtimeEnvironment(name: ScimFunctionName): Record<string, string> {
   );
 }
 
-describe.each(SCIM_FUNCTION_NAMES)('%s bundle', (name) => {
+describe.each(API_FUNCTION_NAMES)('%s bundle', (name) => {
   it('is one minified CommonJS file with an external source map without sources', () => {
     const directory = assetDirectory(name);
     expect(fs.readdirSync(directory).sort()).toEqual(['index.js', 'index.js.map']);
@@ -86,13 +93,16 @@ describe.each(SCIM_FUNCTION_NAMES)('%s bundle', (name) => {
    * cold start"): the store is split per resource, the schema descriptions serve /Schemas only, and package.json's
    * `"sideEffects": false` lets esbuild drop modules a handler imports but never uses.
    */
-  it.each<[string, readonly ScimFunctionName[]]>([
+  it.each<[string, readonly ApiFunctionName[]]>([
     ['lambdas/scim/schema/descriptions.ts', ['discovery']],
     ['lambdas/scim/schema/user.ts', ['users', 'discovery']],
     ['lambdas/store/dynamodb-users.ts', ['users']],
     ['lambdas/store/dynamodb-groups.ts', ['groups']],
     ['lambdas/scim/patch/members.ts', ['groups']],
     ['lambdas/auth/file-token-store.ts', []],
+    // The page and its token writer serve the setup Lambda only; the SCIM Lambdas only read tokens.
+    ['lambdas/setup/page.ts', ['setup']],
+    ['lambdas/store/setup-links.ts', ['setup']],
   ])('carries %s only if it is one of %p', (module, carriers) => {
     const sourceMap = JSON.parse(
       fs.readFileSync(path.join(assetDirectory(name), 'index.js.map'), 'utf8'),

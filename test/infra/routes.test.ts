@@ -5,7 +5,10 @@ import {
   TENANT_BASE_PATH,
   invokeSourceArnResource,
   scimRoutes,
+  setupRoutes,
 } from '../../lib/routes';
+import { SETUP_PATH } from '../../lambdas/paths';
+import { generateSetupCode } from '../../lambdas/setup/links';
 
 describe('scimRoutes', () => {
   const routes = scimRoutes();
@@ -28,6 +31,25 @@ describe('scimRoutes', () => {
   });
 });
 
+describe('setupRoutes', () => {
+  it('routes the page by GET and its two POSTs by their exact paths', () => {
+    expect(setupRoutes()).toEqual([
+      { method: 'GET', path: '/setup/{code}' },
+      { method: 'POST', path: '/setup/reveal' },
+      { method: 'POST', path: '/setup/status' },
+    ]);
+  });
+
+  it('never takes a code for a POST path: a code is 43 characters, the actions are words', () => {
+    const code = generateSetupCode();
+    const posts = setupRoutes().filter((route) => route.method === 'POST');
+    expect(posts.map((route) => SETUP_PATH.parse(route.path)?.parameters.code)).not.toContain(code);
+    expect(posts.every((route) => (SETUP_PATH.parse(route.path)?.parameters.code ?? '').length < 43)).toBe(
+      true,
+    );
+  });
+});
+
 describe('invokeSourceArnResource', () => {
   it.each([
     [DEFAULT_ROUTE, '*/$default'],
@@ -35,6 +57,13 @@ describe('invokeSourceArnResource', () => {
     [`${TENANT_BASE_PATH}/Groups/{proxy+}`, '*/*/tenants/*/scim/v2/Groups/*'],
   ])('%s -> %s', (path, resource) => {
     expect(invokeSourceArnResource(path)).toBe(resource);
+  });
+
+  it.each([
+    ['GET', '/setup/{code}', '*/GET/setup/*'],
+    ['POST', '/setup/reveal', '*/POST/setup/reveal'],
+  ])('a %s route %s -> %s (its method only)', (method, path, resource) => {
+    expect(invokeSourceArnResource(path, method)).toBe(resource);
   });
 
   /** IAM's ArnLike: `*` is any run of characters ("/" included), `?` one character. */
@@ -56,6 +85,15 @@ describe('invokeSourceArnResource', () => {
     [`${TENANT_BASE_PATH}/Users/{proxy+}`, '$default/PATCH/tenants/{tenantId}/scim/v2/Users/{proxy+}', true],
   ])('the pattern for %s matches %s: %p', (path, invokedAs, matches) => {
     expect(arnLike(`api/${invokeSourceArnResource(path)}`, `api/${invokedAs}`)).toBe(matches);
+  });
+
+  it.each([
+    ['GET', '/setup/{code}', '$default/GET/setup/AbC-123_x', true],
+    ['GET', '/setup/{code}', '$default/POST/setup/AbC-123_x', false],
+    ['POST', '/setup/reveal', '$default/POST/setup/reveal', true],
+    ['POST', '/setup/reveal', '$default/GET/setup/reveal', false],
+  ])('the pattern for %s %s matches %s: %p', (method, path, invokedAs, matches) => {
+    expect(arnLike(`api/${invokeSourceArnResource(path, method)}`, `api/${invokedAs}`)).toBe(matches);
   });
 
   it("shows why the API-wide `*/*/*` failed: it does not match the $default route's ARN", () => {

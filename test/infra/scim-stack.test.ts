@@ -23,6 +23,7 @@ import {
   TABLE_ITEM_ACTIONS,
 } from '../../lib/scim-stack';
 import { LAMBDA_MEMORY_MB } from '../../lib/scim-function';
+import { SETUP_SECRET_ACTIONS } from '../../lib/setup-page';
 import {
   REPO_ROOT,
   type Synthesised,
@@ -51,6 +52,8 @@ function functionLogicalId(stack: ScimStack, name: ScimFunctionName): string {
 function roleLogicalId(stack: ScimStack, name: ScimFunctionName): string {
   return logicalIdOf(stack, stack.functions[name].role);
 }
+
+const setupFunctionId = (stack: ScimStack): string => logicalIdOf(stack, stack.setup.handler.function);
 
 /** Route key -> logical id of the Lambda its integration invokes. */
 function routeTargets(template: Template): Map<string, string> {
@@ -101,19 +104,23 @@ describe.each([
   ['prod', () => prod],
 ])('%s stage', (stageName, synthesised) => {
   describe('routes', () => {
-    it('registers the canonical resource routes with method ANY, and $default to the catch-all', () => {
+    it('registers the canonical resource routes with method ANY, $default to the catch-all, and the setup page', () => {
       const { stack, template } = synthesised();
       const targets = routeTargets(template);
-      const expected: [string, ScimFunctionName][] = [
-        ['$default', 'discovery'],
-        [`ANY ${BASE}/Users`, 'users'],
-        [`ANY ${BASE}/Users/{proxy+}`, 'users'],
-        [`ANY ${BASE}/Groups`, 'groups'],
-        [`ANY ${BASE}/Groups/{proxy+}`, 'groups'],
+      const expected: [string, string][] = [
+        ['$default', functionLogicalId(stack, 'discovery')],
+        [`ANY ${BASE}/Users`, functionLogicalId(stack, 'users')],
+        [`ANY ${BASE}/Users/{proxy+}`, functionLogicalId(stack, 'users')],
+        [`ANY ${BASE}/Groups`, functionLogicalId(stack, 'groups')],
+        [`ANY ${BASE}/Groups/{proxy+}`, functionLogicalId(stack, 'groups')],
+        // Each with the one method the setup handler serves; the POSTs take the code in the body.
+        ['GET /setup/{code}', setupFunctionId(stack)],
+        ['POST /setup/reveal', setupFunctionId(stack)],
+        ['POST /setup/status', setupFunctionId(stack)],
       ];
       expect(targets.size).toBe(expected.length);
-      for (const [routeKey, name] of expected) {
-        expect([routeKey, targets.get(routeKey)]).toEqual([routeKey, functionLogicalId(stack, name)]);
+      for (const [routeKey, functionId] of expected) {
+        expect([routeKey, targets.get(routeKey)]).toEqual([routeKey, functionId]);
       }
     });
 
@@ -185,6 +192,9 @@ describe.each([
           [functionLogicalId(stack, 'groups'), arn('*/*/tenants/*/scim/v2/Groups/*')],
           // The $default route is invoked as `<api>/<stage>/$default`.
           [functionLogicalId(stack, 'discovery'), arn('*/$default')],
+          [setupFunctionId(stack), arn('*/GET/setup/*')],
+          [setupFunctionId(stack), arn('*/POST/setup/reveal')],
+          [setupFunctionId(stack), arn('*/POST/setup/status')],
         ].sort(),
       );
     });
@@ -222,6 +232,11 @@ describe.each([
       expect(fields).toEqual(ACCESS_LOG_FIELDS);
       expect(fields.requestId).toBe('$context.requestId');
       expect(accessLog.Format).not.toMatch(/querystring|rawQuery|authorization/i);
+      // No field can carry a setup link's code (`/setup/<code>`, a bearer secret): no path, only the
+      // route key, which is the route's template (`GET /setup/{code}`) or `$default`.
+      expect(Object.values(fields).filter((value) => /path|uri|url/i.test(value))).toEqual([]);
+      expect(fields.routeKey).toBe('$context.routeKey');
+      expect(Object.values(fields).every((value) => /^\$context\.[A-Za-z.]+$/.test(value))).toBe(true);
       const logGroupId = cfnText(accessLog.DestinationArn).replace(/^<(.+)\.Arn>$/, '$1');
       const logGroup = resourcesOfType(template, 'AWS::Logs::LogGroup')[logGroupId];
       expect(logGroup?.Properties?.RetentionInDays).toBe(
@@ -305,6 +320,51 @@ describe.each([
           burst: settings.tenantThrottle.burstLimit,
         });
       }
+    });
+  });
+
+  describe('setup Lambda', () => {
+    const setupFunction = (): Record<string, unknown> => {
+      const { stack, template } = synthesised();
+      const fn = resourcesOfType(template, 'AWS::Lambda::Function')[setupFunctionId(stack)]?.Properties;
+      if (fn === undefined) throw new Error('no setup function');
+      return fn;
+    };
+
+    it('is its own Lambda like the SCIM ones: Node 22, ARM64, JSON logs to its own group with the retention', () => {
+      const { template } = synthesised();
+      const fn = setupFunction();
+      expect(fn).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: LAMBDA_MEMORY_MB,
+        Timeout: 27,
+        Handler: 'index.handler',
+        LoggingConfig: { LogFormat: 'JSON' },
+      });
+      const logGroupId = cfnText((fn.LoggingConfig as { LogGroup: unknown }).LogGroup).slice(1, -1);
+      expect(resourcesOfType(template, 'AWS::Logs::LogGroup')[logGroupId]?.Properties?.RetentionInDays).toBe(
+        (cdkJsonStages()[stageName] as { logRetentionDays: number }).logRetentionDays,
+      );
+    });
+
+    it('reserves the concurrency cdk.json gives the setup page for the stage', () => {
+      const settings = cdkJsonStages()[stageName] as { reservedConcurrency: { setup: number } };
+      expect(settings.reservedConcurrency.setup).toBeGreaterThan(0);
+      expect(setupFunction().ReservedConcurrentExecutions).toBe(settings.reservedConcurrency.setup);
+    });
+
+    it('gets the table and the secret prefix, and no secret cache (the reveal reads uncached)', () => {
+      const { stack } = synthesised();
+      const variables = (setupFunction().Environment as { Variables: Record<string, unknown> }).Variables;
+      const settings = cdkJsonStages()[stageName] as { logLevel: string };
+      expect(variables).toEqual({
+        TABLE_NAME: { Ref: logicalIdOf(stack, stack.table) },
+        TENANT_SECRET_PREFIX: `scim/${stageName}/tenants/`,
+        LOG_LEVEL: settings.logLevel,
+        STAGE: stageName,
+        POWERTOOLS_SERVICE_NAME: 'serverless-scim',
+      });
     });
   });
 
@@ -429,6 +489,54 @@ describe.each([
       ]);
     });
 
+    it('the setup page may read the table, update setup-link items only, and add tokens to tenant secrets', () => {
+      const { stack, template } = synthesised();
+      const tableArn = `<${logicalIdOf(stack, stack.table)}.Arn>`;
+      const statements = statementsOf(template, logicalIdOf(stack, stack.setup.handler.role)).map(
+        (statement) => ({
+          Sid: statement.Sid,
+          Effect: statement.Effect,
+          Action: asArray(statement.Action),
+          Resource: asArray(statement.Resource).map(cfnText),
+          ...(statement.Condition === undefined ? {} : { Condition: statement.Condition }),
+        }),
+      );
+      expect(statements).toEqual([
+        {
+          Sid: 'WriteOwnLogs',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: [`<${logicalIdOf(stack, stack.setup.handler.logGroup)}.Arn>`],
+        },
+        {
+          Sid: 'ReadLinksAndTenantActivity',
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+          Resource: [tableArn],
+        },
+        {
+          Sid: 'ClaimSetupLinkReveals',
+          Effect: 'Allow',
+          Action: ['dynamodb:UpdateItem'],
+          Resource: [tableArn],
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SETUP#*'] } },
+        },
+        {
+          Sid: 'AddRevealedTokens',
+          Effect: 'Allow',
+          Action: [
+            'secretsmanager:GetSecretValue',
+            'secretsmanager:PutSecretValue',
+            'secretsmanager:UpdateSecretVersionStage',
+          ],
+          Resource: [
+            `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:scim/${stageName}/tenants/*`,
+          ],
+        },
+      ]);
+      expect(SETUP_SECRET_ACTIONS).not.toContain('secretsmanager:CreateSecret');
+    });
+
     it.each(SCIM_FUNCTION_NAMES)('%s writes logs only to its own log group', (name) => {
       const { stack, template } = synthesised();
       const logGroupId = logicalIdOf(stack, stack.functions[name].logGroup);
@@ -493,8 +601,9 @@ describe.each([
           ]),
         },
       });
-      // 10 for the API, the SCIM functions and the table; 3 for change events (test/infra/events.test.ts).
-      expect(alarms(template)).toHaveLength(13);
+      // 10 for the API, the SCIM functions and the table; 3 for change events (test/infra/events.test.ts);
+      // 2 for the setup Lambda.
+      expect(alarms(template)).toHaveLength(15);
       for (const alarm of alarms(template)) {
         expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: topicId }]);
         expect(alarm.Properties?.OKActions).toEqual([{ Ref: topicId }]);
@@ -573,9 +682,10 @@ describe.each([
       expect(rate?.Properties?.Threshold).toBe(5);
     });
 
-    it.each(SCIM_FUNCTION_NAMES)('watches %s Lambda errors and throttles', (name) => {
+    it.each([...SCIM_FUNCTION_NAMES, 'setup'])('watches %s Lambda errors and throttles', (name) => {
       const { stack, template } = synthesised();
-      const functionId = functionLogicalId(stack, name);
+      const functionId =
+        name === 'setup' ? setupFunctionId(stack) : functionLogicalId(stack, name as ScimFunctionName);
       for (const metricName of ['Errors', 'Throttles']) {
         const matching = alarms(template).filter(
           (alarm) =>
@@ -622,13 +732,13 @@ describe.each([
     expect(acknowledgements.map(([id]) => id.replace(/^annotation::/i, '')).sort()).toEqual(
       [
         'AwsSolutions-APIG4',
-        ...SCIM_FUNCTION_NAMES.map(() => 'AwsSolutions-L1'),
+        ...[...SCIM_FUNCTION_NAMES, 'setup'].map(() => 'AwsSolutions-L1'),
         // Change events (lib/events.ts): the publisher's runtime, ListStreams on "*", the two DLQs.
         'AwsSolutions-L1',
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-SQS3',
         'AwsSolutions-SQS3',
-        ...SCIM_FUNCTION_NAMES.map(
+        ...[...SCIM_FUNCTION_NAMES, 'setup'].map(
           () =>
             `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:scim/${stageName}/tenants/*]`,
         ),

@@ -10,7 +10,7 @@ import { cdkJsonStages } from './synth';
 const validSettings = {
   throttle: { rateLimit: 50, burstLimit: 100 },
   tenantThrottle: { rateLimit: 25, burstLimit: 250 },
-  reservedConcurrency: { users: 10, groups: 10, discovery: 5 },
+  reservedConcurrency: { users: 10, groups: 10, discovery: 5, setup: 2 },
   logRetentionDays: 14,
   removalPolicy: 'destroy',
   alarmEmail: 'ops@example.com',
@@ -140,12 +140,17 @@ describe('resolveStageConfig', () => {
     ['no reserved concurrency', { reservedConcurrency: undefined }, 'reservedConcurrency'],
     [
       'a function without reserved concurrency',
-      { reservedConcurrency: { users: 10, groups: 10 } },
+      { reservedConcurrency: { users: 10, groups: 10, setup: 2 } },
       'reservedConcurrency.discovery',
     ],
     [
+      'the setup page without reserved concurrency',
+      { reservedConcurrency: { users: 10, groups: 10, discovery: 5 } },
+      'reservedConcurrency.setup',
+    ],
+    [
       'a reserved concurrency of 0 (the function could never run)',
-      { reservedConcurrency: { users: 0, groups: 10, discovery: 5 } },
+      { reservedConcurrency: { users: 0, groups: 10, discovery: 5, setup: 2 } },
       'reservedConcurrency.users',
     ],
     ['a retention CloudWatch does not offer', { logRetentionDays: 10 }, 'logRetentionDays'],
