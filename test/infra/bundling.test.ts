@@ -21,7 +21,14 @@ import { DEFAULT_HANDLER_ENTRIES } from '../../lib/scim-stack';
 import { EVENTS_BUNDLE, HANDLER_BUNDLES, MAX_ADDED_OVER_SDK, bundleBytes } from '../bench/handler-bundles';
 import { startBlackHole } from '../unit/handlers/black-hole';
 import { makeEvent } from '../unit/middleware/helpers';
-import { type Synthesised, logicalIdOf, resourcesOfType, synthStage } from './synth';
+import {
+  type Synthesised,
+  lambdaAssetDirectory,
+  lambdaEnvironment,
+  logicalIdOf,
+  resourcesOfType,
+  synthStage,
+} from './synth';
 
 let outdir: string;
 let synthesised: Synthesised;
@@ -39,35 +46,19 @@ afterAll(() => {
 type ApiFunctionName = ScimFunctionName | typeof SETUP_FUNCTION;
 const API_FUNCTION_NAMES: readonly ApiFunctionName[] = [...SCIM_FUNCTION_NAMES, SETUP_FUNCTION];
 
-function functionProperties(name: ApiFunctionName): Record<string, unknown> {
-  const { stack, template } = synthesised;
-  const id = logicalIdOf(
-    stack,
-    name === SETUP_FUNCTION ? stack.setup.handler.function : stack.functions[name].function,
-  );
-  const properties = resourcesOfType(template, 'AWS::Lambda::Function')[id]?.Properties;
-  if (properties === undefined) throw new Error(`no function ${id}`);
-  return properties;
-}
+const lambdaOf = (name: ApiFunctionName) =>
+  name === SETUP_FUNCTION
+    ? synthesised.stack.setup.handler.function
+    : synthesised.stack.functions[name].function;
 
 function assetDirectory(name: ApiFunctionName): string {
-  const code = functionProperties(name).Code as { S3Key: string };
-  return path.join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+  return lambdaAssetDirectory(synthesised, outdir, lambdaOf(name));
 }
 
 /** The template's environment with CloudFormation references replaced by plausible literal values. */
 function runtimeEnvironment(name: ApiFunctionName): Record<string, string> {
-  const variables = (functionProperties(name).Environment as { Variables: Record<string, unknown> })
-    .Variables;
-  return Object.fromEntries(
-    Object.entries(variables).map(([key, value]) => [
-      key,
-      typeof value === 'string'
-        ? value
-        : key === 'TABLE_NAME'
-          ? 'ServerlessScim-dev-Table1234'
-          : 'unresolved',
-    ]),
+  return lambdaEnvironment(synthesised, lambdaOf(name), (variable) =>
+    variable === 'TABLE_NAME' ? 'ServerlessScim-dev-Table1234' : 'unresolved',
   );
 }
 

@@ -101,3 +101,33 @@ export function cfnText(value: unknown): string {
 export function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
+
+/** The CloudFormation properties of the synthesized Lambda function behind `fn`. */
+export function lambdaProperties(synthesised: Synthesised, fn: IConstruct): Record<string, unknown> {
+  const id = logicalIdOf(synthesised.stack, fn);
+  const properties = resourcesOfType(synthesised.template, 'AWS::Lambda::Function')[id]?.Properties;
+  if (properties === undefined) throw new Error(`no function ${id}`);
+  return properties;
+}
+
+/** Where a bundling synthesis into `outdir` put the function's asset (index.js, index.js.map). */
+export function lambdaAssetDirectory(synthesised: Synthesised, outdir: string, fn: IConstruct): string {
+  const code = lambdaProperties(synthesised, fn).Code as { S3Key: string };
+  return path.join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+}
+
+/**
+ * The function's environment as the template sets it, each CloudFormation reference (a table name, a
+ * function name) replaced by what `resolve` gives for its variable.
+ */
+export function lambdaEnvironment(
+  synthesised: Synthesised,
+  fn: IConstruct,
+  resolve: (variable: string) => string,
+): Record<string, string> {
+  const variables = (lambdaProperties(synthesised, fn).Environment as { Variables: Record<string, unknown> })
+    .Variables;
+  return Object.fromEntries(
+    Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : resolve(key)]),
+  );
+}
