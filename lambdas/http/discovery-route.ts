@@ -3,6 +3,12 @@
  * /Schemas[/{id}]. The lists are ListResponses; an unknown id is a 404. The deployed API sends every
  * unmatched path here, so this route also answers 404 for anything else under the tenant base, and 404
  * for Users/Groups paths, which belong to their own Lambdas.
+ *
+ * `POST /.search` at the tenant root (RFC 7644 §3.4.3: one search across every resource type) is not
+ * offered: 501 Not Implemented, the status RFC 7644 §3.12 gives an operation the service provider does not
+ * support (no scimType: those are for 400s). No provider we serve sends it (Entra and Okta search /Users and
+ * /Groups), and a union of resource types would need paging across both and filters whose attributes one
+ * type lacks. docs/providers.md says so.
  */
 import type { ScimRequest, ScimResponse, ScimRoute } from '../middleware/types';
 import type { ServiceProviderConfigOptions } from '../scim/discovery-documents';
@@ -21,6 +27,11 @@ export type DiscoveryOptions = Omit<ServiceProviderConfigOptions, 'baseUrl'>;
 
 const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
+/** `... search /Users/.search or /Groups/.search instead.`, from the resource type registry. */
+export const ROOT_SEARCH_DETAIL = `A search across resource types at the root (POST /.search) is not supported: search ${RESOURCE_TYPES.map(
+  ({ endpoint }) => `/${endpoint}/.search`,
+).join(' or ')} instead.`;
+
 const ok = (body: JsonObject): ScimResponse => ({ status: 200, body });
 
 const listOf = (documents: JsonObject[]): ScimResponse =>
@@ -29,6 +40,7 @@ const listOf = (documents: JsonObject[]): ScimResponse =>
 export function discoveryRoute(options: DiscoveryOptions): ScimRoute {
   return (request: ScimRequest): Promise<ScimResponse> => {
     const operation = route(request.method, request.rawPath);
+    if (operation.resource === 'root') throw ScimError.notImplemented(ROOT_SEARCH_DETAIL);
     if (operation.resource !== 'discovery') throw ScimError.notFound('No SCIM endpoint at this path.');
     const { baseUrl } = request;
     switch (operation.endpoint) {

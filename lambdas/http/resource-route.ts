@@ -31,7 +31,11 @@ export function resourceRoute(service: ResourceService, limits: PageLimits): Sci
   return async (request: ScimRequest): Promise<ScimResponse> => {
     const operation = route(request.method, request.rawPath);
     // The deployed API only sends this resource's paths here; anything else is not ours to serve.
-    if (operation.resource === 'discovery' || operation.resource !== endpoint)
+    if (
+      operation.resource === 'discovery' ||
+      operation.resource === 'root' ||
+      operation.resource !== endpoint
+    )
       throw ScimError.notFound('No SCIM endpoint at this path.');
     const { tenantId } = request;
     const context = (projection: ResourceContext['projection']): ResourceContext => ({

@@ -1,7 +1,8 @@
 /**
  * Pure routing of a SCIM request path and method to an operation.
  *
- * Paths look like `[/stage]/tenants/{tenantId}/scim/v2/<Resource>[/<id>|/.search][/]`. The deployed API
+ * Paths look like `[/stage]/tenants/{tenantId}/scim/v2/<Resource>[/<id>|/.search][/]`, and `/.search` at the
+ * tenant root (RFC 7644 §3.4.3, a search across resource types, which the discovery route refuses). The deployed API
  * sends Users and Groups paths to their Lambdas and every other path under the tenant to the discovery
  * Lambda, so each handler routes on rawPath itself: resource names are matched case-insensitively (RFC 7644
  * §3.10 says nothing, Entra sends `/Users` and validators `/users`), a trailing slash is tolerated, an
@@ -19,7 +20,8 @@ export type RoutePath =
   | { readonly kind: 'collection'; readonly resource: ResourceEndpoint }
   | { readonly kind: 'search'; readonly resource: ResourceEndpoint }
   | { readonly kind: 'item'; readonly resource: ResourceEndpoint; readonly id: string }
-  | { readonly kind: 'discovery'; readonly endpoint: DiscoveryEndpoint; readonly id?: string };
+  | { readonly kind: 'discovery'; readonly endpoint: DiscoveryEndpoint; readonly id?: string }
+  | { readonly kind: 'rootSearch' };
 
 export type Operation =
   | { readonly resource: ResourceEndpoint; readonly operation: 'list' | 'create' | 'search' }
@@ -28,7 +30,8 @@ export type Operation =
       readonly operation: 'get' | 'replace' | 'patch' | 'delete';
       readonly id: string;
     }
-  | { readonly resource: 'discovery'; readonly endpoint: DiscoveryEndpoint; readonly id?: string };
+  | { readonly resource: 'discovery'; readonly endpoint: DiscoveryEndpoint; readonly id?: string }
+  | { readonly resource: 'root'; readonly operation: 'search' };
 
 const DISCOVERY_NAMES: ReadonlyMap<string, DiscoveryEndpoint> = new Map([
   ['serviceproviderconfig', 'ServiceProviderConfig'],
@@ -65,6 +68,7 @@ export function scimSegments(rawPath: string): string[] {
 export function matchPath(rawPath: string): RoutePath {
   const [first, second, ...more] = scimSegments(rawPath);
   if (first === undefined || more.length > 0) throw notFound();
+  if (first.toLowerCase() === '.search' && second === undefined) return { kind: 'rootSearch' };
   const resource = resourceTypeAtEndpoint(first)?.endpoint;
   if (resource !== undefined) {
     if (second === undefined) return { kind: 'collection', resource };
@@ -92,6 +96,7 @@ const methodsOf = (path: RoutePath): Readonly<Record<string, string>> => {
     case 'collection':
       return COLLECTION_METHODS;
     case 'search':
+    case 'rootSearch':
       return SEARCH_METHODS;
     case 'item':
       return ITEM_METHODS;
@@ -126,6 +131,9 @@ export function route(method: string, rawPath: string): Operation {
       if (operation === undefined) throw methodNotAllowed(verb, path);
       return { resource: path.resource, operation, id: path.id };
     }
+    case 'rootSearch':
+      if (SEARCH_METHODS[verb] === undefined) throw methodNotAllowed(verb, path);
+      return { resource: 'root', operation: 'search' };
     case 'discovery':
       if (DISCOVERY_METHODS[verb] === undefined) throw methodNotAllowed(verb, path);
       return path.id === undefined

@@ -210,6 +210,15 @@ describe('discovery and search', () => {
     ]);
   });
 
+  it('POST /.search at the tenant root is 501, naming the searches that are served', async () => {
+    const result = await e2e.client.post('/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: 'userName eq "errors@example.com"',
+    });
+    expectScimError(result, 501);
+    expect(result.body?.detail).toContain('/Users/.search or /Groups/.search');
+  });
+
   it('tolerates a trailing slash and lower-case resource names', async () => {
     expect((await e2e.client.get(`/users/${userId}/`)).status).toBe(200);
     expect((await e2e.client.get('/USERS/?count=1')).status).toBe(200);

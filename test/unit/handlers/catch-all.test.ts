@@ -77,14 +77,41 @@ describe('catch-all handler', () => {
     ['/tenants/acme/scim/v2/UsersX', 404],
     ['/tenants/acme/scim/v2', 404],
     ['/', 404],
-  ])('answers %s itself (%d), handing nothing on', async (path, status) => {
+    ['/tenants/acme/scim/v2/.search', 501, 'POST'],
+  ])('answers %s itself (%d), handing nothing on', async (path, status, method = 'GET') => {
     let handedOff = 0;
     const result = await catchAll(() => {
       handedOff += 1;
       return Promise.resolve(answered);
-    })(eventFor(path), makeContext());
+    })(eventFor(path, method), makeContext());
     expect(parseResult(result).status).toBe(status);
     expect(handedOff).toBe(0);
+  });
+
+  it('refuses a root search (POST /.search) as RFC 7644 §3.12 says of an unsupported operation, after auth', async () => {
+    const handler = catchAll(() => Promise.reject(new Error('nothing is handed on')));
+    const event = makeEvent({
+      method: 'POST',
+      rawPath: '/tenants/acme/scim/v2/.search',
+      headers: { authorization: `Bearer ${acme.token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter: 'displayName sw "A"',
+      }),
+    });
+    const refused = parseResult(await handler(event, makeContext()));
+    expect(refused.status).toBe(501);
+    expect(refused.body).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '501',
+      detail:
+        'A search across resource types at the root (POST /.search) is not supported: search /Users/.search or /Groups/.search instead.',
+    });
+    const stranger = makeEvent({ method: 'POST', rawPath: '/tenants/acme/scim/v2/.search' });
+    expect(parseResult(await handler(stranger, makeContext())).status).toBe(401);
+    const get = parseResult(await handler(eventFor('/tenants/acme/scim/v2/.search'), makeContext()));
+    expect(get.status).toBe(405);
+    expect(get.headers.allow).toBe('POST');
   });
 
   it('answers 503 + Retry-After when the target Lambda is throttled or fails, never a 500', async () => {
