@@ -9,11 +9,14 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
+  SecretsManagerServiceException,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+// The module object itself (a default import), on which lambdas/setup/links.ts calls timingSafeEqual.
+import nodeCrypto from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 
@@ -22,7 +25,12 @@ import { hashToken } from '../../../lambdas/auth/tokens';
 import type { Logger } from '../../../lambdas/logger';
 import { createSetupHandler } from '../../../lambdas/setup/handler';
 import type { SetupHandlerDeps, SetupResult } from '../../../lambdas/setup/handler';
-import { type SetupLink, hashSetupCode, newSetupLink } from '../../../lambdas/setup/links';
+import {
+  MAX_REVEAL_ATTEMPTS_PER_LINK,
+  type SetupLink,
+  hashSetupCode,
+  newSetupLink,
+} from '../../../lambdas/setup/links';
 import { DynamoDbTenantRepository } from '../../../lambdas/store/dynamodb-tenants';
 import { setupLinkKey, tenantKey } from '../../../lambdas/store/keys';
 import { DynamoDbSetupLinks } from '../../../lambdas/store/setup-links';
@@ -167,10 +175,16 @@ const event = (
   };
 };
 
-const post = (path: string, body: unknown, headers: Record<string, string> = { origin: ORIGIN }) =>
+const post = (
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = { origin: ORIGIN },
+  sourceIp?: string,
+) =>
   event('POST', path, {
     body: typeof body === 'string' ? body : JSON.stringify(body),
     headers: { 'content-type': 'application/json', ...headers },
+    ...(sourceIp !== undefined ? { sourceIp } : {}),
   });
 
 const jsonOf = (result: SetupResult): Record<string, unknown> =>
@@ -195,5 +209,261 @@ describe('logs', () => {
     for (const secret of [code, hashSetupCode(code), token, hashToken(token)]) {
       expect(text).not.toContain(secret);
     }
+  });
+});
+
+/** The commands that change something: link updates and token-record writes. */
+const writesSent = (): number =>
+  dynamo.commandCalls(UpdateCommand).length +
+  secrets.commandCalls(PutSecretValueCommand).length +
+  secrets.commandCalls(UpdateSecretVersionStageCommand).length;
+
+const withoutNonce = (body: string | undefined): string | undefined => body?.replace(/nonce="[^"]+"/g, '');
+
+const smThrottled = (): SecretsManagerServiceException =>
+  new SecretsManagerServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: {} });
+
+const throttled = (): Error =>
+  Object.assign(new Error('Rate exceeded'), {
+    name: 'ProvisionedThroughputExceededException',
+    $fault: 'client',
+  });
+
+describe('GET /setup/{code}', () => {
+  it('answers the page of a live link: company name escaped, Tenant URL on the request host, no-store', async () => {
+    const page = await handler()(event('GET', `/setup/${code}`));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Acme &amp; Co');
+    expect(page.body).toContain(`https://${HOST}/tenants/${TENANT}/scim/v2`);
+    expect(page.headers).toMatchObject({
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+    });
+    expect(String(page.headers?.['Content-Security-Policy'])).toContain("frame-ancestors 'none'");
+    expect(writesSent()).toBe(0);
+  });
+
+  it('answers one identical 404 page for unknown, expired, revoked, malformed and very long codes', async () => {
+    const setup = handler();
+    const [hash] = [...links.keys()];
+    const link = links.get(String(hash));
+    const answers: SetupResult[] = [];
+    answers.push(await setup(event('GET', `/setup/${newSetupLink(TENANT, T0).code}`)));
+    answers.push(await setup(event('GET', '/setup/not-a-code')));
+    answers.push(await setup(event('GET', `/setup/${'A'.repeat(10_000)}`)));
+    answers.push(await setup(event('GET', `/setup/${code}%00`)));
+    answers.push(await setup(event('GET', `/setup/${code}/deeper`)));
+    // Expired (TTL deletes late: the item may still be there).
+    links.set(String(hash), { ...(link as SetupLink), expiresAt: T0.toISOString() });
+    answers.push(await setup(event('GET', `/setup/${code}`)));
+    // Revoked: the item is gone.
+    links.clear();
+    answers.push(await setup(event('GET', `/setup/${code}`)));
+    expect(answers.map((answer) => answer.statusCode)).toEqual(answers.map(() => 404));
+    for (const answer of answers) {
+      expect(withoutNonce(answer.body)).toBe(withoutNonce(answers[0]?.body));
+      expect(answer.headers?.['Cache-Control']).toBe('no-store');
+    }
+    expect(answers[0]?.body).toContain('This link is no longer valid');
+    // A malformed or oversized code is refused before any lookup.
+    const lookedUp = dynamo.commandCalls(GetCommand).map((call) => String(call.args[0].input.Key?.pk));
+    expect(lookedUp.filter((pk) => pk.startsWith('SETUP#'))).toHaveLength(3);
+    expect(writesSent()).toBe(0);
+  });
+
+  it('compares the stored hash in constant time: timingSafeEqual on two 32-byte digests', async () => {
+    const compare = jest.spyOn(nodeCrypto, 'timingSafeEqual');
+    try {
+      expect((await handler()(event('GET', `/setup/${code}`))).statusCode).toBe(200);
+      expect(compare).toHaveBeenCalled();
+      const [left, right] = compare.mock.calls.at(-1) ?? [];
+      expect([Buffer.from(left as Uint8Array).length, Buffer.from(right as Uint8Array).length]).toEqual([
+        32, 32,
+      ]);
+      expect(Buffer.from(left as Uint8Array).toString('hex')).toBe(hashSetupCode(code));
+
+      // The comparison decides: an item whose stored hash differs (one bit) opens no page.
+      compare.mockClear();
+      const [hash] = [...links.keys()];
+      const link = links.get(String(hash)) as SetupLink;
+      const flipped = `${link.codeSha256.slice(0, -1)}${link.codeSha256.endsWith('0') ? '1' : '0'}`;
+      links.set(String(hash), { ...link, codeSha256: flipped });
+      expect((await handler()(event('GET', `/setup/${code}`))).statusCode).toBe(404);
+      expect(compare).toHaveBeenCalledTimes(1);
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
+  it.each([
+    ['reading the link', () => dynamo.on(GetCommand).rejects(throttled())],
+    ['reading the tenant', () => dynamo.on(GetCommand, { Key: tenantKey(TENANT) }).rejects(throttled())],
+    [
+      'a malformed link item',
+      () => dynamo.on(GetCommand).resolves({ Item: { pk: 'SETUP#x', sk: 'LINK', tenantId: 42 } }),
+    ],
+  ])('answers 503 + Retry-After when %s fails, never 500', async (_what, fail) => {
+    fail();
+    const page = await handler()(event('GET', `/setup/${code}`));
+    expect(page.statusCode).toBe(503);
+    expect(page.headers?.['Retry-After']).toBe('5');
+  });
+});
+
+describe('POST /setup/reveal', () => {
+  it('mints a token, adds it to the token record by compare-and-set, and answers it once', async () => {
+    const revealed = await handler()(post('/setup/reveal', { code }));
+    expect(revealed.statusCode).toBe(200);
+    expect(revealed.headers?.['Cache-Control']).toBe('no-store');
+    const { token, tokenId, revealedAt } = jsonOf(revealed) as Record<string, string>;
+    expect(token).toMatch(/^scim_[A-Za-z0-9_-]{43}$/);
+    expect(revealedAt).toBe(T0.toISOString());
+
+    const [staged] = secrets.commandCalls(PutSecretValueCommand);
+    expect(staged?.args[0].input.SecretId).toBe(`${SECRET_PREFIX}${TENANT}`);
+    const record = JSON.parse(String(staged?.args[0].input.SecretString)) as {
+      tokens: { id: string; sha256: string }[];
+    };
+    // The older token stays; the new one is stored as its hash only.
+    expect(record.tokens.map((entry) => entry.id)).toEqual(['tok_old', tokenId]);
+    expect(record.tokens[1]?.sha256).toBe(hashToken(token ?? ''));
+    expect(String(staged?.args[0].input.SecretString)).not.toContain(token);
+    const [promoted] = secrets.commandCalls(UpdateSecretVersionStageCommand);
+    expect(promoted?.args[0].input).toMatchObject({
+      VersionStage: 'AWSCURRENT',
+      MoveToVersionId: staged?.args[0].input.ClientRequestToken,
+      RemoveFromVersionId: 'v1',
+    });
+    expect(links.get(hashSetupCode(code))).toMatchObject({
+      revealedAt: T0.toISOString(),
+      revealedTokenId: tokenId,
+    });
+  });
+
+  it('refuses a second reveal with the date of the first, and writes nothing more', async () => {
+    const setup = handler();
+    expect((await setup(post('/setup/reveal', { code }))).statusCode).toBe(200);
+    const writes = writesSent();
+    const second = await setup(post('/setup/reveal', { code }));
+    expect(second.statusCode).toBe(409);
+    expect(jsonOf(second)).toMatchObject({ error: 'revealed' });
+    expect(String(jsonOf(second).message)).toContain(`revealed on ${T0.toISOString()}`);
+    expect(writesSent()).toBe(writes);
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ['no Origin', {}],
+    ['a foreign Origin', { origin: 'https://evil.example' }],
+    ['the right host over another scheme', { origin: `http://${HOST}` }],
+    ['Origin "null"', { origin: 'null' }],
+  ])('refuses %s with 403 and writes nothing', async (_what, headers) => {
+    const refused = await handler()(post('/setup/reveal', { code }, headers));
+    expect(refused.statusCode).toBe(403);
+    expect(jsonOf(refused)).toMatchObject({ error: 'origin' });
+    expect(writesSent()).toBe(0);
+    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it.each<[string, number, string]>([
+    ['an empty body', 400, ''],
+    ['a body that is not JSON', 400, 'code=x'],
+    ['no code in the body', 404, '{}'],
+    ['the code under another name', 404, JSON.stringify({ token: 'x' })],
+    ['a code that is not a string', 404, JSON.stringify({ code: 42 })],
+    ['a malformed code', 404, JSON.stringify({ code: 'short' })],
+    [
+      'a code of the right length with a foreign character',
+      404,
+      JSON.stringify({ code: `${'a'.repeat(42)}!` }),
+    ],
+    ['a very long code', 404, JSON.stringify({ code: 'A'.repeat(900) })],
+    ['a body over 1 KiB', 400, JSON.stringify({ code: 'A'.repeat(5000) })],
+  ])('answers %s with %i and writes nothing', async (_what, status, body) => {
+    const refused = await handler()(post('/setup/reveal', body));
+    expect(refused.statusCode).toBe(status);
+    expect(typeof jsonOf(refused).message).toBe('string');
+    expect(writesSent()).toBe(0);
+    // Nothing is looked up for a code that cannot exist.
+    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('refuses a reveal with the code in the path only (the POST takes it from the body)', async () => {
+    const refused = await handler()(post(`/setup/${code}`, { code }));
+    expect(refused.statusCode).toBe(405);
+    expect(refused.headers?.Allow).toBe('GET');
+    expect(writesSent()).toBe(0);
+  });
+
+  it('limits a flood of reveals from one source with 429 + Retry-After; the refused ones touch nothing', async () => {
+    const setup = handler({ sourceLimit: { attempts: 3, windowMs: 60_000 } });
+    const flood = (body: unknown) => setup(post('/setup/reveal', body, { origin: ORIGIN }, '198.51.100.7'));
+    const answers: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt += 1)
+      answers.push((await flood({ code: newSetupLink(TENANT, T0).code })).statusCode ?? 0);
+    const calls = dynamo.calls().length;
+    const limited = await flood({ code });
+    expect(answers).toEqual([404, 404, 404]);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers?.['Retry-After']).toBe('60');
+    expect(dynamo.calls()).toHaveLength(calls);
+    expect(writesSent()).toBe(0);
+    // Another source still gets its reveal.
+    expect((await setup(post('/setup/reveal', { code }))).statusCode).toBe(200);
+  });
+
+  it('spends a link after its reveal attempts: 429, and no token is minted', async () => {
+    const hash = hashSetupCode(code);
+    links.set(hash, { ...(links.get(hash) as SetupLink), revealAttempts: MAX_REVEAL_ATTEMPTS_PER_LINK });
+    const spent = await handler()(post('/setup/reveal', { code }));
+    expect(spent.statusCode).toBe(429);
+    expect(jsonOf(spent)).toMatchObject({ error: 'attempts' });
+    expect(secrets.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['Secrets Manager throttles the read', () => secrets.on(GetSecretValueCommand).rejects(smThrottled())],
+    ['Secrets Manager fails the write', () => secrets.on(PutSecretValueCommand).rejects(smThrottled())],
+  ])('%s: 503 + Retry-After, the link is given back, and the retry completes', async (_what, fail) => {
+    fail();
+    const setup = handler();
+    const failed = await setup(post('/setup/reveal', { code }));
+    expect(failed.statusCode).toBe(503);
+    expect(failed.headers?.['Retry-After']).toBe('5');
+    expect(links.get(hashSetupCode(code))?.revealedAt).toBeUndefined();
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: secretDocument, VersionId: 'v1' });
+    secrets.on(PutSecretValueCommand).resolves({});
+    expect((await setup(post('/setup/reveal', { code }))).statusCode).toBe(200);
+  });
+
+  it.each([
+    ['counting the attempt', UpdateCommand],
+    ['reading the link', GetCommand],
+  ] as const)('DynamoDB failing at %s: 503 + Retry-After, nothing minted', async (_what, command) => {
+    dynamo.on(command).rejects(throttled());
+    const failed = await handler()(post('/setup/reveal', { code }));
+    expect(failed.statusCode).toBe(503);
+    expect(failed.headers?.['Retry-After']).toBe('5');
+    expect(secrets.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+});
+
+describe('POST /setup/status', () => {
+  it('answers the panel for a live link (no writes), 404 for an unknown code', async () => {
+    const setup = handler();
+    const panel = await setup(post('/setup/status', { code }));
+    expect(panel.statusCode).toBe(200);
+    expect(panel.headers?.['Content-Type']).toBe('application/json');
+    expect((await setup(post('/setup/status', { code: newSetupLink(TENANT, T0).code }))).statusCode).toBe(
+      404,
+    );
+    expect(writesSent()).toBe(0);
+  });
+
+  it('answers 503 + Retry-After when the activity cannot be read', async () => {
+    dynamo.on(QueryCommand).rejects(throttled());
+    const failed = await handler()(post('/setup/status', { code }));
+    expect(failed.statusCode).toBe(503);
+    expect(failed.headers?.['Retry-After']).toBe('5');
   });
 });
