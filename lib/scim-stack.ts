@@ -119,8 +119,9 @@ export const API_5XX_MIN_REQUESTS = 20;
 /** ...and in 2 of the last 3 periods, so a single bad 5 minutes does not page anyone. */
 export const API_5XX_DATAPOINTS = { evaluationPeriods: 3, datapointsToAlarm: 2 } as const;
 /**
- * 429s in the access log per period that raise the throttling alarm: the stage's rate and burst are shared
- * by all tenants, so sustained 429s mean one tenant's sync is slowing down everyone's.
+ * 429s in the access log per period that raise the throttling alarm: the stage's throttling (shared by all
+ * tenants), a tenant over its request limit, and unknown tenant ids over a container's lookup budget; the
+ * alarm's description says how to tell them apart.
  */
 export const API_THROTTLED_THRESHOLD = 10;
 /** Custom metric (from the access log) counting 429 answers; namespace per stage. */
@@ -528,10 +529,12 @@ export class ScimStack extends Stack {
       'ApiThrottledAlarm',
       throttledResponses.metric({ statistic: 'Sum', period: ALARM_PERIOD }),
       API_THROTTLED_THRESHOLD,
-      `At least ${API_THROTTLED_THRESHOLD} requests answered 429 in 5 minutes, mostly the stage throttling ` +
-        '(rate, burst in cdk.json), which all tenants share: one busy sync slows everyone down. Find the ' +
-        'busiest tenant in the Lambda logs (tenantId; the access log names routes, not paths), then raise ' +
-        'the stage limits or talk to the tenant.',
+      `At least ${API_THROTTLED_THRESHOLD} requests answered 429 in 5 minutes. Three sources: the stage ` +
+        "throttling (cdk.json throttle, per route, shared by all tenants; the access log's integrationStatus " +
+        'is "-"), a tenant over its request limit (cdk.json tenantThrottle; Lambda log "Tenant request limit ' +
+        'reached" with the tenantId), and unknown tenant ids over a container\'s lookup budget (Lambda log ' +
+        '"Tenant lookup budget spent"). Only the first slows every tenant: raise the stage limits; for the ' +
+        'others, find the tenant in the Lambda logs (the access log names routes, not paths).',
     );
 
     for (const [name, scimFunction] of Object.entries(this.functions)) {

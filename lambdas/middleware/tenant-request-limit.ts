@@ -16,6 +16,8 @@ import type { ScimEvent, ScimMiddleware } from './types';
 
 /** A flush still pending after the request's own work is waited for this long at most. */
 export const FLUSH_WAIT_MS = 300;
+/** ...and never until this close to the chain's deadline (deadline.ts), so its answer is the route's. */
+export const FLUSH_WAIT_DEADLINE_MARGIN_MS = 100;
 
 export interface TenantRequestLimitDeps {
   readonly limiter: TenantRequestLimiter;
@@ -30,7 +32,8 @@ export function tenantRequestLimit(deps: TenantRequestLimitDeps): ScimMiddleware
   const join = async (event: ScimEvent, remainingMs: number | undefined): Promise<void> => {
     const flush = flushes.get(event);
     if (flush === undefined) return;
-    const waitMs = Math.min(FLUSH_WAIT_MS, (remainingMs ?? Infinity) - ANSWER_BEFORE_DEADLINE_MS);
+    const untilDeadlineMs = (remainingMs ?? Infinity) - ANSWER_BEFORE_DEADLINE_MS;
+    const waitMs = Math.min(FLUSH_WAIT_MS, untilDeadlineMs - FLUSH_WAIT_DEADLINE_MARGIN_MS);
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       flush,

@@ -660,6 +660,11 @@ describe.each([
         Threshold: API_THROTTLED_THRESHOLD,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       });
+      // Its three sources, and how to tell them apart, for whoever is paged.
+      const description = String(throttled[0]?.Properties?.AlarmDescription);
+      expect(description).toContain('cdk.json throttle, per route');
+      expect(description).toContain('Tenant request limit reached');
+      expect(description).toContain('Tenant lookup budget spent');
     });
 
     it('watches the API 5xx rate', () => {

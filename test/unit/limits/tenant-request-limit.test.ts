@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 
-import { requestCountKey } from '../../../lambdas/store/keys';
+import { parseChangedItemKey, requestCountKey } from '../../../lambdas/store/keys';
 import type { RequestCountFlush, RequestCounter } from '../../../lambdas/store/request-counts';
 import { addRequestCountInput, dynamoDbRequestCounter } from '../../../lambdas/store/request-counts';
 import {
@@ -207,6 +207,9 @@ describe('the shared request counter', () => {
       ReturnValues: 'UPDATED_NEW',
     });
     expect(requestCountKey('acme', 1_700_000_000)).toEqual({ pk: 'T#acme#REQUESTS', sk: 'W#1700000000' });
+    // In the tenant's key space, and bookkeeping for the change stream, never a change event.
+    const key = requestCountKey('acme', 1_700_000_000);
+    expect(parseChangedItemKey(key.pk, key.sk)).toBeUndefined();
   });
 
   it('sends one UpdateItem and answers the global count', async () => {

@@ -4,6 +4,7 @@ import type { TokenStore } from '../../../lambdas/auth/token-store';
 import { newTenantRecord } from '../../../lambdas/auth/tokens';
 import type { TenantTokenRecord } from '../../../lambdas/auth/tokens';
 import { scimHandler } from '../../../lambdas/middleware';
+import { ANSWER_BEFORE_DEADLINE_MS } from '../../../lambdas/middleware';
 import { FLUSH_WAIT_MS } from '../../../lambdas/middleware/tenant-request-limit';
 import type { RequestCounter } from '../../../lambdas/store/request-counts';
 import { TenantRequestLimiter } from '../../../lambdas/tenant-request-limit';
@@ -36,16 +37,22 @@ function setUp(counter: RequestCounter, clock: () => number = () => T0 + 500) {
     },
     { tokenStore, logger: testLogger(), requestLimiter: new TenantRequestLimiter(LIMIT, counter, clock) },
   );
-  const call = async (tenantId: string, token = records.get(tenantId)?.token ?? '') =>
-    parseResult(
+  const call = async (tenantId: string, token = records.get(tenantId)?.token ?? '', remainingMs = 10_000) => {
+    const startedMs = Date.now();
+    const context = {
+      ...makeContext(),
+      getRemainingTimeInMillis: () => remainingMs - (Date.now() - startedMs),
+    };
+    return parseResult(
       await handler(
         makeEvent({
           rawPath: `/tenants/${tenantId}/scim/v2/Users`,
           headers: { authorization: `Bearer ${token}` },
         }),
-        makeContext(),
+        context,
       ),
     );
+  };
   return { call, routeCalls: () => routeCalls };
 }
 
@@ -88,6 +95,15 @@ describe('the tenant request limit on the chain', () => {
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(FLUSH_WAIT_MS - 20);
     expect(elapsed).toBeLessThan(FLUSH_WAIT_MS + 1_000);
+  });
+
+  it("stops waiting for a hung flush before the chain's deadline, so the answer stays the route's", async () => {
+    const { call } = setUp({ add: () => new Promise<number>(() => undefined) });
+    const started = Date.now();
+    // The deadline would answer 503 after 250 ms; the flush is waited for at most until 100 ms before.
+    const answer = await call('acme', undefined, ANSWER_BEFORE_DEADLINE_MS + 250);
+    expect(answer.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(250);
   });
 
   it('answers 2xx when the count cannot be written, and logs the error name only', async () => {
