@@ -151,7 +151,8 @@ describe('the synthesized setup bundle, as API Gateway invokes it', () => {
       setupPost('reveal', { code }),
       setupPost('reveal', { code }),
       setupPost('status', { code }),
-      makeEvent({ method: 'GET', rawPath: `/setup/${code.slice(0, -1)}A` }),
+      // A well-formed code of no link.
+      makeEvent({ method: 'GET', rawPath: `/setup/${newSetupLink(TENANT, new Date()).code}` }),
     ]);
     const [page, reveal, again, status, unknown] = setup.answers;
     expect(page?.statusCode).toBe(200);
