@@ -1,20 +1,22 @@
 /**
- * The setup page as deployed: the setup bundle that `cdk synth` builds (cdk.out's asset, the template's
- * environment), run by Node with API Gateway payload v2 events against DynamoDB Local and moto's Secrets
- * Manager. The admin opens the page, reveals the token, and that token then authenticates a SCIM request
- * against the users bundle of the same synthesis; nothing the bundles log carries the code or the token.
+ * The setup page as deployed: the operator runs `npm run tenant -- create <id> --stage dev` with the stack
+ * outputs, and the link it prints is served by the setup bundle that `cdk synth` builds (cdk.out's asset,
+ * the template's environment), run by Node with API Gateway payload v2 events against DynamoDB Local and
+ * moto's Secrets Manager. The admin opens the page, reveals the token, and that token then authenticates a
+ * SCIM request against the users bundle of the same synthesis; nothing the bundles log carries the code or
+ * the token.
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { IConstruct } from 'constructs';
 
+import { main as tenantCli } from '../../bin/tenant';
 import { SecretsManagerTokenStore } from '../../lambdas/auth/secrets-manager-token-store';
 import { hashSetupCode, newSetupLink } from '../../lambdas/setup/links';
-import { DynamoDbSetupLinks } from '../../lambdas/store/setup-links';
 import { DEFAULT_HANDLER_ENTRIES } from '../../lib/scim-stack';
 import {
   FIXTURE_ENTRIES,
@@ -30,8 +32,11 @@ import { createTestTable } from './store/table';
 import type { TestTable } from './store/table';
 
 const TENANT = 'acme-deployed';
-/** makeEvent's Host: the page's own origin, which the POSTs must name. */
-const ORIGIN = 'https://api.example.com';
+/** The stage's API host, and the stack output ApiUrl as CloudFormation renders it (trailing slash). */
+const API_HOST = 'a1b2c3d4e5.execute-api.us-east-1.amazonaws.com';
+const API_URL = `https://${API_HOST}/`;
+/** The page's own origin, which the POSTs must name. */
+const ORIGIN = `https://${API_HOST}`;
 
 interface BundleAnswer {
   readonly statusCode: number;
@@ -125,34 +130,75 @@ const setupPost = (action: string, body: unknown) =>
   makeEvent({
     method: 'POST',
     rawPath: `/setup/${action}`,
-    headers: { origin: ORIGIN, 'content-type': 'application/json' },
+    headers: { host: API_HOST, origin: ORIGIN, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
 
+/**
+ * `npm run tenant -- create <tenantId> --name NAME --stage dev` with the stack outputs in the environment
+ * (README, Deploy, step 5), its AWS clients pointed at moto and DynamoDB Local; what it printed.
+ */
+async function createTenantWithCli(name: string): Promise<string[]> {
+  const printed: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
+    printed.push(String(line));
+  });
+  const overrides: Record<string, string> = {
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: process.env.DYNAMODB_ENDPOINT ?? '',
+    AWS_REGION: MOTO_CLIENT_CONFIG.region,
+    AWS_ACCESS_KEY_ID: MOTO_CLIENT_CONFIG.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: MOTO_CLIENT_CONFIG.credentials.secretAccessKey,
+  };
+  const saved = Object.fromEntries(Object.keys(overrides).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, overrides);
+  try {
+    // No TENANT_SECRET_PREFIX: the CLI's default for the stage must be the stack's.
+    const exitCode = await tenantCli(['create', TENANT, '--stage', 'dev', '--name', name], {
+      TABLE_NAME: table.tableName,
+      SCIM_API_URL: API_URL,
+    });
+    expect(exitCode).toBe(0);
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    log.mockRestore();
+  }
+  return printed;
+}
+
 describe('the synthesized setup bundle, as API Gateway invokes it', () => {
   it('serves the page, reveals a token once, and the token authenticates against the users bundle', async () => {
+    const printed = await createTenantWithCli('Deployed <Co>');
+    // The deployed host, never a token.
+    expect(printed).toContain(`Tenant URL:   ${ORIGIN}/tenants/${TENANT}/scim/v2`);
+    const link =
+      printed
+        .find((line) => line.startsWith('Setup link:'))
+        ?.split(/\s+/)
+        .at(-1) ?? '';
+    expect(link).toMatch(new RegExp(`^${ORIGIN.replace(/\./g, '\\.')}/setup/[A-Za-z0-9_-]{43}$`));
+    expect(printed.join('\n')).not.toMatch(/scim_[A-Za-z0-9_-]{43}/);
+    const { pathname } = new URL(link);
+    const code = pathname.split('/').at(-1) ?? '';
+    // The record the CLI created is where the deployed Lambdas look, and holds no token yet.
     const secrets = new SecretsManagerClient({ ...MOTO_CLIENT_CONFIG, endpoint: moto.endpoint });
-    // What `npm run tenant -- create <id> --name ... --stage dev` leaves: an empty token record, the
-    // tenant's metadata, one setup link.
-    await new SecretsManagerTokenStore(secrets, secretPrefix()).createTenantTokens({
-      tenantId: TENANT,
-      tokens: [],
-    });
-    await table.repository().putTenant({
-      tenantId: TENANT,
-      createdAt: new Date().toISOString(),
-      displayName: 'Deployed <Co>',
-    });
-    const { link, code } = newSetupLink(TENANT, new Date());
-    await new DynamoDbSetupLinks({ client: table.documentClient, tableName: table.tableName }).issue(link);
+    const store = new SecretsManagerTokenStore(secrets, secretPrefix());
+    expect(await store.getTenantTokens(TENANT)).toEqual({ tenantId: TENANT, tokens: [] });
 
     const setup = await runBundle(synthesised.stack.setup.handler.function, [
-      makeEvent({ method: 'GET', rawPath: `/setup/${code}` }),
+      makeEvent({ method: 'GET', rawPath: pathname, headers: { host: API_HOST } }),
       setupPost('reveal', { code }),
       setupPost('reveal', { code }),
       setupPost('status', { code }),
       // A well-formed code of no link.
-      makeEvent({ method: 'GET', rawPath: `/setup/${newSetupLink(TENANT, new Date()).code}` }),
+      makeEvent({
+        method: 'GET',
+        rawPath: `/setup/${newSetupLink(TENANT, new Date()).code}`,
+        headers: { host: API_HOST },
+      }),
     ]);
     const [page, reveal, again, status, unknown] = setup.answers;
     expect(page?.statusCode).toBe(200);
@@ -181,6 +227,8 @@ describe('the synthesized setup bundle, as API Gateway invokes it', () => {
     expect(authenticated?.statusCode).toBe(200);
     expect(JSON.parse(authenticated?.body ?? '{}')).toMatchObject({ totalResults: 0 });
     expect(wrongToken?.statusCode).toBe(401);
+    // The revealed token was added to the record the CLI created.
+    expect((await store.getTenantTokens(TENANT))?.tokens).toHaveLength(1);
 
     // The logs are there, and carry neither the code (nor its hash) nor the token.
     expect(setup.logs).toContain(TENANT);
