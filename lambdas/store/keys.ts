@@ -240,6 +240,14 @@ export const answeredErrorPartition = (tenantId: string): string => `${tenantPre
 
 export const ANSWERED_ERROR_SLOTS = 20;
 
+/**
+ * The most ignored attribute names kept per tenant: enough for every mapping of a directory, and a bound
+ * on what clients can make us store (each name is at most MAX_IGNORED_NAME_LENGTH characters, checked by
+ * lambdas/scim/normalise.ts#reportableName).
+ * Here, with the other bounds, because the status middleware needs it without the SDK the recorder imports.
+ */
+export const MAX_IGNORED_ATTRIBUTES = 50;
+
 export const answeredErrorKey = (tenantId: string, slot: number): TableKey => ({
   pk: answeredErrorPartition(tenantId),
   sk: `SLOT#${slot % ANSWERED_ERROR_SLOTS}`,

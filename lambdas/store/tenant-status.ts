@@ -10,17 +10,10 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 
-import { answeredErrorKey, tenantStatusKey } from './keys';
+import { MAX_IGNORED_ATTRIBUTES, answeredErrorKey, tenantStatusKey } from './keys';
 
 /** A User-Agent is kept to this many characters (it names the provider; nothing more is needed). */
 export const MAX_USER_AGENT_LENGTH = 200;
-
-/**
- * The most ignored attribute names kept per tenant: enough for every mapping of a directory, and a bound
- * on what clients can make us store (each name is at most MAX_IGNORED_NAME_LENGTH characters, checked by
- * lambdas/scim/normalise.ts#reportableName).
- */
-export const MAX_IGNORED_ATTRIBUTES = 50;
 
 export interface SeenRequest {
   readonly at: string;
